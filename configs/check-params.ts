@@ -1,0 +1,67 @@
+/**
+ * `params:` checked against the framework: XGBoost and LightGBM by their own parameter names (with a
+ * did-you-mean), tensorflow and doctor by the small sets dtrain's runtimes understand. Values are
+ * checked loosely: a number where the library expects one.
+ */
+import { z } from 'zod';
+import { didYouMean } from './did-you-mean.js';
+import type { Framework } from './job-spec.js';
+import { GBDT_PARAMS, MANAGED_PARAMS } from './params-gbdt.js';
+import type { FoundProblem } from './problems.js';
+import { whole } from './schema.js';
+import { jobErrorMap, problemsFromIssues } from './zod-problems.js';
+
+const metrics = z.union([z.string(), z.array(z.string())], {
+  error: 'must be a metric name or a list of them',
+});
+
+/** The tensorflow runtime's parameters (Keras/tfjs names). */
+export const TensorflowParamsSchema = z
+  .strictObject({
+    optimizer: z.string().min(1),
+    learning_rate: z.number().positive(),
+    loss: z.string().min(1),
+    metrics,
+    epochs: whole(1),
+    batch_size: whole(1),
+    seed: whole(0),
+    max_staleness: whole(0),
+    fp16_allreduce: z.boolean(),
+    backend: z.enum(['auto', 'node-gpu', 'node', 'wasm', 'cpu']),
+  })
+  .partial();
+
+/** What `dtrain doctor` measures: collective sizes in bytes and repetitions of each. */
+export const DoctorParamsSchema = z
+  .strictObject({
+    sizes: z.array(whole(1)).min(1),
+    iterations: whole(1),
+  })
+  .partial();
+
+/** Problems in `params` for `framework` (the value is known to be a mapping). */
+export function checkParams(framework: Framework, params: Readonly<Record<string, unknown>>): FoundProblem[] {
+  if (framework === 'tensorflow' || framework === 'doctor') {
+    const schema = framework === 'tensorflow' ? TensorflowParamsSchema : DoctorParamsSchema;
+    const result = schema.safeParse(params, { error: jobErrorMap });
+    if (result.success) return [];
+    return problemsFromIssues(result.error.issues, schema, {
+      prefix: ['params'],
+      unknown: `unknown ${framework} parameter`,
+    });
+  }
+  const { names, numeric } = GBDT_PARAMS[framework];
+  const managed = MANAGED_PARAMS[framework];
+  return Object.entries(params).flatMap(([name, value]): FoundProblem[] => {
+    const path = ['params', name];
+    const why = managed[name];
+    if (why !== undefined) return [{ path, message: why, at: 'key', got: null }];
+    if (!names.includes(name)) {
+      const guess = didYouMean(name, names);
+      const hint = guess === undefined ? '' : `; did you mean \`${guess}\`?`;
+      return [{ path, message: `unknown ${framework} parameter${hint}`, at: 'key', got: null }];
+    }
+    if (numeric.has(name) && typeof value !== 'number') return [{ path, message: 'must be a number' }];
+    return [];
+  });
+}
