@@ -1,0 +1,135 @@
+/**
+ * `dtrain run` as a library call: plan the job, open its record in the store, pick the transport,
+ * launch, and return the result. The CLI renders the events it emits.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DtrainError } from '../configs/errors.js';
+import type { JobSpec } from '../configs/job-spec.js';
+import type { EventSink } from './events.js';
+import { JobTracker } from './job-tracker.js';
+import { launch, type RunResult } from './launch.js';
+import { planJob } from './plan/plan-job.js';
+import type { LaunchPlan } from './plan/types.js';
+import { JobStore } from './store/job-store.js';
+import { JobWriter } from './store/job-writer.js';
+import type { JobRecord } from './store/types.js';
+import { localTransport } from './transports/local.js';
+
+export interface RunJobOptions {
+  readonly local: boolean;
+  readonly home: string;
+  /** The launcher's environment: the base of local workers' env and the source of secret values. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly onEvent: EventSink;
+  readonly signal?: AbortSignal;
+  readonly clock?: () => number;
+  /** Called once the job has an id and a folder, before anything starts. */
+  readonly onCreated?: (id: string, dir: string) => void;
+}
+
+/** The compiled worker entry: dist/runtimes/worker.js beside this module's dist/launcher/. */
+export const WORKER_ENTRY = fileURLToPath(new URL('../runtimes/worker.js', import.meta.url));
+
+export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<RunResult & { jobId: string }> {
+  const clock = options.clock ?? Date.now;
+  const secrets = readSecrets(spec, options.env);
+  const allLocal = options.local || spec.hosts.every((h) => h.local);
+  if (!allLocal) {
+    const remote = spec.hosts.filter((h) => !h.local).map((h) => h.address);
+    throw new DtrainError(
+      'E_SSH_UNAVAILABLE',
+      `hosts ${remote.join(', ')} need the SSH transport, which this build does not have yet`,
+      { category: 'infra', detail: 'run with --local to map every host onto local processes' },
+    );
+  }
+  const store = new JobStore(options.home);
+  const { id, dir } = store.createJobDir(spec.name, new Date(clock()));
+  options.onCreated?.(id, dir);
+  const plan = planJob(spec, {
+    local: options.local,
+    jobId: id,
+    localWorker: { node: 'node', entry: WORKER_ENTRY },
+  });
+  const outputDir = resolve(spec.source.dir || options.cwd, spec.output, id);
+  mkdirSync(outputDir, { recursive: true });
+  const writer = new JobWriter(dir);
+  writer.writeJob({ id, spec, plan });
+  const record = newRecord(spec, plan, outputDir, clock());
+  const tracker = new JobTracker(record, writer, options.onEvent, clock);
+  tracker.emit({
+    type: 'job-start',
+    ts: clock(),
+    jobId: id,
+    name: spec.name,
+    framework: spec.framework,
+    parallelism: spec.parallelism,
+    worldSize: plan.worldSize,
+    hosts: plan.hosts.map((h) => h.name),
+    local: plan.localMode,
+  });
+  tracker.flush();
+  const result = await launch({
+    spec,
+    plan,
+    transport: localTransport({ env: options.env, cwd: options.cwd }),
+    tracker,
+    secrets,
+    outputDir,
+    clock,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return { ...result, jobId: id };
+}
+
+function readSecrets(spec: JobSpec, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const name of spec.remote.secrets) {
+    const value = env[name];
+    if (value === undefined) missing.push(name);
+    else out[name] = value;
+  }
+  if (missing.length > 0)
+    throw new DtrainError('E_SECRET_MISSING', `remote.secrets: ${missing.join(', ')} not set in this environment`, {
+      category: 'config',
+    });
+  return out;
+}
+
+function newRecord(spec: JobSpec, plan: LaunchPlan, outputDir: string, now: number): JobRecord {
+  return {
+    id: plan.jobId,
+    name: spec.name,
+    framework: spec.framework,
+    parallelism: spec.parallelism,
+    worldSize: plan.worldSize,
+    local: plan.localMode,
+    jobFile: spec.source.file,
+    output: outputDir,
+    state: 'pending',
+    createdAt: now,
+    startedAt: undefined,
+    endedAt: undefined,
+    exitCode: undefined,
+    error: undefined,
+    coordinatorPid: process.pid,
+    ranks: plan.ranks.map((r) => ({
+      rank: r.rank,
+      host: r.hostName,
+      state: 'pending',
+      pid: undefined,
+      port: undefined,
+      step: 0,
+      total: 0,
+      unit: '',
+      rate: undefined,
+      lastSeen: undefined,
+      exitCode: undefined,
+      signal: undefined,
+    })),
+    result: undefined,
+  };
+}

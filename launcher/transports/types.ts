@@ -1,0 +1,36 @@
+/**
+ * The transport contract: how the launcher gets a rank's process running on its host and how it
+ * ends it. local.ts runs ranks as processes on this machine; ssh.ts (later) on remote hosts. A
+ * transport never interprets the job; it provisions, starts argv arrays and kills process groups.
+ */
+import type { HostPlan, RankPlan } from '../plan/types.js';
+
+export interface RankExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+
+export interface RankProcess {
+  readonly rank: number;
+  readonly pid: number;
+  /** Resolves once the process has exited (never rejects). */
+  readonly exited: Promise<RankExit>;
+  /** Sends a signal to the rank's whole process group; a process already gone is not an error. */
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface StartOptions {
+  /** The bootstrap line (job token, secrets), written to the process's stdin, then stdin is closed. */
+  readonly bootstrap: string;
+  /** Every line the process prints, as it prints it. */
+  readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+export interface Transport {
+  readonly name: string;
+  /** Gets a host ready to start ranks (connect, check, upload, setup); nothing for local hosts. */
+  prepare(host: HostPlan): Promise<void>;
+  start(rank: RankPlan, options: StartOptions): Promise<RankProcess>;
+  /** Releases connections; called once at the end of a run. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,115 @@
+/**
+ * The messages between the coordinator and its workers: the one vocabulary the launcher shares with
+ * the runtimes. Each is the JSON header of a frame (runtimes/protocol/frame.ts); none carries a
+ * payload except where noted. A worker learns its job token from the bootstrap line on stdin.
+ */
+
+/** First line a worker reads on stdin, then stdin is closed. Never on argv, env or in logs. */
+export interface Bootstrap {
+  readonly token: string;
+  /** Secret environment values named in `remote.secrets`, set into the worker's own env. */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+export interface PeerAddress {
+  readonly rank: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Worker → coordinator, once, after its own peer port is open. */
+export interface RegisterMsg {
+  readonly t: 'register';
+  readonly rank: number;
+  readonly host: string;
+  readonly port: number;
+  readonly pid: number;
+}
+
+/** Coordinator → worker once every rank has registered: the peer table and the job to run. */
+export interface StartMsg {
+  readonly t: 'start';
+  readonly jobId: string;
+  readonly rank: number;
+  readonly worldSize: number;
+  readonly peers: readonly PeerAddress[];
+  /** The JobSpec as JSON (the runtimes read only what their framework needs). */
+  readonly spec: unknown;
+  /** Where this rank writes outputs (rank 0 writes the model there). */
+  readonly outputDir: string;
+  /** Seconds between heartbeats. */
+  readonly heartbeatInterval: number;
+  readonly heartbeatTimeout: number;
+}
+
+export interface HeartbeatMsg {
+  readonly t: 'heartbeat';
+  readonly rank: number;
+}
+
+/** Coordinator → worker, so a worker notices a vanished coordinator even without a socket error. */
+export interface PingMsg {
+  readonly t: 'ping';
+}
+
+export interface ProgressMsg {
+  readonly t: 'progress';
+  readonly rank: number;
+  readonly step: number;
+  readonly total: number;
+  /** What a step is: 'round', 'epoch', 'size'... */
+  readonly unit: string;
+  /** Samples (rows) per second, when the workload knows it. */
+  readonly samplesPerSec?: number;
+  readonly metrics?: Readonly<Record<string, number>>;
+}
+
+export interface LogMsg {
+  readonly t: 'log';
+  readonly rank: number;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly line: string;
+}
+
+/** A workload's result (rank 0's is the job's result): JSON data, e.g. the doctor table or model path. */
+export interface ResultMsg {
+  readonly t: 'result';
+  readonly rank: number;
+  readonly data: unknown;
+}
+
+/** Worker → coordinator: it finished its part and is about to exit 0. */
+export interface DoneMsg {
+  readonly t: 'done';
+  readonly rank: number;
+}
+
+/** Worker → coordinator: it failed; the message is the root cause as the worker sees it. */
+export interface FailMsg {
+  readonly t: 'fail';
+  readonly rank: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Coordinator → worker: stop now (gang stop). */
+export interface StopMsg {
+  readonly t: 'stop';
+  readonly reason: string;
+}
+
+export type WorkerToCoordinator = RegisterMsg | HeartbeatMsg | ProgressMsg | LogMsg | ResultMsg | DoneMsg | FailMsg;
+export type CoordinatorToWorker = StartMsg | PingMsg | StopMsg;
+
+/** Parses the bootstrap line; throws on anything that is not one. */
+export function parseBootstrap(line: string): Bootstrap {
+  const value: unknown = JSON.parse(line);
+  if (typeof value !== 'object' || value === null) throw new Error('bootstrap is not an object');
+  const { token, secrets } = value as Record<string, unknown>;
+  if (typeof token !== 'string' || !/^[0-9a-f]{64}$/.test(token)) throw new Error('bootstrap has no valid token');
+  const out: Record<string, string> = {};
+  if (secrets && typeof secrets === 'object') {
+    for (const [k, v] of Object.entries(secrets)) if (typeof v === 'string') out[k] = v;
+  }
+  return { token, secrets: out };
+}

@@ -1,0 +1,141 @@
+/**
+ * The worker: the entry the launcher starts on a host, once per rank, as
+ *   node worker.js --job ID --rank R --coordinator HOST:PORT
+ * with the bootstrap line (job token, secrets) on stdin. It dials the coordinator, authenticates,
+ * opens its own peer port, registers, waits for the peer table, forms the communicator, runs the
+ * framework's workload and reports. It exits by itself when the coordinator goes away, so a dead
+ * launcher leaves no worker behind.
+ */
+import { DtrainError } from '../configs/errors.js';
+import type { JobSpec } from '../configs/job-spec.js';
+import { createCommunicator, openEndpoint } from './comm/index.js';
+import { doctorWorkload } from './doctor/doctor-workload.js';
+import { connect, parseBootstrap, type StartMsg } from './protocol/index.js';
+import type { Workload } from './workload.js';
+
+interface Args {
+  readonly job: string;
+  readonly rank: number;
+  readonly coordinatorHost: string;
+  readonly coordinatorPort: number;
+}
+
+const WORKLOADS: Readonly<Record<string, Workload>> = { doctor: doctorWorkload };
+
+function parseArgs(argv: readonly string[]): Args {
+  const get = (flag: string) => {
+    const i = argv.indexOf(flag);
+    const v = i >= 0 ? argv[i + 1] : undefined;
+    if (v === undefined) throw new Error(`missing ${flag}`);
+    return v;
+  };
+  const coordinator = get('--coordinator');
+  const colon = coordinator.lastIndexOf(':');
+  return {
+    job: get('--job'),
+    rank: Number(get('--rank')),
+    coordinatorHost: coordinator.slice(0, colon).replace(/^\[|\]$/g, ''),
+    coordinatorPort: Number(coordinator.slice(colon + 1)),
+  };
+}
+
+async function readLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += chunk.toString();
+    const nl = text.indexOf('\n');
+    if (nl >= 0) return text.slice(0, nl);
+  }
+  return text;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const bootstrap = parseBootstrap(await readLine(process.stdin));
+  for (const [k, v] of Object.entries(bootstrap.secrets)) process.env[k] = v;
+  const auth = { token: bootstrap.token, jobId: args.job };
+  const me = { role: 'worker' as const, rank: args.rank };
+  const conn = await connect(args.coordinatorHost, args.coordinatorPort, me, auth);
+  const loopback = args.coordinatorHost === '127.0.0.1' || args.coordinatorHost === '::1';
+  const bindHost = loopback ? args.coordinatorHost : '0.0.0.0';
+  const endpoint = await openEndpoint(bindHost, Number(process.env['DTRAIN_PORT'] ?? 0), auth);
+  const advertise = loopback ? args.coordinatorHost : (process.env['DTRAIN_HOST'] ?? bindHost);
+
+  const stop = new AbortController();
+  let lastHeard = Date.now();
+  let timeoutMs = 10_000;
+  let started!: (m: StartMsg) => void;
+  const startPromise = new Promise<StartMsg>((resolve) => {
+    started = resolve;
+  });
+  conn.on('frame', (frame) => {
+    lastHeard = Date.now();
+    const m = frame.header as { t: string; reason?: string };
+    if (m.t === 'start') started(frame.header as unknown as StartMsg);
+    else if (m.t === 'stop') {
+      stop.abort();
+      exitSoon(1, `stopped by the coordinator: ${m.reason ?? ''}`);
+    }
+  });
+  conn.on('close', () => exitSoon(1, 'lost the coordinator; exiting'));
+  const send = (m: { t: string; [k: string]: unknown }) => conn.send(m).catch(() => {});
+
+  let heartbeat = setInterval(() => send({ t: 'heartbeat', rank: args.rank }), 1000);
+  const watch = setInterval(() => {
+    if (Date.now() - lastHeard > timeoutMs) exitSoon(1, `heard nothing from the coordinator for ${timeoutMs / 1000}s`);
+  }, 500);
+  watch.unref();
+
+  await send({ t: 'register', rank: args.rank, host: advertise, port: endpoint.port, pid: process.pid });
+  const start = await startPromise;
+  timeoutMs = start.heartbeatTimeout * 1000;
+  clearInterval(heartbeat);
+  heartbeat = setInterval(() => send({ t: 'heartbeat', rank: args.rank }), start.heartbeatInterval * 1000);
+
+  const spec = start.spec as JobSpec;
+  const workload = WORKLOADS[spec.framework];
+  try {
+    if (!workload)
+      throw new DtrainError('E_FRAMEWORK', `framework ${spec.framework} is not built into this worker yet`, {
+        category: 'config',
+      });
+    const comm = await createCommunicator({ endpoint, rank: args.rank, worldSize: start.worldSize, peers: start.peers });
+    await workload({
+      jobId: args.job,
+      rank: args.rank,
+      worldSize: start.worldSize,
+      comm,
+      spec,
+      outputDir: start.outputDir,
+      progress: (p) => void send({ t: 'progress', rank: args.rank, ...p }),
+      log: (level, line) => void send({ t: 'log', rank: args.rank, level, line }),
+      result: (data) => void send({ t: 'result', rank: args.rank, data }),
+      signal: stop.signal,
+    });
+    await comm.close();
+    await send({ t: 'done', rank: args.rank });
+    clearInterval(heartbeat);
+    conn.close();
+    process.exit(0);
+  } catch (error) {
+    const code = error instanceof DtrainError ? error.code : 'E_WORKER';
+    const message = error instanceof Error ? error.message : String(error);
+    await send({ t: 'fail', rank: args.rank, code, message });
+    exitSoon(1, `failed: ${message}`);
+  }
+}
+
+let exiting = false;
+function exitSoon(code: number, why: string): void {
+  if (exiting) return;
+  exiting = true;
+  process.stderr.write(`dtrain worker: ${why}\n`);
+  // Give the last frames a moment to leave, then go whatever happens.
+  setTimeout(() => process.exit(code), 50);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  exitSoon(2, `could not start: ${message}`);
+});
+

@@ -1,0 +1,30 @@
+/**
+ * What a framework runtime gets from the worker: its place in the gang, the communicator, the job
+ * spec, and ways to report. A workload resolves when its part is done and throws on failure.
+ */
+import type { JobSpec } from '../configs/job-spec.js';
+import type { Communicator } from './comm/index.js';
+
+export interface WorkloadContext {
+  readonly jobId: string;
+  readonly rank: number;
+  readonly worldSize: number;
+  readonly comm: Communicator;
+  readonly spec: JobSpec;
+  /** Absolute folder for outputs on this host. */
+  readonly outputDir: string;
+  readonly progress: (p: {
+    step: number;
+    total: number;
+    unit: string;
+    samplesPerSec?: number;
+    metrics?: Record<string, number>;
+  }) => void;
+  readonly log: (level: 'info' | 'warn' | 'error', line: string) => void;
+  /** Rank 0's result is the job's result. */
+  readonly result: (data: unknown) => void;
+  /** Aborted when the coordinator says stop. */
+  readonly signal: AbortSignal;
+}
+
+export type Workload = (ctx: WorkloadContext) => Promise<void>;
