@@ -83,8 +83,9 @@ function frameworkBlocks(root: Rec, fw: Framework, parallelism: Parallelism | un
       got: null,
     });
   }
-  const stages = num(rec(pipeline)?.['stages']);
   const layers = modelRec?.['layers'];
+  if (Array.isArray(layers)) out.push(...checkLayers(layers));
+  const stages = num(rec(pipeline)?.['stages']);
   if (modelParallel && stages !== undefined && Array.isArray(layers) && stages > layers.length) {
     out.push({
       path: ['pipeline', 'stages'],
@@ -95,7 +96,7 @@ function frameworkBlocks(root: Rec, fw: Framework, parallelism: Parallelism | un
   if (modelParallel && stages !== undefined && ranks !== undefined && stages > ranks) {
     out.push({
       path: ['pipeline', 'stages'],
-      message: `needs ${stages} ranks but the hosts give ${ranks} slots`,
+      message: `needs ${stages} ranks but the hosts give ${ranks}`,
     });
   }
   if (fw === 'doctor' && root['tune'] !== undefined) {
@@ -107,6 +108,16 @@ function frameworkBlocks(root: Rec, fw: Framework, parallelism: Parallelism | un
     });
   }
   return out;
+}
+
+// A layer is `- kind: {settings}`; a settings key indented one level too little becomes a second key.
+function checkLayers(layers: readonly unknown[]): FoundProblem[] {
+  return layers.flatMap((layer, i): FoundProblem[] => {
+    const keys = Object.keys(rec(layer) ?? { one: 1 });
+    if (keys.length === 1) return [];
+    const message = `must be one \`- kind: {settings}\` mapping; found ${keys.length === 0 ? 'none' : keys.join(', ')}`;
+    return [{ path: ['model', 'layers', i], message, got: null }];
+  });
 }
 
 function countRanks(hosts: unknown): number | undefined {
@@ -171,10 +182,10 @@ function checkHosts(hosts: unknown): FoundProblem[] {
       }
       port = own ?? port;
     }
-    const key = `${user ?? ''}@${parsed.host.address.toLowerCase()}:${port ?? ''}`;
+    const key = `${user === undefined ? '' : `${user}@`}${parsed.host.address.toLowerCase()}${port === undefined ? '' : `:${port}`}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
-    else out.push({ path: ['hosts', i], message: `is the same host as hosts.${first}` });
+    else out.push({ path: ['hosts', i], message: `is the same host as hosts.${first} (${key})`, got: null });
   });
   return out;
 }

@@ -54,7 +54,8 @@ export function parseHost(text: string, form: 'string' | 'address'): HostParse {
 function unsafeReason(text: string): string | undefined {
   if (text === '') return 'must not be empty';
   const meta = SHELL_META.exec(text);
-  if (meta) return `must not contain the shell metacharacter \`${meta[0]}\``;
+  if (meta)
+    return `must not contain the shell metacharacter ${meta[0] === '`' ? 'backtick' : `\`${meta[0]}\``}`;
   if (/\s/.test(text)) return 'must not contain spaces';
   if (text.startsWith('-')) return 'must not start with `-` (ssh would read it as an option)';
   return undefined;

@@ -132,7 +132,6 @@ const LayerSchema = z
     z.string(),
     z.union([z.record(z.string(), z.unknown()), z.null()], { error: 'must be a mapping of layer settings' }),
   )
-  .refine((layer) => Object.keys(layer).length === 1, { error: 'must be one `- kind: {settings}` mapping' })
   .describe('One layer: `- dense: {units: 128, activation: relu}`');
 
 const ModelSchema = z

@@ -30,11 +30,12 @@ export const jobErrorMap: z.core.$ZodErrorMap = (issue) => {
     case 'too_small':
       if (issue.origin === 'string')
         return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
-      if (issue.origin === 'array') return `must have at least ${issue.minimum} item(s)`;
+      if (issue.origin === 'array')
+        return issue.minimum === 1 ? 'must not be empty' : `must have at least ${issue.minimum} items`;
       return `must be ${issue.inclusive ? '≥' : '>'} ${issue.minimum}`;
     case 'too_big':
       if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
-      if (issue.origin === 'array') return `must have at most ${issue.maximum} item(s)`;
+      if (issue.origin === 'array') return `must have at most ${issue.maximum} items`;
       return `must be ${issue.inclusive ? '≤' : '<'} ${issue.maximum}`;
     default:
       return undefined;

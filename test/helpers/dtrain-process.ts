@@ -19,7 +19,10 @@ export interface Run {
   /** Resolves with the exit code (or 128+signal). */
   readonly exited: Promise<number>;
   /** Resolves with the first event matching. */
-  waitFor(pred: (e: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitFor(
+    pred: (e: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
 }
 
 export function tempDir(prefix = 'dtrain-test-'): string {
@@ -33,25 +36,36 @@ export function writeJob(dir: string, name: string, yaml: string): string {
   return path;
 }
 
-export function startDtrain(args: readonly string[], options: { home: string; cwd?: string; env?: Record<string, string> }): Run {
+export function startDtrain(
+  args: readonly string[],
+  options: { home: string; cwd?: string; env?: Record<string, string> },
+): Run {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, DTRAIN_HOME: options.home, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: Record<string, unknown>[] = [];
-  const waiters: { pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    pred: (e: Record<string, unknown>) => boolean;
+    resolve: (e: Record<string, unknown>) => void;
+  }[] = [];
   const run: Run = {
     child,
     events,
     stdout: '',
     stderr: '',
-    exited: new Promise((res) => child.once('exit', (code, signal) => res(code ?? 128 + signalNumber(signal)))),
+    exited: new Promise((res) =>
+      child.once('exit', (code, signal) => res(code ?? 128 + signalNumber(signal))),
+    ),
     waitFor(pred, timeoutMs = 30000) {
       const found = events.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`timed out waiting for an event; stderr: ${run.stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () => rej(new Error(`timed out waiting for an event; stderr: ${run.stderr}`)),
+          timeoutMs,
+        );
         waiters.push({
           pred,
           resolve: (e) => {
