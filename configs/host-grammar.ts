@@ -42,7 +42,7 @@ export function parseHost(text: string, form: 'string' | 'address'): HostParse {
     if (form === 'address') return { ok: false, why: 'must not contain `@`: give the user as `user:`' };
     user = rest.slice(0, at);
     rest = rest.slice(at + 1);
-    if (!USER_PATTERN.test(user)) return { ok: false, why: `user \`${user}\` ${USER_MESSAGE.slice(5)}` };
+    if (!USER_PATTERN.test(user)) return { ok: false, why: `user \`${user}\` ${USER_MESSAGE}` };
   }
   const split = splitPort(rest, form);
   if (typeof split === 'string') return { ok: false, why: split };
