@@ -24,9 +24,15 @@ const DATA = `data:
   input: ship              # ship: dtrain sends each worker its shard; host: workers read the path themselves
 `;
 
+const PARALLELISM: Record<Framework, string> = {
+  xgboost: 'parallelism: data        # the one mode of xgboost',
+  lightgbm: 'parallelism: data        # data | feature | voting',
+  tensorflow: 'parallelism: data        # data | async | model (model also needs pipeline:)',
+  doctor: 'parallelism: data',
+};
+
 const BODY: Record<Framework, string> = {
-  xgboost: `parallelism: data
-${DATA}
+  xgboost: `${DATA}
 # XGBoost's own parameter names.
 params:
   objective: binary:logistic
@@ -35,8 +41,7 @@ params:
   num_boost_round: 100
   eval_metric: [auc, logloss]
 `,
-  lightgbm: `parallelism: data         # data | feature | voting
-${DATA}
+  lightgbm: `${DATA}
 # LightGBM's own parameter names (aliases work too).
 params:
   objective: binary
@@ -45,8 +50,7 @@ params:
   num_iterations: 100
   metric: [auc, binary_logloss]
 `,
-  tensorflow: `parallelism: data         # data | async | model (model also needs pipeline:)
-${DATA}
+  tensorflow: `${DATA}
 # The model: layers here, or module: ./model.js, or script: ./train.js.
 model:
   layers:
@@ -73,6 +77,8 @@ export function starterJob(framework: Framework): string {
 # Every field: configs/job.schema.json (editors with yaml-language-server complete from it).
 name: my-${framework}-job
 framework: ${framework}
+${PARALLELISM[framework]}
+
 ${HOSTS}
 ${BODY[framework]}
 # Models, metrics and logs come back here.

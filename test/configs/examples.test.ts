@@ -82,3 +82,18 @@ test('the schema documents fields for editors', () => {
   assert.match(schema.properties['framework']?.description ?? '', /doctor/);
   assert.ok(schema.properties['hosts']?.description);
 });
+
+test("the starter job's commented SSH hosts validate once uncommented", () => {
+  const text = starterJob('xgboost')
+    .replace('  - address: localhost\n    slots: 2\n', '')
+    .replace(/^# ( {2}|ssh:)/gm, '$1');
+  const { spec, problems } = parseJob(text, 'job.yaml');
+  assert.deepEqual(problems.map(formatProblem), []);
+  assert.deepEqual(
+    spec?.hosts.map((h) => [h.user, h.address, h.port, h.gpus.length, h.slots]),
+    [
+      ['ml', 'gpu-a', undefined, 2, 2],
+      ['ml', 'gpu-b', 2222, 0, 1],
+    ],
+  );
+});
