@@ -27,8 +27,11 @@ export class Coordinator {
   /** Starts listening; resolves to the port actually bound. */
   async start(): Promise<number> {
     const o = this.options;
-    this.server = await listen(o.host, o.port, { token: o.token, jobId: o.jobId, onReject: o.onReject }, (c) =>
-      this.accept(c),
+    this.server = await listen(
+      o.host,
+      o.port,
+      { token: o.token, jobId: o.jobId, onReject: o.onReject },
+      (c) => this.accept(c),
     );
     return this.server.port;
   }

@@ -26,8 +26,18 @@ export type JobEvent =
   /** The coordinator is listening; workers will dial host:port. */
   | (Base & { readonly type: 'coordinator-ready'; readonly host: string; readonly port: number })
   | (Base & { readonly type: 'host-ready'; readonly host: string; readonly ranks: readonly number[] })
-  | (Base & { readonly type: 'rank-start'; readonly rank: number; readonly host: string; readonly pid: number })
-  | (Base & { readonly type: 'rank-ready'; readonly rank: number; readonly host: string; readonly port: number })
+  | (Base & {
+      readonly type: 'rank-start';
+      readonly rank: number;
+      readonly host: string;
+      readonly pid: number;
+    })
+  | (Base & {
+      readonly type: 'rank-ready';
+      readonly rank: number;
+      readonly host: string;
+      readonly port: number;
+    })
   | (Base & { readonly type: 'training-start'; readonly worldSize: number })
   | (Base & {
       readonly type: 'progress';
@@ -56,7 +66,12 @@ export type JobEvent =
       readonly code: number | null;
       readonly signal: string | null;
     })
-  | (Base & { readonly type: 'rank-lost'; readonly rank: number; readonly host: string; readonly silentFor: number })
+  | (Base & {
+      readonly type: 'rank-lost';
+      readonly rank: number;
+      readonly host: string;
+      readonly silentFor: number;
+    })
   | (Base & { readonly type: 'stopping'; readonly reason: string })
   /** Someone connected to the coordinator and failed the job's challenge; they were dropped. */
   | (Base & { readonly type: 'connection-rejected'; readonly remote: string; readonly reason: string })

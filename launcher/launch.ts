@@ -75,7 +75,10 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   const fail = (message: string, isSymptom = false, exitCode = 1) => {
     const c: Cause = { message, state: 'failed', exitCode };
     if (cause || stopping) return;
-    if (!isSymptom) return stop(c);
+    if (!isSymptom) {
+      stop(c);
+      return;
+    }
     if (symptom) return;
     symptom = { cause: c, timer: setTimeout(() => stop(c), SYMPTOM_GRACE_MS) };
   };
@@ -169,14 +172,20 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     tracker.emit({ type: 'rank-exit', ts: clock(), rank: rank.rank, host, code, signal });
     if (code === 0 && doneRanks.has(rank.rank)) {
       tracker.transition(rank.rank, 'exited-ok');
-      if (doneRanks.size === plan.worldSize && [...exits.keys()].every((k) => isTerminal(tracker.rank(k).state)))
+      if (
+        doneRanks.size === plan.worldSize &&
+        [...exits.keys()].every((k) => isTerminal(tracker.rank(k).state))
+      )
         settle();
       return;
     }
     tracker.transition(rank.rank, stopping ? 'stopped' : 'crashed');
     if (stopping) return;
     const told = failMessages.get(rank.rank);
-    if (told) return fail(`rank ${rank.rank} on ${host} failed: ${told.message}`, told.code === 'E_PEER_LOST');
+    if (told) {
+      fail(`rank ${rank.rank} on ${host} failed: ${told.message}`, told.code === 'E_PEER_LOST');
+      return;
+    }
     const tail = (stderrTail.get(rank.rank) ?? []).slice(-5);
     const how = code === 0 ? 'exited before it finished its work' : describeExit(code, signal);
     const last = tail.length > 0 ? `; last stderr: ${tail.join(' | ')}` : '';
@@ -187,12 +196,27 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   const onAbort = () => stop({ message: 'stopped by request', state: 'stopped', exitCode: 130 });
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const port = await coordinator.start();
-  tracker.emit({ type: 'coordinator-ready', ts: clock(), host: plan.localMode ? '127.0.0.1' : '0.0.0.0', port });
-  const watchdog = setInterval(() => checkHeartbeats(), Math.min(1000, (o.spec.network.heartbeat_timeout * 1000) / 4));
-  const pinger = setInterval(() => coordinator.broadcast({ t: 'ping' }), o.spec.network.heartbeat_interval * 1000);
+  tracker.emit({
+    type: 'coordinator-ready',
+    ts: clock(),
+    host: plan.localMode ? '127.0.0.1' : '0.0.0.0',
+    port,
+  });
+  const watchdog = setInterval(
+    () => checkHeartbeats(),
+    Math.min(1000, (o.spec.network.heartbeat_timeout * 1000) / 4),
+  );
+  const pinger = setInterval(
+    () => coordinator.broadcast({ t: 'ping' }),
+    o.spec.network.heartbeat_interval * 1000,
+  );
   const startup = setTimeout(() => {
     const missing = plan.ranks.filter((r) => !peers.has(r.rank)).map((r) => `${r.rank} (${r.hostName})`);
-    fail(`rank ${missing.join(', ')} did not register within ${(o.startupTimeoutMs ?? 60000) / 1000}s`, false, 3);
+    fail(
+      `rank ${missing.join(', ')} did not register within ${(o.startupTimeoutMs ?? 60000) / 1000}s`,
+      false,
+      3,
+    );
   }, o.startupTimeoutMs ?? 60000);
   tracker.record.startedAt = clock();
   tracker.flush();
@@ -202,7 +226,11 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     const limit = o.spec.network.heartbeat_timeout * 1000;
     const now = clock();
     for (const r of tracker.record.ranks) {
-      if ((r.state === 'ready' || r.state === 'running') && r.lastSeen !== undefined && now - r.lastSeen > limit) {
+      if (
+        (r.state === 'ready' || r.state === 'running') &&
+        r.lastSeen !== undefined &&
+        now - r.lastSeen > limit
+      ) {
         const silentFor = (now - r.lastSeen) / 1000;
         tracker.transition(r.rank, 'silent');
         tracker.emit({ type: 'rank-lost', ts: now, rank: r.rank, host: r.host, silentFor });

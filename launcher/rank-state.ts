@@ -6,9 +6,25 @@
  *      │                  │                    │                     │
  *      └──────────────────┴─────── exit≠0 / lost / stop ─────────────┴──▶ failed | lost | stopped
  */
-export type RankState = 'pending' | 'starting' | 'ready' | 'running' | 'succeeded' | 'failed' | 'lost' | 'stopped';
+export type RankState =
+  | 'pending'
+  | 'starting'
+  | 'ready'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'lost'
+  | 'stopped';
 
-export type RankEvent = 'spawned' | 'registered' | 'started' | 'done' | 'exited-ok' | 'crashed' | 'silent' | 'stopped';
+export type RankEvent =
+  | 'spawned'
+  | 'registered'
+  | 'started'
+  | 'done'
+  | 'exited-ok'
+  | 'crashed'
+  | 'silent'
+  | 'stopped';
 
 const TERMINAL: ReadonlySet<RankState> = new Set(['succeeded', 'failed', 'lost', 'stopped']);
 

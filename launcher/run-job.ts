@@ -84,7 +84,10 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
   return { ...result, jobId: id };
 }
 
-function readSecrets(spec: JobSpec, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+function readSecrets(
+  spec: JobSpec,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const missing: string[] = [];
   for (const name of spec.remote.secrets) {
@@ -93,9 +96,13 @@ function readSecrets(spec: JobSpec, env: Readonly<Record<string, string | undefi
     else out[name] = value;
   }
   if (missing.length > 0)
-    throw new DtrainError('E_SECRET_MISSING', `remote.secrets: ${missing.join(', ')} not set in this environment`, {
-      category: 'config',
-    });
+    throw new DtrainError(
+      'E_SECRET_MISSING',
+      `remote.secrets: ${missing.join(', ')} not set in this environment`,
+      {
+        category: 'config',
+      },
+    );
   return out;
 }
 

@@ -37,9 +37,13 @@ export async function stopJob(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new DtrainError('E_STOP_TIMEOUT', `job ${record.id} did not stop within ${(options.timeoutMs ?? 15000) / 1000}s`, {
-    category: 'infra',
-  });
+  throw new DtrainError(
+    'E_STOP_TIMEOUT',
+    `job ${record.id} did not stop within ${(options.timeoutMs ?? 15000) / 1000}s`,
+    {
+      category: 'infra',
+    },
+  );
 }
 
 function killGroup(pid: number): void {

@@ -82,7 +82,8 @@ async function main(): Promise<void> {
 
   let heartbeat = setInterval(() => send({ t: 'heartbeat', rank: args.rank }), 1000);
   const watch = setInterval(() => {
-    if (Date.now() - lastHeard > timeoutMs) exitSoon(1, `heard nothing from the coordinator for ${timeoutMs / 1000}s`);
+    if (Date.now() - lastHeard > timeoutMs)
+      exitSoon(1, `heard nothing from the coordinator for ${timeoutMs / 1000}s`);
   }, 500);
   watch.unref();
 
@@ -99,7 +100,12 @@ async function main(): Promise<void> {
       throw new DtrainError('E_FRAMEWORK', `framework ${spec.framework} is not built into this worker yet`, {
         category: 'config',
       });
-    const comm = await createCommunicator({ endpoint, rank: args.rank, worldSize: start.worldSize, peers: start.peers });
+    const comm = await createCommunicator({
+      endpoint,
+      rank: args.rank,
+      worldSize: start.worldSize,
+      peers: start.peers,
+    });
     await workload({
       jobId: args.job,
       rank: args.rank,
@@ -138,4 +144,3 @@ main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   exitSoon(2, `could not start: ${message}`);
 });
-

@@ -19,9 +19,9 @@ function sources(dir: string, out: string[] = []): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(join(REPO, file), 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1] ?? m[2]!,
-  );
+  return [
+    ...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1] ?? m[2]!);
 }
 
 function target(file: string, spec: string): string {
@@ -31,14 +31,16 @@ function target(file: string, spec: string): string {
 const RULES: Record<string, (t: string) => boolean> = {
   configs: (t) => t.startsWith('configs/') || !t.includes('/') || !/^(cli|launcher|runtimes)\//.test(t),
   runtimes: (t) => !/^(cli|launcher)\//.test(t),
-  launcher: (t) => !t.startsWith('cli/') && (!t.startsWith('runtimes/') || t === 'runtimes/protocol/index.js'),
+  launcher: (t) =>
+    !t.startsWith('cli/') && (!t.startsWith('runtimes/') || t === 'runtimes/protocol/index.js'),
   cli: (t) => !t.startsWith('runtimes/'),
 };
 
 test('imports point down the module map', () => {
   const bad: string[] = [];
   for (const [layer, ok] of Object.entries(RULES)) {
-    for (const file of sources(layer)) for (const spec of imports(file)) if (!ok(target(file, spec))) bad.push(`${file} → ${spec}`);
+    for (const file of sources(layer))
+      for (const spec of imports(file)) if (!ok(target(file, spec))) bad.push(`${file} → ${spec}`);
   }
   assert.deepEqual(bad, []);
 });
@@ -48,9 +50,11 @@ test('heavy dependencies are quarantined', () => {
   for (const layer of ['cli', 'launcher', 'configs', 'runtimes']) {
     for (const file of sources(layer)) {
       for (const spec of imports(file)) {
-        if ((spec === 'ink' || spec === 'react') && !file.startsWith('cli/render/tui/')) bad.push(`${file} → ${spec}`);
+        if ((spec === 'ink' || spec === 'react') && !file.startsWith('cli/render/tui/'))
+          bad.push(`${file} → ${spec}`);
         if (spec === 'ssh2' && file !== 'launcher/transports/ssh.ts') bad.push(`${file} → ${spec}`);
-        if (spec.startsWith('@tensorflow/') && !file.startsWith('runtimes/tensorflow/')) bad.push(`${file} → ${spec}`);
+        if (spec.startsWith('@tensorflow/') && !file.startsWith('runtimes/tensorflow/'))
+          bad.push(`${file} → ${spec}`);
       }
     }
   }

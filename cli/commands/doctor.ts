@@ -26,14 +26,25 @@ export function registerDoctor(program: Command, io: CliIO): void {
       const spec: JobSpec = { ...job, framework: 'doctor', parallelism: 'data', params, data: undefined };
       const show = (e: JobEvent) => {
         // The doctor prints its table once at the end; along the way only what went wrong.
-        if (!opts.json && (e.type === 'stopping' || e.type === 'connection-rejected' || e.type === 'rank-lost'))
+        if (
+          !opts.json &&
+          (e.type === 'stopping' || e.type === 'connection-rejected' || e.type === 'rank-lost')
+        )
           for (const line of plainLines(e)) println(io.stderr, line);
       };
       const result = await withStopSignals((signal) =>
-        runJob(spec, { local: opts.local ?? false, home: dtrainHome(io.env), env: io.env, cwd: io.cwd, onEvent: show, signal }),
+        runJob(spec, {
+          local: opts.local ?? false,
+          home: dtrainHome(io.env),
+          env: io.env,
+          cwd: io.cwd,
+          onEvent: show,
+          signal,
+        }),
       );
       if (opts.json) println(io.stdout, JSON.stringify(result));
-      else if (isDoctorResult(result.result)) for (const line of formatDoctorTable(result.result)) println(io.stdout, line);
+      else if (isDoctorResult(result.result))
+        for (const line of formatDoctorTable(result.result)) println(io.stdout, line);
       else println(io.stderr, `doctor: ${result.error ?? 'no result'}`);
       io.exitCode = result.exitCode;
     });

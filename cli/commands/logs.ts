@@ -18,9 +18,13 @@ export function registerLogs(program: Command, io: CliIO): void {
       const job = store.find(query);
       const ranks = opts.rank === undefined ? job.ranks.map((r) => r.rank) : [opts.rank];
       if (opts.rank !== undefined && opts.rank >= job.worldSize)
-        throw new DtrainError('E_BAD_RANK', `--rank ${opts.rank}: job ${job.id} has ranks 0-${job.worldSize - 1}`, {
-          category: 'config',
-        });
+        throw new DtrainError(
+          'E_BAD_RANK',
+          `--rank ${opts.rank}: job ${job.id} has ranks 0-${job.worldSize - 1}`,
+          {
+            category: 'config',
+          },
+        );
       const offsets = new Map<number, number>();
       const prefix = ranks.length > 1;
       const pump = () => {

@@ -31,7 +31,8 @@ export function registerRun(program: Command, io: CliIO): void {
           signal,
         }),
       );
-      if (!opts.json && result.state === 'succeeded') println(io.stdout, `results in ${result.jobId}: dtrain status ${result.jobId}`);
+      if (!opts.json && result.state === 'succeeded')
+        println(io.stdout, `results in ${result.jobId}: dtrain status ${result.jobId}`);
       io.exitCode = result.exitCode;
     });
 }

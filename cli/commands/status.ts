@@ -16,7 +16,8 @@ export function registerStatus(program: Command, io: CliIO): void {
       const now = Date.now();
       if (query === undefined) {
         const jobs = store.list();
-        if (opts.json) return println(io.stdout, JSON.stringify(jobs.map((j) => ({ ...j, state: liveState(j) }))));
+        if (opts.json)
+          return println(io.stdout, JSON.stringify(jobs.map((j) => ({ ...j, state: liveState(j) }))));
         if (jobs.length === 0) return println(io.stdout, `no jobs yet in ${store.jobsDir}`);
         for (const line of jobTable(jobs, now)) println(io.stdout, line);
         return;

@@ -10,6 +10,9 @@ export function registerStop(program: Command, io: CliIO): void {
     .argument('<job>', 'job id, unique id prefix, job name or "latest"')
     .action(async (query: string) => {
       const { record, already } = await stopJob(new JobStore(dtrainHome(io.env)), query);
-      println(io.stdout, already ? `job ${record.id} is not running (${record.state})` : `stopped job ${record.id}`);
+      println(
+        io.stdout,
+        already ? `job ${record.id} is not running (${record.state})` : `stopped job ${record.id}`,
+      );
     });
 }

@@ -2,6 +2,7 @@
 import { type JobRecord, processAlive } from '../../launcher/index.js';
 
 export function liveState(job: JobRecord): string {
-  if ((job.state === 'running' || job.state === 'pending') && !processAlive(job.coordinatorPid)) return 'abandoned';
+  if ((job.state === 'running' || job.state === 'pending') && !processAlive(job.coordinatorPid))
+    return 'abandoned';
   return job.state;
 }

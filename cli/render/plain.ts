@@ -18,7 +18,9 @@ export function plainLines(e: JobEvent): string[] {
     case 'job-start': {
       const where = e.local ? ', as local processes' : '';
       const hosts = `${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}`;
-      return [`job ${e.jobId}: ${e.framework}, ${e.parallelism} parallel, ${e.worldSize} ranks on ${hosts}${where}`];
+      return [
+        `job ${e.jobId}: ${e.framework}, ${e.parallelism} parallel, ${e.worldSize} ranks on ${hosts}${where}`,
+      ];
     }
     case 'coordinator-ready':
       return [`coordinator listening on ${e.host}:${e.port}`];
@@ -38,14 +40,18 @@ export function plainLines(e: JobEvent): string[] {
       const metrics = Object.entries(e.metrics ?? {})
         .map(([k, v]) => `${k}=${formatNumber(v)}`)
         .join(' ');
-      return [`progress ${e.unit} ${e.step}/${e.total}${extra ? ` (${extra})` : ''}${metrics ? ` ${metrics}` : ''}`];
+      return [
+        `progress ${e.unit} ${e.step}/${e.total}${extra ? ` (${extra})` : ''}${metrics ? ` ${metrics}` : ''}`,
+      ];
     }
     case 'log':
       return [`[rank ${e.rank}${e.stream === 'stderr' ? ' stderr' : ''}] ${e.line}`];
     case 'result':
       return e.rank === 0 && isDoctorResult(e.data) ? formatDoctorTable(e.data) : [];
     case 'rank-exit':
-      return [`rank ${e.rank} on ${e.host} ${e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`}`];
+      return [
+        `rank ${e.rank} on ${e.host} ${e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`}`,
+      ];
     case 'rank-lost':
       return [`rank ${e.rank} on ${e.host} is silent for ${e.silentFor.toFixed(1)}s: lost`];
     case 'stopping':

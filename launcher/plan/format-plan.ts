@@ -29,7 +29,9 @@ export function formatPlan(plan: LaunchPlan): string {
   }
   if (plan.secrets.length > 0) {
     lines.push('');
-    lines.push(`secrets  ${plan.secrets.join(', ')} (values from this environment, sent on stdin, never logged)`);
+    lines.push(
+      `secrets  ${plan.secrets.join(', ')} (values from this environment, sent on stdin, never logged)`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -37,7 +39,9 @@ export function formatPlan(plan: LaunchPlan): string {
 function table(plan: LaunchPlan): string[] {
   const rows = [['RANK', 'HOST', 'LOCAL', 'GPU', 'PORT', 'DATA']];
   for (const r of plan.ranks) {
-    const data = r.shards.map((s) => (s.count > 1 ? `${s.role} ${s.index + 1}/${s.count}` : s.role)).join(', ');
+    const data = r.shards
+      .map((s) => (s.count > 1 ? `${s.role} ${s.index + 1}/${s.count}` : s.role))
+      .join(', ');
     rows.push([
       String(r.rank),
       r.hostName,

@@ -142,15 +142,20 @@ function shardsFor(spec: JobSpec, rank: number, worldSize: number): DataShard[] 
   const data = spec.data;
   if (!data) return [];
   const out: DataShard[] = [];
-  if (data.train) out.push({ file: data.train, role: 'train', index: rank, count: worldSize, input: data.input });
+  if (data.train)
+    out.push({ file: data.train, role: 'train', index: rank, count: worldSize, input: data.input });
   // Validation and test sets are scored whole on rank 0.
-  if (data.valid && rank === 0) out.push({ file: data.valid, role: 'valid', index: 0, count: 1, input: data.input });
-  if (data.test && rank === 0) out.push({ file: data.test, role: 'test', index: 0, count: 1, input: data.input });
+  if (data.valid && rank === 0)
+    out.push({ file: data.valid, role: 'valid', index: 0, count: 1, input: data.input });
+  if (data.test && rank === 0)
+    out.push({ file: data.test, role: 'test', index: 0, count: 1, input: data.input });
   return out;
 }
 
 function uploadsFor(spec: JobSpec, bundle: string, jobId: string, ranks: readonly RankPlan[]): string[] {
-  const out = [`worker bundle ${bundle} → ${spec.remote.workdir}/bundles/${bundle}/ (skipped when already there)`];
+  const out = [
+    `worker bundle ${bundle} → ${spec.remote.workdir}/bundles/${bundle}/ (skipped when already there)`,
+  ];
   for (const r of ranks) {
     for (const s of r.shards) {
       if (s.input !== 'ship') continue;

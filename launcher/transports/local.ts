@@ -23,7 +23,11 @@ export function localTransport(options: LocalTransportOptions): Transport {
   };
 }
 
-function startLocal(rank: RankPlan, start: StartOptions, options: LocalTransportOptions): Promise<RankProcess> {
+function startLocal(
+  rank: RankPlan,
+  start: StartOptions,
+  options: LocalTransportOptions,
+): Promise<RankProcess> {
   const [command, ...args] = rank.argv;
   const executable = command === 'node' ? process.execPath : command!;
   const child = spawn(executable, args, {

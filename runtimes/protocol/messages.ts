@@ -98,7 +98,14 @@ export interface StopMsg {
   readonly reason: string;
 }
 
-export type WorkerToCoordinator = RegisterMsg | HeartbeatMsg | ProgressMsg | LogMsg | ResultMsg | DoneMsg | FailMsg;
+export type WorkerToCoordinator =
+  | RegisterMsg
+  | HeartbeatMsg
+  | ProgressMsg
+  | LogMsg
+  | ResultMsg
+  | DoneMsg
+  | FailMsg;
 export type CoordinatorToWorker = StartMsg | PingMsg | StopMsg;
 
 /** Parses the bootstrap line; throws on anything that is not one. */
@@ -106,7 +113,8 @@ export function parseBootstrap(line: string): Bootstrap {
   const value: unknown = JSON.parse(line);
   if (typeof value !== 'object' || value === null) throw new Error('bootstrap is not an object');
   const { token, secrets } = value as Record<string, unknown>;
-  if (typeof token !== 'string' || !/^[0-9a-f]{64}$/.test(token)) throw new Error('bootstrap has no valid token');
+  if (typeof token !== 'string' || !/^[0-9a-f]{64}$/.test(token))
+    throw new Error('bootstrap has no valid token');
   const out: Record<string, string> = {};
   if (secrets && typeof secrets === 'object') {
     for (const [k, v] of Object.entries(secrets)) if (typeof v === 'string') out[k] = v;

@@ -36,7 +36,10 @@ async function startLong(home: string) {
 }
 
 async function assertNothingLeft(jobId: string, ports: readonly number[]) {
-  assert.ok(await eventually(() => processesOfJob(jobId).length === 0, 2000), `left: ${processesOfJob(jobId)}`);
+  assert.ok(
+    await eventually(() => processesOfJob(jobId).length === 0, 2000),
+    `left: ${processesOfJob(jobId)}`,
+  );
   for (const port of ports) assert.equal(await portOpen(port), false, `port ${port} still open`);
 }
 

@@ -26,7 +26,18 @@ test('a 4-rank local job runs, records its result, and leaves nothing running', 
   const run = await runDtrain(['run', file, '--json'], { home });
   assert.equal(run.code, 0, run.stderr);
   const types = run.events.map((e) => e.type);
-  for (const t of ['job-start', 'coordinator-ready', 'host-ready', 'rank-start', 'rank-ready', 'training-start', 'progress', 'result', 'rank-exit', 'job-end'])
+  for (const t of [
+    'job-start',
+    'coordinator-ready',
+    'host-ready',
+    'rank-start',
+    'rank-ready',
+    'training-start',
+    'progress',
+    'result',
+    'rank-exit',
+    'job-end',
+  ])
     assert.ok(types.includes(t), `missing ${t} event in ${types.join(',')}`);
   const end = run.events.at(-1)!;
   assert.equal(end.type, 'job-end');
@@ -63,7 +74,10 @@ test('a 4-rank local job runs, records its result, and leaves nothing running', 
   // The token never reaches a log or the event stream.
   const logs = await runDtrain(['logs', jobId], { home });
   assert.equal(logs.code, 0);
-  const everything = readFileSync(join(jobDir, 'events.jsonl'), 'utf8') + logs.stdout + readFileSync(join(jobDir, 'job.json'), 'utf8');
+  const everything =
+    readFileSync(join(jobDir, 'events.jsonl'), 'utf8') +
+    logs.stdout +
+    readFileSync(join(jobDir, 'job.json'), 'utf8');
   assert.doesNotMatch(everything, /[0-9a-f]{64}/);
 });
 
@@ -73,7 +87,10 @@ test('plain output is one line per event and ends with the job result', async ()
   const file = writeJob(dir, 'job.yaml', JOB.replace('slots: 4', 'slots: 2'));
   const run = await runDtrain(['run', file, '--no-tui'], { home });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /^job e2e-local-\d{8}-\d{6}-[0-9a-f]{4}: doctor, data parallel, 2 ranks on 1 host, as local processes$/m);
+  assert.match(
+    run.stdout,
+    /^job e2e-local-\d{8}-\d{6}-[0-9a-f]{4}: doctor, data parallel, 2 ranks on 1 host, as local processes$/m,
+  );
   assert.match(run.stdout, /^rank 1 started on localhost \(pid \d+\)$/m);
   assert.match(run.stdout, /^all-reduce \(float32 sum\) across 2 ranks:$/m);
   assert.match(run.stdout, /^job succeeded in /m);

@@ -39,11 +39,20 @@ test('wrong-token, other-job and random-bytes clients are dropped; the job still
   const jobId = String(run.events[0]!.jobId);
   const me = { role: 'worker' as const, rank: 1 };
   await assert.rejects(connect('127.0.0.1', port, me, { token: randomBytes(32).toString('hex'), jobId }));
-  await assert.rejects(connect('127.0.0.1', port, me, { token: randomBytes(32).toString('hex'), jobId: 'other-job' }));
+  await assert.rejects(
+    connect('127.0.0.1', port, me, { token: randomBytes(32).toString('hex'), jobId: 'other-job' }),
+  );
   await sendRandomBytes(port);
   // A worker's own peer port rejects strangers too.
   const peer = await run.waitFor((e) => e.type === 'rank-ready');
-  await assert.rejects(connect('127.0.0.1', Number(peer.port), { role: 'peer', rank: 0 }, { token: randomBytes(32).toString('hex'), jobId }));
+  await assert.rejects(
+    connect(
+      '127.0.0.1',
+      Number(peer.port),
+      { role: 'peer', rank: 0 },
+      { token: randomBytes(32).toString('hex'), jobId },
+    ),
+  );
   await sendRandomBytes(Number(peer.port));
 
   const code = await run.exited;

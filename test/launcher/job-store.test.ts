@@ -56,8 +56,14 @@ test('find by id, unique prefix, name and latest; ambiguity and unknown are conf
   assert.equal(store.find('alpha').id, b.id);
   assert.equal(store.find('latest').id, c.id);
   assert.equal(store.find('beta-2026').id, c.id);
-  assert.throws(() => store.find('alpha-2026'), (e: unknown) => e instanceof DtrainError && e.code === 'E_JOB_AMBIGUOUS');
-  assert.throws(() => store.find('gamma'), (e: unknown) => e instanceof DtrainError && e.exitCode === 2);
+  assert.throws(
+    () => store.find('alpha-2026'),
+    (e: unknown) => e instanceof DtrainError && e.code === 'E_JOB_AMBIGUOUS',
+  );
+  assert.throws(
+    () => store.find('gamma'),
+    (e: unknown) => e instanceof DtrainError && e.exitCode === 2,
+  );
   assert.deepEqual(
     store.list().map((j) => j.id),
     [a.id, b.id, c.id],
