@@ -155,7 +155,11 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   async function stopGang(): Promise<void> {
     stopping = true;
     coordinator.broadcast({ t: 'stop', reason: cause?.message ?? 'stopped' });
-    for (const p of procs.values()) p.kill('SIGTERM');
+    for (const p of procs.values()) {
+      p.kill('SIGTERM');
+      // A frozen (SIGSTOPped) rank only acts on the SIGTERM once it runs again.
+      p.kill('SIGCONT');
+    }
     const grace = setTimeout(() => {
       for (const p of procs.values()) p.kill('SIGKILL');
     }, o.killGraceMs ?? 3000);

@@ -67,7 +67,7 @@ test('a 4-rank local job runs, records its result, and leaves nothing running', 
   const status = await runDtrain(['status', jobId], { home });
   assert.equal(status.code, 0);
   assert.match(status.stdout, /succeeded \(exit 0\)/);
-  assert.equal((status.stdout.match(/ succeeded /g) ?? []).length, 4, status.stdout);
+  assert.equal((status.stdout.match(/^\d+\s+localhost\s+succeeded\s/gm) ?? []).length, 4, status.stdout);
   const list = await runDtrain(['status', '--json'], { home });
   assert.equal(JSON.parse(list.stdout)[0].id, jobId);
 
