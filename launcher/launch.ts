@@ -22,6 +22,8 @@ export interface LaunchOptions {
   readonly secrets: Readonly<Record<string, string>>;
   /** Where rank 0 writes the model and results (absolute). */
   readonly outputDir: string;
+  /** An earlier run's output folder to resume from. */
+  readonly resumeFrom?: string;
   readonly clock: () => number;
   /** Aborting it stops the job (Ctrl-C, `dtrain stop`). */
   readonly signal?: AbortSignal;
@@ -142,6 +144,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
         peers: table,
         spec,
         outputDir: o.outputDir,
+        resumeFrom: o.resumeFrom,
         heartbeatInterval: o.spec.network.heartbeat_interval,
         heartbeatTimeout: o.spec.network.heartbeat_timeout,
       });

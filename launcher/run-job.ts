@@ -26,6 +26,8 @@ export interface RunJobOptions {
   readonly onEvent: EventSink;
   readonly signal?: AbortSignal;
   readonly clock?: () => number;
+  /** An earlier run's output folder whose latest checkpoint the workers continue from. */
+  readonly resumeFrom?: string;
   /** Called once the job has an id and a folder, before anything starts. */
   readonly onCreated?: (id: string, dir: string) => void;
 }
@@ -80,6 +82,7 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
     outputDir,
     clock,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
   });
   return { ...result, jobId: id };
 }

@@ -113,6 +113,7 @@ async function main(): Promise<void> {
       comm,
       spec,
       outputDir: start.outputDir,
+      resumeFrom: start.resumeFrom,
       progress: (p) => void send({ t: 'progress', rank: args.rank, ...p }),
       log: (level, line) => void send({ t: 'log', rank: args.rank, level, line }),
       result: (data) => void send({ t: 'result', rank: args.rank, data }),

@@ -13,6 +13,8 @@ export interface WorkloadContext {
   readonly spec: JobSpec;
   /** Absolute folder for outputs on this host. */
   readonly outputDir: string;
+  /** The output folder of an earlier run whose latest checkpoint to continue from (`run --resume`). */
+  readonly resumeFrom: string | undefined;
   readonly progress: (p: {
     step: number;
     total: number;

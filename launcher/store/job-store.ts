@@ -17,6 +17,7 @@ import {
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DtrainError } from '../../configs/errors.js';
+import type { JobSpec } from '../../configs/job-spec.js';
 import type { JobEvent } from '../events.js';
 import type { JobRecord } from './types.js';
 
@@ -115,6 +116,12 @@ export class JobStore {
 
   read(id: string): JobRecord {
     return JSON.parse(readFileSync(join(this.jobsDir, id, 'state.json'), 'utf8')) as JobRecord;
+  }
+
+  /** The job spec a job ran with (from job.json). */
+  readSpec(id: string): JobSpec {
+    const job = JSON.parse(readFileSync(join(this.jobsDir, id, 'job.json'), 'utf8')) as { spec: JobSpec };
+    return job.spec;
   }
 
   /** The job's events as stored; a torn last line (a crash mid-append) is ignored. */

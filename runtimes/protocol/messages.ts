@@ -37,6 +37,8 @@ export interface StartMsg {
   readonly spec: unknown;
   /** Where this rank writes outputs (rank 0 writes the model there). */
   readonly outputDir: string;
+  /** The output folder of an earlier run of this job whose checkpoints to resume from. */
+  readonly resumeFrom: string | undefined;
   /** Seconds between heartbeats. */
   readonly heartbeatInterval: number;
   readonly heartbeatTimeout: number;

@@ -1,0 +1,73 @@
+/**
+ * Checkpoints of a boosting run: the model so far, in XGBoost JSON, as
+ * OUTPUT/JOB/checkpoints/round-NNNNNN.json. Each is written atomically (temp file, fsync, rename,
+ * fsync of the folder) so a crash leaves the previous checkpoint or the new one, never a torn file;
+ * only the newest `keep` are kept.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+const NAME = /^round-(\d{6})\.json$/;
+
+export function checkpointDir(outputDir: string): string {
+  return join(outputDir, 'checkpoints');
+}
+
+/** Writes `text` to `path` so that readers see the old file or the whole new one. */
+export function writeAtomic(path: string, text: string): void {
+  const dir = path.slice(0, path.lastIndexOf('/')) || '.';
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  const dfd = openSync(dir, 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+}
+
+/** Saves the model after `rounds` completed rounds and prunes all but the newest `keep`. */
+export function saveCheckpoint(dir: string, rounds: number, text: string, keep: number): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `round-${String(rounds).padStart(6, '0')}.json`);
+  writeAtomic(path, text);
+  const all = listCheckpoints(dir);
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old.path, { force: true });
+  return path;
+}
+
+/** Checkpoints in `dir`, oldest first; temp files of interrupted writes are ignored. */
+export function listCheckpoints(dir: string): { rounds: number; path: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => ({ name, m: NAME.exec(name) }))
+    .filter((x) => x.m !== null)
+    .map((x) => ({ rounds: Number(x.m![1]), path: join(dir, x.name) }))
+    .sort((a, b) => a.rounds - b.rounds);
+}
+
+export function latestCheckpoint(dir: string): { rounds: number; path: string } | undefined {
+  return listCheckpoints(dir).at(-1);
+}
