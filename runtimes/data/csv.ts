@@ -1,0 +1,168 @@
+/**
+ * CSV reader: numeric comma-separated values into a Dataset, parsed from the file's bytes in chunks.
+ *
+ * - Header: 'auto' (default) takes line 1 as a header when one of its fields is not a number or a
+ *   missing marker. Names may be wrapped in double quotes; quoted commas are not supported.
+ * - Label: a header name or a 0-based field index; null = no label column (labels are NaN, e.g. for
+ *   predict). Default: the column named label, target or y (any case), else field 0, as XGBoost's
+ *   `label_column=0`.
+ * - Missing values (NaN): an empty field, NA, nan, NaN, ?, null. Blank lines are skipped; every other
+ *   line must have as many fields as line 1, or reading fails with `FILE:LINE: …`.
+ * - Ranges: see scan-lines.ts. Every range reader reads line 1 for the column count and names; a
+ *   header line is data for nobody. A range with no rows is fine; a whole file with none is an error.
+ */
+import { stat } from 'node:fs/promises';
+import { dataError, type LineFailure, lineError, showToken } from './data-error.js';
+import type { Dataset } from './dataset.js';
+import { growFloat32 } from './grow.js';
+import { isNumberOrMissing, MISSING_MARKERS, parseNumber } from './parse-number.js';
+import { type ByteRange, readFirstLine, scanLines } from './scan-lines.js';
+
+/** How to read a CSV file. */
+export interface CsvOptions {
+  /** Header name or 0-based field index of the label; null = none. Default: see the module doc. */
+  readonly label?: string | number | null;
+  /** Whether line 1 names the columns; 'auto' (default) decides from its fields. */
+  readonly header?: 'auto' | boolean;
+  /** Read only the lines that start in this byte range. */
+  readonly range?: ByteRange;
+  /** The path as the user wrote it, for messages (default: `path`). */
+  readonly displayName?: string;
+}
+
+const COMMA = 44;
+const LABEL_NAMES = ['label', 'target', 'y'];
+const MISSING_HINT = `missing values are written as an empty field, ${MISSING_MARKERS.join(', ')}`;
+
+/** Reads a CSV file (or the rows of one byte range of it) into a Dataset. */
+export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
+  const name = options.displayName ?? path;
+  const first = await readFirstLine(path);
+  if (first === undefined) throw dataError(name, 'the file is empty');
+  const fields = splitHeader(first);
+  const header =
+    options.header === undefined || options.header === 'auto'
+      ? fields.some((f) => !isNumberOrMissing(f))
+      : options.header;
+  const labelCol = resolveLabel(name, options.label, header ? fields : undefined, fields.length);
+  let f = 0;
+  const columnNames = fields.map((h, i) => (header ? h : i === labelCol ? 'label' : `f${f++}`));
+  const rows = new CsvRows(fields.length, labelCol, columnNames);
+  await scanLines(path, options.range, (buf, from, to, offset) => {
+    if (offset === 0) {
+      if (header) return true;
+      if (buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf) from += 3;
+    }
+    return from === to || rows.push(buf, from, to, offset);
+  });
+  if (rows.failure !== undefined) throw await lineError(path, name, rows.failure);
+  if (rows.count === 0 && (options.range === undefined || options.range.start === 0)) {
+    // A range from 0 that saw no rows can still be one shard of a longer file: only a whole read knows.
+    const whole = options.range === undefined || (await stat(path)).size <= options.range.end;
+    if (whole) throw dataError(name, header ? 'the file has a header but no data rows' : 'no data rows');
+  }
+  return rows.dataset(columnNames.filter((_, i) => i !== labelCol));
+}
+
+function splitHeader(line: Buffer): string[] {
+  let text = line.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text.split(',').map((f) => {
+    const t = f.trim();
+    return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
+  });
+}
+
+function resolveLabel(
+  name: string,
+  label: string | number | null | undefined,
+  header: readonly string[] | undefined,
+  count: number,
+): number {
+  if (label === null) return -1;
+  if (label === undefined) {
+    const i = header?.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase())) ?? -1;
+    return i >= 0 ? i : 0;
+  }
+  if (typeof label === 'number') {
+    if (Number.isInteger(label) && label >= 0 && label < count) return label;
+    throw dataError(`${name}:1`, `label column ${label} not found: line 1 has ${count} fields (0..${count - 1})`);
+  }
+  if (header === undefined) {
+    throw dataError(`${name}:1`, `label column "${label}" not found: the file has no header line`);
+  }
+  const i = header.indexOf(label);
+  if (i >= 0) return i;
+  const shown = header.length > 12 ? `${header.slice(0, 12).join(', ')}, …` : header.join(', ');
+  throw dataError(`${name}:1`, `label column "${label}" not found (columns: ${shown})`);
+}
+
+/** Row-major float32 storage filled line by line; the first failure stops it. */
+class CsvRows {
+  count = 0;
+  failure: LineFailure | undefined;
+  private readonly cols: number;
+  private features: Float32Array;
+  private labels: Float32Array;
+
+  constructor(
+    private readonly fields: number,
+    private readonly labelCol: number,
+    private readonly names: readonly string[],
+  ) {
+    this.cols = labelCol >= 0 ? fields - 1 : fields;
+    this.features = new Float32Array(1024 * this.cols);
+    this.labels = new Float32Array(1024);
+  }
+
+  push(buf: Buffer, from: number, to: number, offset: number): boolean {
+    const row = this.count;
+    if (row === this.labels.length) {
+      this.labels = growFloat32(this.labels, row + 1);
+      this.features = growFloat32(this.features, this.labels.length * this.cols);
+    }
+    const features = this.features;
+    let out = row * this.cols;
+    let field = 0;
+    let start = from;
+    for (let i = from; ; i++) {
+      if (i < to && buf[i] !== COMMA) continue;
+      if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
+      const v = parseNumber(buf, start, i);
+      if (v === undefined) {
+        const message = `field ${field + 1} (${this.names[field]}): ${showToken(buf, start, i)} is not a number`;
+        return this.fail(offset, message, MISSING_HINT);
+      }
+      if (field === this.labelCol) this.labels[row] = v;
+      else features[out++] = v;
+      field++;
+      start = i + 1;
+      if (i === to) break;
+    }
+    if (field !== this.fields) return this.fail(offset, this.countMessage(buf, from, to));
+    if (this.labelCol < 0) this.labels[row] = Number.NaN;
+    this.count = row + 1;
+    return true;
+  }
+
+  dataset(featureNames: readonly string[]): Dataset {
+    return {
+      rows: this.count,
+      cols: this.cols,
+      features: this.features.slice(0, this.count * this.cols),
+      labels: this.labels.slice(0, this.count),
+      featureNames,
+    };
+  }
+
+  private countMessage(buf: Buffer, from: number, to: number): string {
+    let found = 1;
+    for (let i = from; i < to; i++) if (buf[i] === COMMA) found++;
+    return `expected ${this.fields} fields (as on line 1), found ${found}`;
+  }
+
+  private fail(offset: number, message: string, detail?: string): false {
+    this.failure = detail === undefined ? { offset, message } : { offset, message, detail };
+    return false;
+  }
+}

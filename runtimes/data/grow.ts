@@ -1,0 +1,17 @@
+/** Capacity doubling for the typed arrays readers fill row by row. */
+
+/** `a` itself when it holds `need` elements, else a copy with at least double the capacity. */
+export function growFloat32(a: Float32Array, need: number): Float32Array {
+  if (need <= a.length) return a;
+  const next = new Float32Array(Math.max(need, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+/** `a` itself when it holds `need` elements, else a copy with at least double the capacity. */
+export function growInt32(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  const next = new Int32Array(Math.max(need, a.length * 2));
+  next.set(a);
+  return next;
+}
