@@ -1,0 +1,138 @@
+/**
+ * Scoring with a GbdtModel, bit-for-bit in XGBoost 1.7's order: margins start at the base margin,
+ * each tree's leaf is added in float32 in tree order, a row goes left iff x < threshold (float32),
+ * and NaN follows the node's default direction.
+ */
+import { DtrainError } from '../../configs/errors.js';
+import { objectiveFor } from './objectives.js';
+import type { GbdtModel } from './types.js';
+
+/** What `predict` reads from a table (a Dataset fits). */
+export interface FeatureMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  /** rows × cols, row-major; NaN = missing. */
+  readonly features: Float32Array;
+}
+
+export interface PredictOptions {
+  /** Boosting rounds [begin, end) to use, like XGBoost's `iteration_range`; default all. */
+  readonly iterationRange?: readonly [number, number];
+}
+
+// Rows scored together against every tree: their features stay in cache while the trees stream by.
+const BLOCK = 256;
+
+/** Outputs per row: the class count for multi:*, else 1. */
+export function outputsOf(model: GbdtModel): number {
+  return model.objective.startsWith('multi:') ? model.numClass : 1;
+}
+
+function treeRange(
+  model: GbdtModel,
+  outputs: number,
+  range: PredictOptions['iterationRange'],
+): [number, number] {
+  const rounds = Math.ceil(model.trees.length / outputs);
+  if (range === undefined || (range[0] === 0 && range[1] === 0)) return [0, model.trees.length];
+  const [begin, end] = range;
+  if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && begin <= end && end <= rounds))
+    throw new DtrainError(
+      'E_PARAM',
+      `iteration range [${begin}, ${end}) is outside the model's ${rounds} rounds`,
+      {
+        category: 'config',
+      },
+    );
+  return [begin * outputs, Math.min(end * outputs, model.trees.length)];
+}
+
+function checkColumns(model: GbdtModel, cols: number, first: number, last: number): void {
+  for (let t = first; t < last; t++) {
+    const tree = model.trees[t]!;
+    for (let i = 0; i < tree.leftChildren.length; i++) {
+      const f = tree.splitIndices[i]!;
+      if (tree.leftChildren[i] !== -1 && f >= cols)
+        throw new DtrainError(
+          'E_FEATURES',
+          `the model splits on feature ${f} but the data has ${cols} columns`,
+          {
+            category: 'config',
+            detail: `the model was trained on ${model.numFeature} features`,
+          },
+        );
+    }
+  }
+}
+
+/**
+ * Raw margins, rows × outputs (row-major, float32), before the objective's transform.
+ * Throws E_FEATURES when a split uses a column the data lacks, E_PARAM for a bad iteration range.
+ */
+export function predictMargins(
+  model: GbdtModel,
+  features: Float32Array,
+  rows: number,
+  cols: number,
+  options: PredictOptions = {},
+): Float32Array {
+  const outputs = outputsOf(model);
+  const [first, last] = treeRange(model, outputs, options.iterationRange);
+  checkColumns(model, cols, first, last);
+  if (features.length < rows * cols)
+    throw new DtrainError('E_FEATURES', `${features.length} feature values for ${rows} × ${cols}`, {
+      category: 'internal',
+    });
+  const out = new Float32Array(rows * outputs);
+  out.fill(objectiveFor(model.objective, model.numClass).marginOf(model.baseScore));
+  for (let start = 0; start < rows; start += BLOCK) {
+    const stop = Math.min(start + BLOCK, rows);
+    for (let t = first; t < last; t++) {
+      const tree = model.trees[t]!;
+      const group = model.treeInfo[t]!;
+      const left = tree.leftChildren;
+      const right = tree.rightChildren;
+      const split = tree.splitIndices;
+      const cond = tree.splitConditions;
+      const defaultLeft = tree.defaultLeft;
+      for (let r = start; r < stop; r++) {
+        const base = r * cols;
+        let node = 0;
+        let l = left[0]!;
+        while (l !== -1) {
+          const x = features[base + split[node]!]!;
+          const c = cond[node]!;
+          // NaN fails both comparisons and takes the learned default direction.
+          if (x < c) node = l;
+          else if (x >= c) node = right[node]!;
+          else node = defaultLeft[node] === 1 ? l : right[node]!;
+          l = left[node]!;
+        }
+        const o = r * outputs + group;
+        out[o] = out[o]! + cond[node]!;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Predictions, rows × outputs: probabilities for logistic objectives, per-class probabilities for
+ * multi:softprob and multi:softmax (see `argmaxRows` for classes), means for count:poisson.
+ */
+export function predict(model: GbdtModel, data: FeatureMatrix, options: PredictOptions = {}): Float32Array {
+  const margins = predictMargins(model, data.features, data.rows, data.cols, options);
+  return objectiveFor(model.objective, model.numClass).transform(margins, data.rows);
+}
+
+/** The index of each row's largest value (first on ties, like XGBoost's multi:softmax). */
+export function argmaxRows(values: Float32Array, rows: number, outputs: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const base = r * outputs;
+    let best = 0;
+    for (let j = 1; j < outputs; j++) if (values[base + j]! > values[base + best]!) best = j;
+    out[r] = best;
+  }
+  return out;
+}
