@@ -82,11 +82,14 @@ function resolveLabel(
   if (label === null) return -1;
   if (label === undefined) {
     const i = header?.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase())) ?? -1;
-    return i >= 0 ? i : 0;
+    return Math.max(i, 0);
   }
   if (typeof label === 'number') {
     if (Number.isInteger(label) && label >= 0 && label < count) return label;
-    throw dataError(`${name}:1`, `label column ${label} not found: line 1 has ${count} fields (0..${count - 1})`);
+    throw dataError(
+      `${name}:1`,
+      `label column ${label} not found: line 1 has ${count} fields (0..${count - 1})`,
+    );
   }
   if (header === undefined) {
     throw dataError(`${name}:1`, `label column "${label}" not found: the file has no header line`);
@@ -102,8 +105,8 @@ class CsvRows {
   count = 0;
   failure: LineFailure | undefined;
   private readonly cols: number;
-  private features: Float32Array;
-  private labels: Float32Array;
+  private features: Float32Array<ArrayBuffer>;
+  private labels: Float32Array<ArrayBuffer>;
 
   constructor(
     private readonly fields: number,

@@ -1,7 +1,7 @@
 /** Capacity doubling for the typed arrays readers fill row by row. */
 
 /** `a` itself when it holds `need` elements, else a copy with at least double the capacity. */
-export function growFloat32(a: Float32Array, need: number): Float32Array {
+export function growFloat32(a: Float32Array<ArrayBuffer>, need: number): Float32Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const next = new Float32Array(Math.max(need, a.length * 2));
   next.set(a);
@@ -9,7 +9,7 @@ export function growFloat32(a: Float32Array, need: number): Float32Array {
 }
 
 /** `a` itself when it holds `need` elements, else a copy with at least double the capacity. */
-export function growInt32(a: Int32Array, need: number): Int32Array {
+export function growInt32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const next = new Int32Array(Math.max(need, a.length * 2));
   next.set(a);
