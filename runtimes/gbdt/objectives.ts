@@ -56,7 +56,7 @@ function regLoss(name: ObjectiveName, loss: Loss, scalePosWeight: number): Objec
       if (!logistic) return baseScore;
       if (!(baseScore > 0 && baseScore < 1))
         throw paramError(`params.base_score: ${baseScore} must be in (0, 1) for ${name}`);
-      return -Math.log(1 / baseScore - 1);
+      return Math.log(baseScore / (1 - baseScore));
     },
     gradients(margins, labels, weights, grad, hess) {
       for (let i = 0; i < labels.length; i++) {
