@@ -98,8 +98,9 @@ export class BroadcastOp extends Op {
     const n = this.ctx.worldSize;
     const segs = segmentCount(this.bytes.length, this.segBytes);
     if (this.ctx.rank !== this.root) this.expect(this.#star ? 1 : segs);
-    else if (this.#star) for (let j = 0; j < n; j++) j !== this.root && this.send(j, STAR, 0, 0, this.bytes);
-    else for (let k = 0; k < segs; k++) this.send(mod(this.root + 1, n), CHAIN, 0, k, this.#segment(k));
+    else if (this.#star) {
+      for (let j = 0; j < n; j++) if (j !== this.root) this.send(j, STAR, 0, 0, this.bytes);
+    } else for (let k = 0; k < segs; k++) this.send(mod(this.root + 1, n), CHAIN, 0, k, this.#segment(k));
   }
 
   #segment(k: number): Uint8Array | undefined {
