@@ -14,6 +14,8 @@ export function formatFloat32(x: number): string {
     s = f.toPrecision(p);
     if (Math.fround(Number(s)) === f) break;
   }
+  // Number → string drops toPrecision's exponent where plain digits are as short (1e+2 → 100).
+  s = String(Number(s));
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
