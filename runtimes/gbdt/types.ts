@@ -1,0 +1,116 @@
+/**
+ * The GBDT engine's shared types. One engine, two flavours (xgboost now, lightgbm later): the model
+ * is stored in XGBoost's array layout, which both exporters and the predictor read.
+ */
+
+/** One regression tree in XGBoost's layout (doc/model.schema). Node 0 is the root. */
+export interface Tree {
+  /** -1 for leaves. */
+  readonly leftChildren: Int32Array;
+  readonly rightChildren: Int32Array;
+  /** Root's parent is 2147483647 (what XGBoost 1.7 writes). */
+  readonly parents: Int32Array;
+  /** Feature index of a split (0 for leaves). */
+  readonly splitIndices: Int32Array;
+  /** Internal node: threshold, go left iff x < threshold. Leaf: the leaf value, already × eta. */
+  readonly splitConditions: Float32Array;
+  /** 1 when missing values go left. */
+  readonly defaultLeft: Uint8Array;
+  /** Internal: unshrunk weight −G/(H+λ); leaf: the eta-scaled weight (= its splitCondition). */
+  readonly baseWeights: Float32Array;
+  /** Gain of the split, 0 for leaves. */
+  readonly lossChanges: Float32Array;
+  /** Sum of hessians of the node (cover). */
+  readonly sumHessian: Float32Array;
+}
+
+export type ObjectiveName =
+  | 'reg:squarederror'
+  | 'reg:logistic'
+  | 'binary:logistic'
+  | 'multi:softprob'
+  | 'multi:softmax'
+  | 'count:poisson';
+
+export interface GbdtModel {
+  readonly objective: ObjectiveName;
+  readonly numFeature: number;
+  /** 0 for single-output objectives, else the class count. */
+  readonly numClass: number;
+  /** In output (probability / mean) space, as XGBoost 1.7 stores it. */
+  readonly baseScore: number;
+  readonly trees: readonly Tree[];
+  /** Output group of each tree (class id for multiclass; 0 otherwise). Iteration-major. */
+  readonly treeInfo: readonly number[];
+  readonly featureNames: readonly string[] | undefined;
+  /** Training parameters as strings (exported into the model's attributes). */
+  readonly params: Readonly<Record<string, string>>;
+  /** Set by early stopping: the best round (0-based). */
+  readonly bestIteration: number | undefined;
+}
+
+/** Gradients and hessians of a loss, and the map from margin to prediction. */
+export interface Objective {
+  readonly name: ObjectiveName;
+  /** Outputs per row: numClass for multiclass, else 1. */
+  readonly outputs: number;
+  /** The margin that corresponds to base_score (e.g. logit for logistic). */
+  marginOf(baseScore: number): number;
+  /**
+   * Fills grad/hess (rows × outputs, row-major, float32) from margins (same layout) and labels.
+   * `weights` (per row) may be undefined.
+   */
+  gradients(
+    margins: Float32Array,
+    labels: Float32Array,
+    weights: Float32Array | undefined,
+    grad: Float32Array,
+    hess: Float32Array,
+  ): void;
+  /** Margins → predictions in place (sigmoid, softmax, exp...). For multi:softmax, probabilities. */
+  transform(margins: Float32Array, rows: number): Float32Array;
+  /** The metric XGBoost uses when eval_metric is not given. */
+  readonly defaultMetric: string;
+}
+
+/** A metric over transformed predictions (rows × outputs) and labels. */
+export interface Metric {
+  readonly name: string;
+  readonly higherIsBetter: boolean;
+  evaluate(predictions: Float32Array, labels: Float32Array, outputs: number): number;
+}
+
+/**
+ * What the engine needs from the gang for data-parallel training. With one rank every call is the
+ * identity. All ranks make the same calls in the same order.
+ */
+export interface Collective {
+  readonly rank: number;
+  readonly worldSize: number;
+  /** In place, sum in a fixed order so every rank gets bit-identical results. */
+  allReduceSum(buf: Float64Array): Promise<void>;
+  allReduceMax(buf: Float64Array): Promise<void>;
+  /** Every rank's bytes, in rank order. */
+  allGather(bytes: Uint8Array): Promise<Uint8Array[]>;
+  /** Root's bytes to every rank. */
+  broadcast(bytes: Uint8Array, root: number): Promise<Uint8Array>;
+}
+
+/** A Collective for one process: every call is the identity. */
+export const SINGLE: Collective = {
+  rank: 0,
+  worldSize: 1,
+  allReduceSum: async () => {},
+  allReduceMax: async () => {},
+  allGather: async (bytes) => [bytes],
+  broadcast: async (bytes) => bytes,
+};
+
+/** Per-round report from the trainer. */
+export interface RoundReport {
+  readonly round: number;
+  readonly totalRounds: number;
+  /** e.g. { 'train-logloss': 0.3, 'valid-auc': 0.9 } */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly rowsPerSec: number;
+}
