@@ -1,0 +1,31 @@
+/**
+ * Loss-guided growth (XGBoost `grow_policy=lossguide`): always split the open leaf with the largest
+ * loss change (ties: lower node id), one at a time, until max_leaves, max_depth (0 = unlimited) or no
+ * valid split remains. Like XGBoost's driver, growth stops when the best leaf cannot be split.
+ */
+import { TreeBuilder, type GrowEnv } from './tree-builder.js';
+
+/** Grows one tree over rows [0, n) of the row index. */
+export async function growLossguide(env: GrowEnv, n: number): Promise<TreeBuilder> {
+  const t = new TreeBuilder(env);
+  await t.initRoot(n);
+  const open = [0];
+  while (open.length > 0) {
+    let bi = 0;
+    for (let i = 1; i < open.length; i++) {
+      const a = t.best[open[i]!]!.gain;
+      const b = t.best[open[bi]!]!.gain;
+      if (a > b || (a === b && open[i]! < open[bi]!)) bi = i;
+    }
+    const nid = open[bi]!;
+    open.splice(bi, 1);
+    if (!t.canSplit(nid)) break;
+    t.applySplit(nid);
+    if (t.childrenExpandable(t.depth[nid]! + 1)) {
+      await t.expandChildren([nid]);
+      open.push(t.left[nid]!, t.left[nid]! + 1);
+    } else t.release(nid);
+  }
+  for (const nid of open) t.release(nid);
+  return t;
+}

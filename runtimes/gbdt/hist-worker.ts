@@ -1,0 +1,27 @@
+/**
+ * Histogram worker thread (threads.ts): waits for a new batch generation, claims tasks with an
+ * atomic counter until none are left, reports done, and exits when the stop word is set.
+ */
+import { workerData } from 'node:worker_threads';
+import { type HistContext, runTask } from './histogram.js';
+
+const { ctx, ctl, tasks } = workerData as { ctx: HistContext; ctl: Int32Array; tasks: Int32Array };
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, 0, seen);
+  seen = Atomics.load(ctl, 0);
+  if (Atomics.load(ctl, 4) !== 0) break;
+  const n = Atomics.load(ctl, 2);
+  try {
+    for (;;) {
+      const t = Atomics.add(ctl, 1, 1);
+      if (t >= n) break;
+      const o = 4 * t;
+      runTask(ctx, tasks[o] === 1 ? ctx.partials : ctx.pool, tasks[o + 1]!, tasks[o + 2]!, tasks[o + 3]!);
+    }
+  } catch {
+    Atomics.store(ctl, 5, 1);
+  }
+  Atomics.add(ctl, 3, 1);
+  Atomics.notify(ctl, 3);
+}

@@ -1,0 +1,26 @@
+/**
+ * A small seeded PRNG (mulberry32 over a splitmix-style seed mix) for row subsampling and column
+ * sampling. Every rank seeds it identically, so data-parallel ranks draw the same columns.
+ */
+export class Rng {
+  #state: number;
+
+  /** Seeds from any number of integers (e.g. seed, round, class). */
+  constructor(...keys: number[]) {
+    let s = 0x9e3779b9;
+    for (const k of keys) {
+      s = Math.imul(s ^ (k | 0), 0x85ebca6b) ^ (s >>> 13);
+      s = Math.imul(s ^ (s >>> 16), 0xc2b2ae35);
+    }
+    this.#state = s >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * The state of one tree while it grows, and the steps both growth policies share: root statistics,
+ * applying a split (XGBoost's `ExpandNode`), partitioning a node's row segment in place, building
+ * children's histograms (the smaller child by hessian from rows, its sibling by subtraction, the
+ * built ones all-reduced across ranks in one call), and split evaluation. Every branch depends only
+ * on all-reduced numbers, so all ranks grow identical trees.
+ */
+import type { Cuts } from './cuts.js';
+import type { ColumnSampler } from './col-sampler.js';
+import type { HistBuilder, HistContext, NodeBuild, SlotPool } from './histogram.js';
+import { subtractHist } from './histogram.js';
+import { calcWeight, emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
+import type { Collective, Tree } from './types.js';
+
+/** What growth needs beyond the gain parameters. */
+export interface GrowParams extends GainParams {
+  readonly eta: number;
+  readonly gamma: number;
+  readonly maxDepth: number;
+  readonly maxLeaves: number;
+}
+
+/** Shared, reused across trees. */
+export interface GrowEnv {
+  readonly params: GrowParams;
+  readonly cuts: Cuts;
+  readonly ctx: HistContext;
+  readonly builder: HistBuilder;
+  readonly slots: SlotPool;
+  readonly sampler: ColumnSampler;
+  readonly collective: Collective;
+  /** Partition scratch, one row index per row. */
+  readonly scratch: Uint32Array;
+}
+
+const RT_EPS = 1e-6;
+const ROOT_PARENT = 2147483647;
+
+export class TreeBuilder {
+  readonly env: GrowEnv;
+  readonly left: number[] = [-1];
+  readonly right: number[] = [-1];
+  readonly parent: number[] = [ROOT_PARENT];
+  readonly begin: number[] = [0];
+  readonly end: number[] = [0];
+  readonly g: number[] = [0];
+  readonly h: number[] = [0];
+  readonly depth: number[] = [0];
+  readonly slot: number[] = [-1];
+  readonly value: number[] = [0];
+  readonly baseWeight: number[] = [0];
+  readonly best: SplitInfo[] = [emptySplit()];
+  numLeaves = 1;
+  #staging = new Float64Array(0);
+
+  constructor(env: GrowEnv) {
+    this.env = env;
+  }
+
+  /** Root: rows [0, n) of the row index; sums and histogram all-reduced; its best split found. */
+  async initRoot(n: number): Promise<void> {
+    const { ctx, params: p, collective, cuts } = this.env;
+    this.end[0] = n;
+    this.slot[0] = this.env.slots.alloc();
+    await this.#buildAndReduce([0]);
+    const sums = new Float64Array(2);
+    let sg = 0;
+    let sh = 0;
+    if (cuts.hasMissing.every((m) => m === 0)) {
+      // XGBoost on dense data: the root sums are the first feature's (all-reduced) histogram.
+      const base = this.slot[0]! * ctx.histLen;
+      const nb = cuts.ptrs[1]! - cuts.ptrs[0]!;
+      for (let i = 0; i < 2 * nb; i += 2) {
+        sg += ctx.pool[base + i]!;
+        sh += ctx.pool[base + i + 1]!;
+      }
+      sums[0] = sg;
+      sums[1] = sh;
+    } else {
+      const { gh, rowIndex: rows } = ctx;
+      for (let i = 0; i < n; i++) {
+        const r = rows[i]!;
+        sg += gh[2 * r]!;
+        sh += gh[2 * r + 1]!;
+      }
+      sums[0] = sg;
+      sums[1] = sh;
+      await collective.allReduceSum(sums);
+    }
+    this.g[0] = sums[0]!;
+    this.h[0] = sums[1]!;
+    const w = calcWeight(p, this.g[0], this.h[0]);
+    this.baseWeight[0] = w;
+    this.value[0] = Math.fround(w * Math.fround(p.eta));
+    this.evaluate(0);
+  }
+
+  /** XGBoost's ExpandEntry::IsValid. */
+  canSplit(nid: number): boolean {
+    const s = this.best[nid]!;
+    const p = this.env.params;
+    if (s.feature < 0 || s.gain <= RT_EPS) return false;
+    if (s.leftH === 0 || s.rightH === 0) return false;
+    if (s.gain < p.gamma) return false;
+    if (p.maxDepth > 0 && this.depth[nid] === p.maxDepth) return false;
+    if (p.maxLeaves > 0 && this.numLeaves === p.maxLeaves) return false;
+    return true;
+  }
+
+  /** XGBoost's ChildIsValid, checked right after a split is applied. */
+  childrenExpandable(childDepth: number): boolean {
+    const p = this.env.params;
+    if (p.maxDepth > 0 && childDepth >= p.maxDepth) return false;
+    if (p.maxLeaves > 0 && this.numLeaves >= p.maxLeaves) return false;
+    return true;
+  }
+
+  /** Turns leaf `nid` into a split with two leaf children, and partitions its rows. */
+  applySplit(nid: number): void {
+    const s = this.best[nid]!;
+    const p = this.env.params;
+    const eta = Math.fround(p.eta);
+    const l = this.left.length;
+    this.left[nid] = l;
+    this.right[nid] = l + 1;
+    this.baseWeight[nid] = calcWeight(p, s.leftG + s.rightG, s.leftH + s.rightH);
+    const mid = this.#partition(nid, s);
+    for (const [c, g, h, b, e] of [
+      [l, s.leftG, s.leftH, this.begin[nid]!, mid],
+      [l + 1, s.rightG, s.rightH, mid, this.end[nid]!],
+    ] as const) {
+      this.left[c] = -1;
+      this.right[c] = -1;
+      this.parent[c] = nid;
+      this.begin[c] = b;
+      this.end[c] = e;
+      this.g[c] = g;
+      this.h[c] = h;
+      this.depth[c] = this.depth[nid]! + 1;
+      this.slot[c] = -1;
+      const v = Math.fround(calcWeight(p, g, h) * eta);
+      this.value[c] = v;
+      this.baseWeight[c] = v;
+      this.best[c] = emptySplit();
+    }
+    this.numLeaves++;
+  }
+
+  /** Histograms and best splits of the children of the split nodes `nids` (one all-reduce). */
+  async expandChildren(nids: readonly number[]): Promise<void> {
+    const build: number[] = [];
+    const derive: [number, number, number][] = [];
+    for (const nid of nids) {
+      const l = this.left[nid]!;
+      const r = l + 1;
+      const fewerRight = this.h[r]! < this.h[l]!;
+      const small = fewerRight ? r : l;
+      const large = fewerRight ? l : r;
+      this.slot[small] = this.env.slots.alloc();
+      this.slot[large] = this.env.slots.alloc();
+      build.push(small);
+      if (this.slot[nid]! >= 0 && this.slot[large]! >= 0) derive.push([nid, small, large]);
+      else build.push(large);
+    }
+    await this.#buildAndReduce(build);
+    const { pool, histLen } = this.env.ctx;
+    for (const [nid, small, large] of derive) {
+      subtractHist(pool, histLen, this.slot[nid]!, this.slot[small]!, this.slot[large]!);
+    }
+    for (const nid of nids) {
+      this.release(nid);
+      this.evaluate(this.left[nid]!);
+      this.evaluate(this.left[nid]! + 1);
+    }
+  }
+
+  /** Frees a node's histogram. */
+  release(nid: number): void {
+    this.env.slots.release(this.slot[nid]!);
+    this.slot[nid] = -1;
+  }
+
+  evaluate(nid: number): void {
+    const { params, cuts, ctx, sampler } = this.env;
+    const slot = this.slot[nid]!;
+    if (slot < 0) return;
+    const mask = sampler.nodeMask(this.depth[nid]!);
+    const base = slot * ctx.histLen;
+    findBestSplit(
+      params,
+      cuts,
+      ctx.matrix.slotOffsets,
+      ctx.pool,
+      base,
+      this.g[nid]!,
+      this.h[nid]!,
+      mask,
+      this.best[nid]!,
+    );
+  }
+
+  async #buildAndReduce(nids: readonly number[]): Promise<void> {
+    const { ctx, builder, collective } = this.env;
+    const tasks: NodeBuild[] = [];
+    for (const nid of nids) {
+      if (this.slot[nid]! >= 0)
+        tasks.push({ slot: this.slot[nid]!, begin: this.begin[nid]!, end: this.end[nid]! });
+    }
+    builder.build(tasks);
+    if (collective.worldSize === 1 || tasks.length === 0) return;
+    const len = ctx.histLen;
+    if (this.#staging.length < tasks.length * len) this.#staging = new Float64Array(tasks.length * len);
+    const staging = this.#staging.subarray(0, tasks.length * len);
+    for (let i = 0; i < tasks.length; i++) {
+      const s = tasks[i]!.slot * len;
+      staging.set(ctx.pool.subarray(s, s + len), i * len);
+    }
+    await collective.allReduceSum(staging);
+    for (let i = 0; i < tasks.length; i++)
+      ctx.pool.set(staging.subarray(i * len, (i + 1) * len), tasks[i]!.slot * len);
+  }
+
+  /** Stable in-place partition of the node's rows; returns the first right row's position. */
+  #partition(nid: number, s: SplitInfo): number {
+    const { ctx, scratch } = this.env;
+    const { codes, cols, missingCode } = ctx.matrix;
+    const rows = ctx.rowIndex;
+    const f = s.feature;
+    const bin = s.bin;
+    const miss = missingCode[f]!;
+    const dl = s.defaultLeft;
+    const b = this.begin[nid]!;
+    const e = this.end[nid]!;
+    let w = b;
+    let k = 0;
+    for (let i = b; i < e; i++) {
+      const r = rows[i]!;
+      const c = codes[r * cols + f]!;
+      if (c === miss ? dl : c <= bin) rows[w++] = r;
+      else scratch[k++] = r;
+    }
+    rows.set(scratch.subarray(0, k), w);
+    return w;
+  }
+
+  /** The finished tree in XGBoost's layout. */
+  toTree(): Tree {
+    const n = this.left.length;
+    const tree: Tree = {
+      leftChildren: Int32Array.from(this.left),
+      rightChildren: Int32Array.from(this.right),
+      parents: Int32Array.from(this.parent),
+      splitIndices: new Int32Array(n),
+      splitConditions: new Float32Array(n),
+      defaultLeft: new Uint8Array(n),
+      baseWeights: Float32Array.from(this.baseWeight),
+      lossChanges: new Float32Array(n),
+      sumHessian: Float32Array.from(this.h),
+    };
+    for (let i = 0; i < n; i++) {
+      if (this.left[i] === -1) {
+        tree.splitConditions[i] = this.value[i]!;
+        continue;
+      }
+      const s = this.best[i]!;
+      tree.splitIndices[i] = s.feature;
+      tree.splitConditions[i] = s.threshold;
+      tree.defaultLeft[i] = s.defaultLeft ? 1 : 0;
+      tree.lossChanges[i] = s.gain;
+    }
+    return tree;
+  }
+}

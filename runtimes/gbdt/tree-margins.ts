@@ -1,0 +1,38 @@
+/**
+ * Adds one tree's leaf values to margins by walking raw float features with XGBoost's rule
+ * (left iff x < threshold, NaN follows default_left). The trainer uses it for the validation set,
+ * for training rows left out by subsampling, and to replay a model it resumes from.
+ */
+import type { Tree } from './types.js';
+
+/** margins[r·outputs + output] += leaf(tree, row r), for r in `rows` (all rows when undefined). */
+export function addTreeMargins(
+  tree: Tree,
+  features: Float32Array,
+  cols: number,
+  margins: Float32Array,
+  outputs: number,
+  output: number,
+  rowCount: number,
+  rows?: Uint32Array,
+): void {
+  const { leftChildren: left, rightChildren: right, splitIndices, splitConditions, defaultLeft } = tree;
+  const n = rows ? rows.length : rowCount;
+  for (let i = 0; i < n; i++) {
+    const r = rows ? rows[i]! : i;
+    const base = r * cols;
+    let node = 0;
+    for (let l = left[0]!; l !== -1; l = left[node]!) {
+      const x = features[base + splitIndices[node]!]!;
+      node = Number.isNaN(x)
+        ? defaultLeft[node]
+          ? l
+          : right[node]!
+        : x < splitConditions[node]!
+          ? l
+          : right[node]!;
+    }
+    const j = r * outputs + output;
+    margins[j] = margins[j]! + splitConditions[node]!;
+  }
+}
