@@ -154,7 +154,8 @@ test('one-leaf trees from these gradients equal XGBoost 1.7 leaves (weighted)', 
   const w = Float32Array.from({ length: n }, () => 0.5 + rand());
   const cases: [string, number, () => number, Record<string, number>][] = [
     ['binary:logistic', 1, () => (rand() < 0.3 ? 1 : 0), { scale_pos_weight: 2.5 }],
-    ['reg:squarederror', 1, () => rand() * 4, {}],
+    // XGBoost 1.7 applies scale_pos_weight to label-1 rows of every reg_loss objective.
+    ['reg:squarederror', 1, () => Math.floor(rand() * 3), { scale_pos_weight: 2 }],
     ['count:poisson', 1, () => Math.floor(rand() * 6), { max_delta_step: 3 }],
     ['multi:softprob', 3, () => Math.floor(rand() * 3), { num_class: 3 }],
   ];
