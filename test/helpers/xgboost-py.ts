@@ -1,12 +1,14 @@
 /**
- * Runs Python snippets with /usr/bin/python3 (numpy, sklearn, xgboost 1.7) for reference values.
+ * Runs Python snippets with /usr/bin/python3 or $DTRAIN_PYTHON (numpy, sklearn, xgboost 1.7) for
+ * reference values.
  * The snippet sees `inp` (the JSON input, with null for NaN) and calls `emit(value)` once; numpy
  * arrays and scalars become lists and numbers, NaN becomes null.
  */
 import { spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 
-const PYTHON = '/usr/bin/python3';
+// DTRAIN_PYTHON lets a run point at another interpreter (or a missing one, to check the skip path).
+const PYTHON = process.env['DTRAIN_PYTHON'] ?? '/usr/bin/python3';
 
 const PRELUDE = `
 import json, sys, math
