@@ -68,12 +68,13 @@ function writeFixed4(buf: Buffer, pos: number, v: number): number {
   if (q >= 1e20) return pos + buf.write(String(q / 1e4), pos, 'latin1');
   let whole = Math.floor(q / 1e4);
   let frac = q - whole * 1e4;
-  const start = pos;
-  do {
-    buf[pos++] = ZERO + (whole % 10);
+  let width = 1;
+  for (let n = whole; n >= 10; n = Math.floor(n / 10)) width++;
+  for (let d = pos + width - 1; d >= pos; d--) {
+    buf[d] = ZERO + (whole % 10);
     whole = Math.floor(whole / 10);
-  } while (whole > 0);
-  buf.subarray(start, pos).reverse();
+  }
+  pos += width;
   if (frac > 0) {
     buf[pos++] = DOT;
     let digits = 4;
