@@ -5,6 +5,7 @@ import { registerDoctor } from './doctor.js';
 import { registerInit } from './init.js';
 import { registerLogs } from './logs.js';
 import { registerPlan } from './plan.js';
+import { registerPredict } from './predict.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
 import { registerStop } from './stop.js';
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, io: CliIO): void {
   registerStatus(program, io);
   registerLogs(program, io);
   registerStop(program, io);
+  registerPredict(program, io);
 }

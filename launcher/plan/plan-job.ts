@@ -111,13 +111,15 @@ function planRank(spec: JobSpec, c: RankContext): RankPlan {
     '--rank',
     String(c.rank),
     '--coordinator',
-    `${c.coordinator.host}:${c.coordinator.port}`,
+    `${c.coordinator.host}:${c.coordinator.port === 0 ? 'auto' : c.coordinator.port}`,
   ];
   const env: Record<string, string> = {
     ...spec.remote.env,
     DTRAIN_JOB: c.jobId,
     DTRAIN_RANK: String(c.rank),
     DTRAIN_LOCAL_RANK: String(c.localRank),
+    // Ranks sharing this machine split its cores between them.
+    DTRAIN_LOCAL_WORLD_SIZE: String(c.localMode ? c.worldSize : c.hostSpec.slots),
     DTRAIN_WORLD_SIZE: String(c.worldSize),
   };
   if (port !== 0) env['DTRAIN_PORT'] = String(port);
@@ -144,9 +146,10 @@ function shardsFor(spec: JobSpec, rank: number, worldSize: number): DataShard[] 
   const out: DataShard[] = [];
   if (data.train)
     out.push({ file: data.train, role: 'train', index: rank, count: worldSize, input: data.input });
-  // Validation and test sets are scored whole on rank 0.
-  if (data.valid && rank === 0)
-    out.push({ file: data.valid, role: 'valid', index: 0, count: 1, input: data.input });
+  // Validation metrics are combined across ranks, so the validation set is sharded like the training set.
+  if (data.valid)
+    out.push({ file: data.valid, role: 'valid', index: rank, count: worldSize, input: data.input });
+  // A test set is scored whole on rank 0.
   if (data.test && rank === 0)
     out.push({ file: data.test, role: 'test', index: 0, count: 1, input: data.input });
   return out;

@@ -21,7 +21,7 @@ function fakeIO(): CliIO & { out: () => string } {
   return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: REPO, exitCode: 0, out: () => text };
 }
 
-for (const verb of ['', 'init', 'validate', 'plan', 'run', 'doctor', 'status', 'logs', 'stop']) {
+for (const verb of ['', 'init', 'validate', 'plan', 'run', 'doctor', 'status', 'logs', 'stop', 'predict']) {
   test(`dtrain ${verb || '(program)'} --help`, async () => {
     const io = fakeIO();
     const code = await main(['node', 'dtrain', ...(verb ? [verb] : []), '--help'], io);

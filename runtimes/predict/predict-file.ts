@@ -1,0 +1,115 @@
+/**
+ * `dtrain predict MODEL DATA`: score a CSV or LibSVM file with a trained model using our own
+ * predictor. The model's format is recognised from its content (XGBoost JSON now; LightGBM text and
+ * tfjs models join with their frameworks).
+ */
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { DtrainError } from '../../configs/errors.js';
+import { type Dataset, readDataset } from '../data/index.js';
+import { fromXgboostJson } from '../gbdt/model-json.js';
+import { argmaxRows, outputsOf, predict } from '../gbdt/predict.js';
+import type { GbdtModel } from '../gbdt/types.js';
+
+export interface PredictFileOptions {
+  /** Label column of the data (name or index); null = the file has none. Default: see `loadData`. */
+  readonly label?: string | number | null;
+  readonly format?: 'csv' | 'libsvm';
+  /** Names shown in messages. */
+  readonly modelName?: string;
+  readonly dataName?: string;
+}
+
+export interface Predictions {
+  readonly header: readonly string[];
+  readonly rows: number;
+  /** One line per row, without the newline. */
+  line(row: number): string;
+}
+
+export async function readModel(path: string, name = path): Promise<GbdtModel> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new DtrainError('E_MODEL', `cannot read model ${name}: ${(error as Error).message}`, {
+      category: 'config',
+    });
+  }
+  if (!text.trimStart().startsWith('{'))
+    throw new DtrainError('E_MODEL', `${name}: not a model dtrain can read (expected XGBoost JSON)`, {
+      category: 'config',
+    });
+  try {
+    return fromXgboostJson(text);
+  } catch (error) {
+    if (error instanceof DtrainError) throw error;
+    throw new DtrainError('E_MODEL', `${name}: not a valid XGBoost JSON model: ${(error as Error).message}`, {
+      category: 'config',
+    });
+  }
+}
+
+/**
+ * Reads the data to score. Without a label option, a file with one column more than the model has
+ * features is taken to carry a label column (found as the CSV reader finds it), else none.
+ */
+async function loadData(path: string, model: GbdtModel, o: PredictFileOptions): Promise<Dataset> {
+  const base = { ...(o.format ? { format: o.format } : {}), displayName: o.dataName ?? path };
+  const isLibsvm = (o.format ?? (path.endsWith('.csv') ? 'csv' : 'libsvm')) === 'libsvm';
+  if (isLibsvm) return readDataset(path, { ...base, numFeatures: model.numFeature });
+  if (o.label !== undefined) return readDataset(path, { ...base, label: o.label });
+  const bare = await readDataset(path, { ...base, label: null });
+  return bare.cols === model.numFeature + 1 ? readDataset(path, base) : bare;
+}
+
+export async function predictFile(
+  modelPath: string,
+  dataPath: string,
+  o: PredictFileOptions = {},
+): Promise<Predictions> {
+  const model = await readModel(modelPath, o.modelName);
+  const data = await loadData(dataPath, model, o);
+  if (data.cols > model.numFeature)
+    throw new DtrainError(
+      'E_DATA',
+      `${o.dataName ?? dataPath}: ${data.cols} feature columns, but the model was trained on ${model.numFeature}`,
+      { category: 'config' },
+    );
+  const values = predict(model, data);
+  const k = outputsOf(model);
+  const hasLabels = data.labels.some((v) => !Number.isNaN(v));
+  const softmax = model.objective === 'multi:softmax';
+  const classes = softmax ? argmaxRows(values, data.rows, k) : undefined;
+  const outCols = k > 1 && !softmax ? Array.from({ length: k }, (_, c) => `prob_${c}`) : ['prediction'];
+  const header = ['row', ...(hasLabels ? ['label'] : []), ...outCols];
+  return {
+    header,
+    rows: data.rows,
+    line(r) {
+      const cells = [String(r)];
+      if (hasLabels) cells.push(String(data.labels[r]));
+      if (classes) cells.push(String(classes[r]));
+      else for (let c = 0; c < k; c++) cells.push(String(values[r * k + c]));
+      return cells.join(',');
+    },
+  };
+}
+
+/** Writes predictions as CSV to a file or a stream. */
+export async function writePredictions(p: Predictions, out: NodeJS.WritableStream | string): Promise<void> {
+  const stream: NodeJS.WritableStream = typeof out === 'string' ? createWriteStream(out) : out;
+  const write = (s: string) =>
+    stream.write(s) ? Promise.resolve() : new Promise<void>((r) => stream.once('drain', () => r()));
+  await write(`${p.header.join(',')}\n`);
+  let chunk = '';
+  for (let r = 0; r < p.rows; r++) {
+    chunk += `${p.line(r)}\n`;
+    if (chunk.length > 1 << 16) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  if (typeof out === 'string') await new Promise<void>((r, j) => stream.end((e?: Error) => (e ? j(e) : r())));
+}
