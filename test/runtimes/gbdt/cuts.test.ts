@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Dataset } from '../../../runtimes/data/dataset.js';
+import { buildBinMatrix } from '../../../runtimes/gbdt/bin-matrix.js';
+import { mergeCuts, summarize } from '../../../runtimes/gbdt/cuts.js';
+import { shard, synthBinary } from './helpers.js';
+
+const column = (values: number[]): Dataset => ({
+  rows: values.length,
+  cols: 1,
+  features: Float32Array.from(values),
+  labels: new Float32Array(values.length),
+  featureNames: ['f0'],
+});
+
+test('few distinct values: every value is a cut, like XGBoost', () => {
+  const cuts = mergeCuts([summarize(column([3, 1, 2, 2, Number.NaN, 5]), 256)], 256);
+  assert.deepEqual(Array.from(cuts.values), [2, 3, 5, Math.fround(5 + Math.fround(5 + Math.fround(1e-5)))]);
+  assert.equal(cuts.hasMissing[0], 1);
+  assert.equal(cuts.minValues[0], Math.fround(1 - Math.fround(1 + Math.fround(1e-5))));
+  const m = buildBinMatrix(column([3, 1, 2, 2, Number.NaN, 5]), cuts);
+  assert.deepEqual(Array.from(m.codes), [2, 0, 1, 1, 4, 3]);
+});
+
+test('many distinct values: at most max_bin bins of near-equal size', () => {
+  const d = synthBinary(50_000, 2, 1);
+  const cuts = mergeCuts([summarize(d, 16)], 16);
+  const m = buildBinMatrix(d, cuts);
+  const counts = new Array<number>(17).fill(0);
+  for (let r = 0; r < d.rows; r++) counts[m.codes[2 * r]!]!++;
+  assert.equal(cuts.ptrs[1], 16);
+  for (const c of counts.slice(0, 16)) assert.ok(Math.abs(c - d.rows / 16) < d.rows / 160, `bin size ${c}`);
+});
+
+test('merging shard summaries is deterministic and close to the single-rank cuts', () => {
+  const d = synthBinary(40_000, 3, 2);
+  const parts = [shard(d, 0, 10_000), shard(d, 10_000, 40_000)].map((s) => summarize(s, 64));
+  const a = mergeCuts(parts, 64);
+  const b = mergeCuts(
+    parts.map((p) => p.slice()),
+    64,
+  );
+  assert.deepEqual(a, b);
+  const single = mergeCuts([summarize(d, 64)], 64);
+  assert.equal(a.values.length, single.values.length);
+  for (let i = 0; i < a.values.length; i++) assert.ok(Math.abs(a.values[i]! - single.values[i]!) < 0.01);
+});

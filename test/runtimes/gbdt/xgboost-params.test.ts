@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DtrainError } from '../../../configs/errors.js';
+import { parseXgbParams } from '../../../runtimes/gbdt/xgboost-params.js';
+
+test('defaults are XGBoost 1.7 defaults', () => {
+  const p = parseXgbParams({});
+  assert.equal(p.eta, 0.3);
+  assert.equal(p.maxDepth, 6);
+  assert.equal(p.minChildWeight, 1);
+  assert.equal(p.lambda, 1);
+  assert.equal(p.alpha, 0);
+  assert.equal(p.maxBin, 256);
+  assert.equal(p.numBoostRound, 10);
+  assert.equal(p.objective, 'reg:squarederror');
+  assert.equal(p.baseScore, 0.5);
+  assert.equal(p.growPolicy, 'depthwise');
+  assert.deepEqual(p.evalMetric, []);
+  assert.equal(p.earlyStoppingRounds, undefined);
+});
+
+test('aliases and string numbers are accepted', () => {
+  const p = parseXgbParams({
+    learning_rate: '0.1',
+    reg_lambda: 2,
+    reg_alpha: 0.5,
+    min_split_loss: 1,
+    n_estimators: 5,
+  });
+  assert.deepEqual([p.eta, p.lambda, p.alpha, p.gamma, p.numBoostRound], [0.1, 2, 0.5, 1, 5]);
+  assert.deepEqual(parseXgbParams({ eval_metric: 'auc' }).evalMetric, ['auc']);
+});
+
+test('bad values are E_PARAM config errors naming the parameter', () => {
+  const bad = (params: Record<string, unknown>, message: RegExp): void => {
+    assert.throws(
+      () => parseXgbParams(params),
+      (e: unknown) =>
+        e instanceof DtrainError &&
+        e.code === 'E_PARAM' &&
+        e.category === 'config' &&
+        message.test(e.message),
+    );
+  };
+  bad({ max_depth: -1 }, /^params\.max_depth: must be an integer >= 0, got -1$/);
+  bad({ subsample: 0 }, /^params\.subsample: must be in \(0, 1\]/);
+  bad({ eta: 'fast' }, /^params\.eta: /);
+  bad({ grow_policy: 'leafwise' }, /^params\.grow_policy: must be one of depthwise, lossguide/);
+  bad({ objective: 'multi:softprob' }, /^params\.num_class: /);
+  bad({ max_depth: 0 }, /^params\.max_depth: 0 \(unlimited\) needs grow_policy lossguide/);
+});
