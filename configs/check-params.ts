@@ -62,6 +62,51 @@ export function checkParams(framework: Framework, params: Readonly<Record<string
       return [{ path, message: `unknown ${framework} parameter${hint}`, at: 'key', got: null }];
     }
     if (numeric.has(name) && typeof value !== 'number') return [{ path, message: 'must be a number' }];
+    if (framework === 'xgboost') return checkXgboostValue(name, value, path);
     return [];
   });
+}
+
+/** The objectives and metrics dtrain's xgboost engine implements (XGBoost's own names). */
+export const XGBOOST_OBJECTIVES: readonly string[] = [
+  'reg:squarederror',
+  'reg:logistic',
+  'binary:logistic',
+  'multi:softprob',
+  'multi:softmax',
+  'count:poisson',
+];
+export const XGBOOST_METRICS: readonly string[] = [
+  'rmse',
+  'mae',
+  'logloss',
+  'error',
+  'auc',
+  'mlogloss',
+  'merror',
+  'poisson-nloglik',
+];
+
+function checkXgboostValue(name: string, value: unknown, path: readonly (string | number)[]): FoundProblem[] {
+  if (name === 'objective') {
+    if (typeof value === 'string' && XGBOOST_OBJECTIVES.includes(value)) return [];
+    const guess = typeof value === 'string' ? didYouMean(value, XGBOOST_OBJECTIVES) : undefined;
+    const hint =
+      guess === undefined ? `; one of ${XGBOOST_OBJECTIVES.join(', ')}` : `; did you mean \`${guess}\`?`;
+    return [{ path, message: `unknown objective${hint}` }];
+  }
+  if (name === 'eval_metric') {
+    const list = Array.isArray(value) ? value : [value];
+    return list.flatMap((m, i): FoundProblem[] => {
+      const at = Array.isArray(value) ? [...path, i] : path;
+      if (typeof m !== 'string') return [{ path: at, message: 'must be a metric name' }];
+      const base = m.replace(/@[0-9.]+$/, '');
+      if (XGBOOST_METRICS.includes(base) && (base === m || base === 'error')) return [];
+      const guess = didYouMean(m, XGBOOST_METRICS);
+      const hint =
+        guess === undefined ? `; one of ${XGBOOST_METRICS.join(', ')}` : `; did you mean \`${guess}\`?`;
+      return [{ path: at, message: `unknown metric${hint}` }];
+    });
+  }
+  return [];
 }

@@ -54,7 +54,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   const procs = new Map<number, RankProcess>();
   const exits = new Map<number, Promise<void>>();
   const stderrTail = new Map<number, string[]>();
-  const failMessages = new Map<number, { code: string; message: string }>();
+  const failMessages = new Map<number, { code: string; message: string; exitCode: number }>();
   const peers = new Map<number, PeerAddress>();
   const doneRanks = new Set<number>();
   let cause: Cause | undefined;
@@ -124,8 +124,12 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
         doneRanks.add(rank);
         return;
       case 'fail':
-        failMessages.set(rank, { code: m.code, message: m.message });
-        fail(`rank ${rank} on ${hostOf(rank)} failed: ${m.message}`, m.code === 'E_PEER_LOST');
+        {
+          // Bad data or parameters found by a worker are the user's input, as at validation.
+          const exitCode = m.category === 'config' ? 2 : 1;
+          failMessages.set(rank, { code: m.code, message: m.message, exitCode });
+          fail(`rank ${rank} on ${hostOf(rank)} failed: ${m.message}`, m.code === 'E_PEER_LOST', exitCode);
+        }
         return;
       case 'heartbeat':
         return;
@@ -190,7 +194,11 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     if (stopping) return;
     const told = failMessages.get(rank.rank);
     if (told) {
-      fail(`rank ${rank.rank} on ${host} failed: ${told.message}`, told.code === 'E_PEER_LOST');
+      fail(
+        `rank ${rank.rank} on ${host} failed: ${told.message}`,
+        told.code === 'E_PEER_LOST',
+        told.exitCode,
+      );
       return;
     }
     const tail = (stderrTail.get(rank.rank) ?? []).slice(-5);

@@ -2,7 +2,7 @@
  * `dtrain run` as a library call: plan the job, open its record in the store, pick the transport,
  * launch, and return the result. The CLI renders the events it emits.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DtrainError } from '../configs/errors.js';
@@ -47,6 +47,7 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
       { category: 'infra', detail: 'run with --local to map every host onto local processes' },
     );
   }
+  checkLocalData(spec, options.cwd);
   const store = new JobStore(options.home);
   const { id, dir } = store.createJobDir(spec.name, new Date(clock()));
   options.onCreated?.(id, dir);
@@ -85,6 +86,22 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
   });
   return { ...result, jobId: id };
+}
+
+/** Data files that ranks on this machine will read must exist before anything starts. */
+function checkLocalData(spec: JobSpec, cwd: string): void {
+  const data = spec.data;
+  if (!data) return;
+  for (const role of ['train', 'valid', 'test'] as const) {
+    const file = data[role];
+    if (file === undefined) continue;
+    const path = resolve(spec.source.dir || cwd, file);
+    if (!existsSync(path))
+      throw new DtrainError('E_DATA_MISSING', `data.${role}: no such file ${path}`, {
+        category: 'config',
+        detail: `paths in the job file are relative to its folder (${spec.source.dir || cwd})`,
+      });
+  }
 }
 
 function readSecrets(

@@ -126,8 +126,9 @@ async function main(): Promise<void> {
     process.exit(0);
   } catch (error) {
     const code = error instanceof DtrainError ? error.code : 'E_WORKER';
+    const category = error instanceof DtrainError ? error.category : 'worker';
     const message = error instanceof Error ? error.message : String(error);
-    await send({ t: 'fail', rank: args.rank, code, message });
+    await send({ t: 'fail', rank: args.rank, code, category, message });
     exitSoon(1, `failed: ${message}`);
   }
 }

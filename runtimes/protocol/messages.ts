@@ -91,6 +91,8 @@ export interface FailMsg {
   readonly t: 'fail';
   readonly rank: number;
   readonly code: string;
+  /** The error's category: a 'config' failure (bad data, bad parameter) makes the job exit 2. */
+  readonly category?: string;
   readonly message: string;
 }
 
