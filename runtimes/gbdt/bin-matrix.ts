@@ -12,10 +12,19 @@ export interface BinMatrix {
   readonly cols: number;
   /** rows × cols codes; Uint8Array when every feature's codes fit in a byte. */
   readonly codes: Uint8Array | Uint16Array;
+  /** The same codes feature-major (cols × rows): partitioning reads one feature of many rows. */
+  readonly columns: Uint8Array | Uint16Array;
   /** Per feature: the code of a missing value (= its bin count). */
   readonly missingCode: Uint16Array;
   /** Per feature: first histogram slot; slotOffsets[cols] is the slot count of one histogram. */
   readonly slotOffsets: Uint32Array;
+}
+
+const PREFIXES = 65536;
+
+/** Float32 bits → uint32 key with the same order as the floats (radix-sort.ts's transform). */
+function orderKey(u: number): number {
+  return u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
 }
 
 /** Bins `dataset` with `cuts`. */
@@ -34,29 +43,40 @@ export function buildBinMatrix(dataset: Dataset, cuts: Cuts): BinMatrix {
   const bytes = rows * cols * (wide ? 2 : 1);
   const sab = new SharedArrayBuffer(Math.max(bytes, 8));
   const codes = wide ? new Uint16Array(sab, 0, rows * cols) : new Uint8Array(sab, 0, rows * cols);
+  const columns = wide ? new Uint16Array(rows * cols) : new Uint8Array(rows * cols);
   const values = cuts.values;
+  const bits = new Uint32Array(features.buffer, features.byteOffset, features.length);
+  const start = new Uint32Array(PREFIXES + 1);
+  const cutBits = new Uint32Array(new Float32Array(values).buffer);
   for (let f = 0; f < cols; f++) {
     const lo = cuts.ptrs[f]!;
-    const hi = cuts.ptrs[f + 1]!;
-    const last = hi - lo - 1;
+    const nb = cuts.ptrs[f + 1]! - lo;
     const miss = missingCode[f]!;
+    // start[p] = number of cuts whose order key has a top-16-bit prefix below p.
+    let c = 0;
+    for (let p = 0; p <= PREFIXES; p++) {
+      while (c < nb && orderKey(cutBits[lo + c]!) >>> 16 < p) c++;
+      start[p] = c;
+    }
+    const col = f * rows;
     for (let r = 0, i = f; r < rows; r++, i += cols) {
       const x = features[i]!;
       if (Number.isNaN(x)) {
-        codes[i] = miss;
+        columns[col + r] = miss;
         continue;
       }
-      // upper_bound: first cut > x.
-      let a = lo;
-      let b = hi;
+      const p = orderKey(bits[i]!) >>> 16;
+      // upper_bound among the few cuts sharing x's prefix.
+      let a = start[p]!;
+      let b = start[p + 1]!;
       while (a < b) {
         const m = (a + b) >>> 1;
-        if (values[m]! > x) b = m;
+        if (values[lo + m]! > x) b = m;
         else a = m + 1;
       }
-      const bin = a - lo;
-      codes[i] = Math.min(bin, last);
+      columns[col + r] = Math.min(a, nb - 1);
     }
+    for (let r = 0, i = f; r < rows; r++, i += cols) codes[i] = columns[col + r]!;
   }
-  return { rows, cols, codes, missingCode, slotOffsets };
+  return { rows, cols, codes, columns, missingCode, slotOffsets };
 }

@@ -223,7 +223,7 @@ export class TreeBuilder {
   /** Stable in-place partition of the node's rows; returns the first right row's position. */
   #partition(nid: number, s: SplitInfo): number {
     const { ctx, scratch } = this.env;
-    const { codes, cols, missingCode } = ctx.matrix;
+    const { columns, rows: n, missingCode } = ctx.matrix;
     const rows = ctx.rowIndex;
     const f = s.feature;
     const bin = s.bin;
@@ -231,11 +231,12 @@ export class TreeBuilder {
     const dl = s.defaultLeft;
     const b = this.begin[nid]!;
     const e = this.end[nid]!;
+    const col = columns.subarray(f * n, (f + 1) * n);
     let w = b;
     let k = 0;
     for (let i = b; i < e; i++) {
       const r = rows[i]!;
-      const c = codes[r * cols + f]!;
+      const c = col[r]!;
       if (c === miss ? dl : c <= bin) rows[w++] = r;
       else scratch[k++] = r;
     }
