@@ -9,6 +9,7 @@ import type { Cuts } from './cuts.js';
 import type { ColumnSampler } from './col-sampler.js';
 import type { HistBuilder, HistContext, NodeBuild, SlotPool } from './histogram.js';
 import { subtractHist } from './histogram.js';
+import { partitionRows } from './partition.js';
 import { calcWeight, emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
 import type { Collective, Tree } from './types.js';
 
@@ -124,7 +125,7 @@ export class TreeBuilder {
     this.left[nid] = l;
     this.right[nid] = l + 1;
     this.baseWeight[nid] = calcWeight(p, s.leftG + s.rightG, s.leftH + s.rightH);
-    const mid = this.#partition(nid, s);
+    const mid = partitionRows(this.env.ctx, this.env.scratch, this.begin[nid]!, this.end[nid]!, s);
     for (const [c, g, h, b, e] of [
       [l, s.leftG, s.leftH, this.begin[nid]!, mid],
       [l + 1, s.rightG, s.rightH, mid, this.end[nid]!],
@@ -218,30 +219,6 @@ export class TreeBuilder {
     await collective.allReduceSum(staging);
     for (let i = 0; i < tasks.length; i++)
       ctx.pool.set(staging.subarray(i * len, (i + 1) * len), tasks[i]!.slot * len);
-  }
-
-  /** Stable in-place partition of the node's rows; returns the first right row's position. */
-  #partition(nid: number, s: SplitInfo): number {
-    const { ctx, scratch } = this.env;
-    const { columns, rows: n, missingCode } = ctx.matrix;
-    const rows = ctx.rowIndex;
-    const f = s.feature;
-    const bin = s.bin;
-    const miss = missingCode[f]!;
-    const dl = s.defaultLeft;
-    const b = this.begin[nid]!;
-    const e = this.end[nid]!;
-    const col = columns.subarray(f * n, (f + 1) * n);
-    let w = b;
-    let k = 0;
-    for (let i = b; i < e; i++) {
-      const r = rows[i]!;
-      const c = col[r]!;
-      if (c === miss ? dl : c <= bin) rows[w++] = r;
-      else scratch[k++] = r;
-    }
-    rows.set(scratch.subarray(0, k), w);
-    return w;
   }
 
   /** The finished tree in XGBoost's layout. */

@@ -1,7 +1,7 @@
 /**
  * Speed bench (not a test): 1M × 28 synthetic rows from a seeded PRNG, 100 rounds, depth 8, eta 0.1,
  * max_bin 256, with nthread 1 and 2, against the real XGBoost 1.7 hist on the same data (python3,
- * same run). `node dist/test/runtimes/gbdt/bench-gbdt.js [rows] [rounds] [which=ours1,ours2,xgb]`.
+ * same run; both evaluate train logloss every round). `node dist/test/runtimes/gbdt/bench-gbdt.js [rows] [rounds] [which=ours1,ours2,xgb]`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,8 +44,8 @@ import time, numpy as np, xgboost as xgb
 from sklearn.metrics import roc_auc_score
 X = np.fromfile('${dir}/x.bin', dtype=np.float32).reshape(-1, 28); y = np.fromfile('${dir}/y.bin', dtype=np.float32)
 d = xgb.DMatrix(X[:${rows}], label=y[:${rows}]); dt = xgb.DMatrix(X[${rows}:])
-p = dict(objective='binary:logistic', max_depth=8, eta=0.1, max_bin=256, tree_method='hist', nthread=2)
-t = time.time(); b = xgb.train(p, d, ${rounds}); s = time.time() - t
+p = dict(objective='binary:logistic', max_depth=8, eta=0.1, max_bin=256, tree_method='hist', nthread=2, eval_metric='logloss')
+t = time.time(); b = xgb.train(p, d, ${rounds}, evals=[(d, 'train')], verbose_eval=False); s = time.time() - t
 print(f'xgboost 1.7 hist nthread=2: {s:.2f} s, test auc {roc_auc_score(y[${rows}:], b.predict(dt)):.5f}')
 `;
   const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
