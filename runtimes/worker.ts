@@ -12,6 +12,7 @@ import { createCommunicator, openEndpoint } from './comm/index.js';
 import { doctorWorkload } from './doctor/doctor-workload.js';
 import { connect, parseBootstrap, type StartMsg } from './protocol/index.js';
 import type { Workload } from './workload.js';
+import { xgboostWorkload } from './xgboost/workload.js';
 
 interface Args {
   readonly job: string;
@@ -20,7 +21,7 @@ interface Args {
   readonly coordinatorPort: number;
 }
 
-const WORKLOADS: Readonly<Record<string, Workload>> = { doctor: doctorWorkload };
+const WORKLOADS: Readonly<Record<string, Workload>> = { doctor: doctorWorkload, xgboost: xgboostWorkload };
 
 function parseArgs(argv: readonly string[]): Args {
   const get = (flag: string) => {

@@ -28,6 +28,8 @@ export interface TrainInput {
   readonly params: XgbParams;
   readonly collective?: Collective;
   readonly onRound?: (r: RoundReport) => void | Promise<void>;
+  /** After each round, the model so far and how many rounds it has (for checkpoints). */
+  readonly onModel?: (model: GbdtModel, rounds: number) => void | Promise<void>;
   readonly signal?: AbortSignal;
   /** Resume: boost num_boost_round more rounds on top of this model. */
   readonly startFrom?: GbdtModel;
@@ -43,7 +45,8 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   const objective = objectiveFor(p.objective, p.numClass, { scalePosWeight: p.scalePosWeight });
   const K = objective.outputs;
   const metricNames = p.evalMetric.length > 0 ? p.evalMetric : [objective.defaultMetric];
-  const cuts = mergeCuts(await collective.allGather(summarize(train, p.maxBin)), p.maxBin);
+  const span = await rowSpan(collective, train.rows);
+  const cuts = mergeCuts(await collective.allGather(summarize(train, p.maxBin, span)), p.maxBin);
   const matrix = buildBinMatrix(train, cuts);
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const ctx = createHistContext(matrix, poolSlots(p, histLen));
@@ -68,6 +71,18 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   const firstRound = trees.length / K;
   const higher = higherIsBetter(metricNames[metricNames.length - 1]!);
   let best = { score: Number.NaN, round: -1 };
+  const snapshot = (): GbdtModel => ({
+    objective: p.objective,
+    numFeature: train.cols,
+    numClass: p.numClass,
+    baseScore: p.baseScore,
+    trees: [...trees],
+    treeInfo: [...treeInfo],
+    featureNames: train.featureNames,
+    params: paramsAsStrings(p),
+    bestIteration:
+      p.earlyStoppingRounds !== undefined && best.round >= 0 ? best.round : input.startFrom?.bestIteration,
+  });
   try {
     for (let i = 0; i < p.numBoostRound; i++) {
       if (signal?.aborted) {
@@ -115,27 +130,27 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
         metrics,
         rowsPerSec: seconds > 0 ? train.rows / seconds : 0,
       });
+      let stop = false;
       if (p.earlyStoppingRounds !== undefined) {
         if (best.round < 0 || (higher ? watched > best.score : watched < best.score)) {
           best = { score: watched, round };
-        } else if (round - best.round >= p.earlyStoppingRounds) break;
+        } else if (round - best.round >= p.earlyStoppingRounds) stop = true;
       }
+      await input.onModel?.(snapshot(), round + 1);
+      if (stop) break;
     }
   } finally {
     await builder.close();
   }
-  return {
-    objective: p.objective,
-    numFeature: train.cols,
-    numClass: p.numClass,
-    baseScore: p.baseScore,
-    trees,
-    treeInfo,
-    featureNames: train.featureNames,
-    params: paramsAsStrings(p),
-    bestIteration:
-      p.earlyStoppingRounds !== undefined && best.round >= 0 ? best.round : input.startFrom?.bestIteration,
-  };
+  return snapshot();
+}
+
+/** This rank's offset in the global row order (ranks hold consecutive parts) and the total rows. */
+async function rowSpan(collective: Collective, rows: number): Promise<{ offset: number; total: number }> {
+  const all = await collective.allGather(new Uint8Array(Float64Array.of(rows).buffer));
+  const counts = all.map((b) => new Float64Array(b.slice().buffer)[0]!);
+  const offset = counts.slice(0, collective.rank).reduce((a, b) => a + b, 0);
+  return { offset, total: counts.reduce((a, b) => a + b, 0) };
 }
 
 function higherIsBetter(metric: string): boolean {
