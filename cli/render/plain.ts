@@ -47,7 +47,9 @@ export function plainLines(e: JobEvent): string[] {
     case 'log':
       return [`[rank ${e.rank}${e.stream === 'stderr' ? ' stderr' : ''}] ${e.line}`];
     case 'result':
-      return e.rank === 0 && isDoctorResult(e.data) ? formatDoctorTable(e.data) : [];
+      if (e.rank !== 0) return [];
+      if (isDoctorResult(e.data)) return formatDoctorTable(e.data);
+      return modelLines(e.data);
     case 'rank-exit':
       return [
         `rank ${e.rank} on ${e.host} ${e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`}`,
@@ -62,4 +64,14 @@ export function plainLines(e: JobEvent): string[] {
       if (e.state === 'succeeded') return [`job succeeded in ${formatDuration(e.elapsed)}`];
       return [`job ${e.state} after ${formatDuration(e.elapsed)}: ${e.error ?? 'no reason given'}`];
   }
+}
+
+/** A training result: where the model is and how many rounds it has. */
+function modelLines(data: unknown): string[] {
+  if (typeof data !== 'object' || data === null) return [];
+  const d = data as { model?: unknown; rounds?: unknown; bestIteration?: unknown };
+  if (typeof d.model !== 'string') return [];
+  const rounds = typeof d.rounds === 'number' ? `${d.rounds} rounds` : '';
+  const best = typeof d.bestIteration === 'number' ? `, best round ${d.bestIteration + 1}` : '';
+  return [`model written to ${d.model}${rounds ? ` (${rounds}${best})` : ''}`];
 }

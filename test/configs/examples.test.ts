@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { starterJob } from '../../configs/init-template.js';
@@ -46,9 +46,11 @@ for (const file of files) {
   });
 }
 
-test('quickstart is a doctor job on four local slots', () => {
+test('quickstart is an xgboost job on four local slots with its data shipped beside it', () => {
   const { spec } = parseJob(readFileSync(join(examples, 'quickstart.yaml'), 'utf8'), 'quickstart.yaml');
-  assert.equal(spec?.framework, 'doctor');
+  assert.equal(spec?.framework, 'xgboost');
+  for (const file of [spec?.data?.train, spec?.data?.valid])
+    assert.ok(existsSync(join(examples, file!)), file);
   assert.deepEqual(spec?.hosts, [
     { address: 'localhost', port: undefined, user: undefined, gpus: [], slots: 4, local: true },
   ]);
