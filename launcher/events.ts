@@ -25,6 +25,14 @@ export type JobEvent =
     })
   /** The coordinator is listening; workers will dial host:port. */
   | (Base & { readonly type: 'coordinator-ready'; readonly host: string; readonly port: number })
+  /** A provisioning step on a host (connect, host-key, node, upload, setup, data, start). */
+  | (Base & {
+      readonly type: 'host-step';
+      readonly host: string;
+      readonly step: string;
+      readonly state: 'running' | 'done' | 'skipped' | 'failed';
+      readonly detail: string | undefined;
+    })
   | (Base & { readonly type: 'host-ready'; readonly host: string; readonly ranks: readonly number[] })
   | (Base & {
       readonly type: 'rank-start';

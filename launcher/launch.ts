@@ -260,7 +260,9 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   try {
     await Promise.all(
       plan.hosts.map(async (host) => {
-        await o.transport.prepare(host);
+        await o.transport.prepare(host, (name, step, state, detail) =>
+          tracker.emit({ type: 'host-step', ts: clock(), host: name, step, state, detail }),
+        );
         tracker.emit({ type: 'host-ready', ts: clock(), host: host.name, ranks: host.ranks });
       }),
     );
@@ -272,6 +274,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
         { ...rank, argv },
         {
           bootstrap,
+          coordinator: { host: '127.0.0.1', port },
           onLine: (stream, line) => {
             tracker.emit({ type: 'log', ts: clock(), rank: rank.rank, stream, line });
             if (stream === 'stderr') {

@@ -57,10 +57,12 @@ async function main(): Promise<void> {
   const auth = { token: bootstrap.token, jobId: args.job };
   const me = { role: 'worker' as const, rank: args.rank };
   const conn = await connect(args.coordinatorHost, args.coordinatorPort, me, auth);
-  const loopback = args.coordinatorHost === '127.0.0.1' || args.coordinatorHost === '::1';
-  const bindHost = loopback ? args.coordinatorHost : '0.0.0.0';
+  // A rank on a cluster host (DTRAIN_HOST set) is reached by its peers at that host's address; a
+  // local rank only on loopback. The coordinator may be a tunnel on loopback either way.
+  const clusterHost = process.env['DTRAIN_HOST'];
+  const bindHost = clusterHost ? '0.0.0.0' : '127.0.0.1';
   const endpoint = await openEndpoint(bindHost, Number(process.env['DTRAIN_PORT'] ?? 0), auth);
-  const advertise = loopback ? args.coordinatorHost : (process.env['DTRAIN_HOST'] ?? bindHost);
+  const advertise = clusterHost ?? '127.0.0.1';
 
   const stop = new AbortController();
   let lastHeard = Date.now();

@@ -24,6 +24,9 @@ export function plainLines(e: JobEvent): string[] {
     }
     case 'coordinator-ready':
       return [`coordinator listening on ${e.host}:${e.port}`];
+    case 'host-step':
+      if (e.state === 'running') return [];
+      return [`host ${e.host}: ${e.step} ${e.state}${e.detail ? ` (${e.detail})` : ''}`];
     case 'host-ready':
       return [`host ${e.host} ready (ranks ${rankRange(e.ranks)})`];
     case 'rank-start':

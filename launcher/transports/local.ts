@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { HostPlan, RankPlan } from '../plan/types.js';
-import type { RankExit, RankProcess, StartOptions, Transport } from './types.js';
+import type { RankExit, RankProcess, StartOptions, StepSink, Transport } from './types.js';
 
 export interface LocalTransportOptions {
   /** Base environment for the workers (the launcher's own, less anything it filters). */
@@ -17,7 +17,7 @@ export interface LocalTransportOptions {
 export function localTransport(options: LocalTransportOptions): Transport {
   return {
     name: 'local',
-    prepare: async (_host: HostPlan) => {},
+    prepare: async (_host: HostPlan, _onStep: StepSink) => {},
     start: async (rank, start) => startLocal(rank, start, options),
     close: async () => {},
   };

@@ -22,14 +22,27 @@ export interface RankProcess {
 export interface StartOptions {
   /** The bootstrap line (job token, secrets), written to the process's stdin, then stdin is closed. */
   readonly bootstrap: string;
+  /**
+   * Where the coordinator listens on this machine. The transport rewrites the rank's
+   * `--coordinator` argument to whatever the rank can reach (ssh: a reverse tunnel on its host).
+   */
+  readonly coordinator: { readonly host: string; readonly port: number };
   /** Every line the process prints, as it prints it. */
   readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
+/** Provisioning steps of a host, in order; the TUI shows them as a checklist. */
+export type HostStep = 'connect' | 'host-key' | 'node' | 'upload' | 'setup' | 'data' | 'start';
+export type StepState = 'running' | 'done' | 'skipped' | 'failed';
+export type StepSink = (host: string, step: HostStep, state: StepState, detail?: string) => void;
+
 export interface Transport {
   readonly name: string;
-  /** Gets a host ready to start ranks (connect, check, upload, setup); nothing for local hosts. */
-  prepare(host: HostPlan): Promise<void>;
+  /**
+   * Gets a host ready to start ranks (connect, verify, check node, upload, setup, ship data),
+   * reporting each step; nothing for local hosts. Throws a DtrainError naming the host.
+   */
+  prepare(host: HostPlan, onStep: StepSink): Promise<void>;
   start(rank: RankPlan, options: StartOptions): Promise<RankProcess>;
   /** Releases connections; called once at the end of a run. */
   close(): Promise<void>;
