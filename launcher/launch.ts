@@ -12,7 +12,9 @@ import { describeExit } from './exit-text.js';
 import type { JobTracker } from './job-tracker.js';
 import { isTerminal } from './rank-state.js';
 import type { LaunchPlan, RankPlan } from './plan/types.js';
-import type { RankProcess, Transport } from './transports/types.js';
+import { collect } from './collect.js';
+import { shipData } from './ship-data.js';
+import type { RankProcess, StepSink, Transport } from './transports/types.js';
 
 export interface LaunchOptions {
   readonly spec: JobSpec;
@@ -24,6 +26,8 @@ export interface LaunchOptions {
   readonly outputDir: string;
   /** An earlier run's output folder to resume from. */
   readonly resumeFrom?: string;
+  /** The folder relative paths of the job file are resolved against when it has none. */
+  readonly cwd: string;
   readonly clock: () => number;
   /** Aborting it stops the job (Ctrl-C, `dtrain stop`). */
   readonly signal?: AbortSignal;
@@ -140,6 +144,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     const table = [...peers.values()].sort((a, b) => a.rank - b.rank);
     const spec = JSON.parse(JSON.stringify(o.spec));
     for (const r of plan.ranks) {
+      const host = plan.hosts[r.host]!;
       coordinator.send(r.rank, {
         t: 'start',
         jobId: plan.jobId,
@@ -147,8 +152,8 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
         worldSize: plan.worldSize,
         peers: table,
         spec,
-        outputDir: o.outputDir,
-        resumeFrom: o.resumeFrom,
+        outputDir: o.transport.outputDir(host, o.outputDir),
+        resumeFrom: host.local ? o.resumeFrom : undefined,
         heartbeatInterval: o.spec.network.heartbeat_interval,
         heartbeatTimeout: o.spec.network.heartbeat_timeout,
       });
@@ -258,14 +263,12 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   }
 
   try {
-    await Promise.all(
-      plan.hosts.map(async (host) => {
-        await o.transport.prepare(host, (name, step, state, detail) =>
-          tracker.emit({ type: 'host-step', ts: clock(), host: name, step, state, detail }),
-        );
-        tracker.emit({ type: 'host-ready', ts: clock(), host: host.name, ranks: host.ranks });
-      }),
-    );
+    const onStep: StepSink = (name, step, state, detail) =>
+      tracker.emit({ type: 'host-step', ts: clock(), host: name, step, state, detail });
+    await Promise.all(plan.hosts.map((host) => o.transport.prepare(host, onStep)));
+    await shipData(o.spec, plan, o.transport, o.cwd, onStep);
+    for (const host of plan.hosts)
+      tracker.emit({ type: 'host-ready', ts: clock(), host: host.name, ranks: host.ranks });
     const bootstrap = JSON.stringify({ token, secrets: o.secrets });
     for (const rank of plan.ranks) {
       if (cause) break;
@@ -309,6 +312,15 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   if (symptom) clearTimeout(symptom.timer);
   o.signal?.removeEventListener('abort', onAbort);
   await coordinator.close();
+  if (!cause)
+    result = await collect(plan, o.transport, o.outputDir, result).catch((error: unknown) => {
+      cause = {
+        message: `could not fetch the results: ${(error as Error).message}`,
+        state: 'failed',
+        exitCode: 3,
+      };
+      return result;
+    });
   await o.transport.close();
 
   const final: Cause | undefined = cause ?? (symptom ? symptom.cause : undefined);

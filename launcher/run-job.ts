@@ -81,6 +81,7 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
     tracker,
     secrets,
     outputDir,
+    cwd: options.cwd,
     clock,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),

@@ -6,6 +6,8 @@
  * framework's workload and reports. It exits by itself when the coordinator goes away, so a dead
  * launcher leaves no worker behind.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { DtrainError } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
 import { createCommunicator, openEndpoint } from './comm/index.js';
@@ -115,7 +117,8 @@ async function main(): Promise<void> {
       worldSize: start.worldSize,
       comm,
       spec,
-      outputDir: start.outputDir,
+      outputDir: expandHome(start.outputDir),
+      data: dataPlaces(spec),
       resumeFrom: start.resumeFrom,
       progress: (p) => void send({ t: 'progress', rank: args.rank, ...p }),
       log: (level, line) => void send({ t: 'log', rank: args.rank, level, line }),
@@ -134,6 +137,23 @@ async function main(): Promise<void> {
     await send({ t: 'fail', rank: args.rank, code, category, message });
     exitSoon(1, `failed: ${message}`);
   }
+}
+
+/** `~/x` → the home folder's x (remote workdirs are written with ~; node does not expand it). */
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+/** The shipped data parts the launcher named for this rank, or the folder relative paths start from. */
+function dataPlaces(spec: JobSpec): { train?: string; valid?: string; dir: string } {
+  const env = process.env;
+  const train = env['DTRAIN_DATA_TRAIN'];
+  const valid = env['DTRAIN_DATA_VALID'];
+  return {
+    ...(train ? { train: expandHome(train) } : {}),
+    ...(valid ? { valid: expandHome(valid) } : {}),
+    dir: expandHome(env['DTRAIN_DATA_DIR'] ?? spec.source.dir),
+  };
 }
 
 let exiting = false;

@@ -13,6 +13,11 @@ export interface WorkloadContext {
   readonly spec: JobSpec;
   /** Absolute folder for outputs on this host. */
   readonly outputDir: string;
+  /**
+   * Where this rank's data is on its host: `train`/`valid` are its shipped parts (read whole), else
+   * the job file's paths are read by byte range, relative to `dir`.
+   */
+  readonly data: { readonly train?: string; readonly valid?: string; readonly dir: string };
   /** The output folder of an earlier run whose latest checkpoint to continue from (`run --resume`). */
   readonly resumeFrom: string | undefined;
   readonly progress: (p: {

@@ -2,6 +2,7 @@
  * JobSpec → LaunchPlan. Pure: it touches no host and no file, so `dtrain plan` can show exactly what
  * `dtrain run` would do, and the golden tests pin it.
  */
+import { extname } from 'node:path';
 import type { HostSpec, JobSpec } from '../../configs/job-spec.js';
 import type { DataShard, HostPlan, LaunchPlan, RankPlan } from './types.js';
 
@@ -123,6 +124,7 @@ function planRank(spec: JobSpec, c: RankContext): RankPlan {
     DTRAIN_WORLD_SIZE: String(c.worldSize),
   };
   if (port !== 0) env['DTRAIN_PORT'] = String(port);
+  if (!c.runsLocal) Object.assign(env, remoteDataEnv(spec, c.jobId, c.rank));
   // Peers reach a remote rank at its host's address; local ranks use loopback.
   if (!c.runsLocal) env['DTRAIN_HOST'] = c.hostSpec.address;
   // A rank sees only its own GPU; a host without GPUs gets an empty list so nothing grabs one.
@@ -155,6 +157,22 @@ function shardsFor(spec: JobSpec, rank: number, worldSize: number): DataShard[] 
   return out;
 }
 
+/** Where a remote rank finds its data: its shipped part, or the path as written, relative to the workdir. */
+function remoteDataEnv(spec: JobSpec, jobId: string, rank: number): Record<string, string> {
+  const data = spec.data;
+  if (!data) return {};
+  if (data.input === 'host') return { DTRAIN_DATA_DIR: spec.remote.workdir };
+  const env: Record<string, string> = {};
+  if (data.train) env['DTRAIN_DATA_TRAIN'] = shardPath(spec, jobId, rank, 'train', data.train);
+  if (data.valid) env['DTRAIN_DATA_VALID'] = shardPath(spec, jobId, rank, 'valid', data.valid);
+  return env;
+}
+
+/** The remote path of a rank's shipped part of a data file. */
+export function shardPath(spec: JobSpec, jobId: string, rank: number, role: string, file: string): string {
+  return `${spec.remote.workdir}/jobs/${jobId}/data/rank-${rank}-${role}${extname(file)}`;
+}
+
 function uploadsFor(spec: JobSpec, bundle: string, jobId: string, ranks: readonly RankPlan[]): string[] {
   const out = [
     `worker bundle ${bundle} → ${spec.remote.workdir}/bundles/${bundle}/ (skipped when already there)`,
@@ -163,7 +181,7 @@ function uploadsFor(spec: JobSpec, bundle: string, jobId: string, ranks: readonl
     for (const s of r.shards) {
       if (s.input !== 'ship') continue;
       const part = s.count > 1 ? `part ${s.index + 1}/${s.count} of ` : '';
-      out.push(`${part}${s.file} → ${spec.remote.workdir}/jobs/${jobId}/data/rank-${r.rank}-${s.role}`);
+      out.push(`${part}${s.file} → ${shardPath(spec, jobId, r.rank, s.role, s.file)}`);
     }
   }
   return out;

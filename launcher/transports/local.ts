@@ -4,6 +4,7 @@
  * gang stop reaches anything it started, and nothing else.
  */
 import { spawn } from 'node:child_process';
+import { copyFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { HostPlan, RankPlan } from '../plan/types.js';
 import type { RankExit, RankProcess, StartOptions, StepSink, Transport } from './types.js';
@@ -19,6 +20,12 @@ export function localTransport(options: LocalTransportOptions): Transport {
     name: 'local',
     prepare: async (_host: HostPlan, _onStep: StepSink) => {},
     start: async (rank, start) => startLocal(rank, start, options),
+    // A local host is this machine: files are already where they are.
+    put: async (_host, from, to) => copyFile(from, to),
+    fetch: async (_host, from, to) => {
+      if (from !== to) await copyFile(from, to);
+    },
+    outputDir: (_host, local) => local,
     close: async () => {},
   };
 }

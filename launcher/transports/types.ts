@@ -44,6 +44,12 @@ export interface Transport {
    */
   prepare(host: HostPlan, onStep: StepSink): Promise<void>;
   start(rank: RankPlan, options: StartOptions): Promise<RankProcess>;
+  /** Copies a local file to `remotePath` on the host (atomically: temp name, then rename). */
+  put(host: HostPlan, localPath: string, remotePath: string): Promise<void>;
+  /** Copies `remotePath` on the host to a local file. */
+  fetch(host: HostPlan, remotePath: string, localPath: string): Promise<void>;
+  /** Where ranks on this host write their outputs (an absolute path on the host). */
+  outputDir(host: HostPlan, localOutputDir: string): string;
   /** Releases connections; called once at the end of a run. */
   close(): Promise<void>;
 }

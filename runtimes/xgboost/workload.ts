@@ -77,15 +77,18 @@ function threadsFor(spec: JobSpec): number {
 async function readShard(ctx: WorkloadContext, role: 'train' | 'valid'): Promise<Dataset> {
   const data = ctx.spec.data!;
   const file = role === 'train' ? data.train! : data.valid!;
-  const path = resolve(ctx.spec.source.dir, file);
-  const ranges = await fileRanges(path, ctx.worldSize);
-  const format = data.format === 'csv' || data.format === 'libsvm' ? data.format : formatOf(path);
-  return readDataset(path, {
+  const format = data.format === 'csv' || data.format === 'libsvm' ? data.format : formatOf(file);
+  const options = {
     ...(format ? { format } : {}),
     ...(format === 'csv' && data.label !== undefined ? { label: data.label } : {}),
-    range: ranges[ctx.rank]!,
     displayName: file,
-  });
+  };
+  // A shipped part is this rank's rows already; a shared file is read by byte range.
+  const shipped = ctx.data[role];
+  if (shipped) return readDataset(shipped, { ...options, displayName: `${file} (part ${ctx.rank + 1})` });
+  const path = resolve(ctx.data.dir, file);
+  const ranges = await fileRanges(path, ctx.worldSize);
+  return readDataset(path, { ...options, range: ranges[ctx.rank]! });
 }
 
 /** Pads a dataset with missing columns up to `cols` (LibSVM shards that never saw the last features). */

@@ -1,0 +1,59 @@
+/**
+ * `input: ship` for remote hosts: split each data file into one part per rank (data-shards.ts) and
+ * copy each remote rank its parts, to the paths the plan gave it (DTRAIN_DATA_TRAIN/VALID). Local
+ * ranks read their byte range of the file itself, which holds the same rows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import type { JobSpec } from '../configs/job-spec.js';
+import { writeShards } from './data-shards.js';
+import { shardPath } from './plan/plan-job.js';
+import type { HostPlan, LaunchPlan } from './plan/types.js';
+import type { StepSink, Transport } from './transports/types.js';
+
+export async function shipData(
+  spec: JobSpec,
+  plan: LaunchPlan,
+  transport: Transport,
+  cwd: string,
+  onStep: StepSink,
+): Promise<void> {
+  const data = spec.data;
+  const remote = plan.hosts.filter((h) => !h.local);
+  if (!data || data.input !== 'ship' || remote.length === 0) return;
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-shards-'));
+  try {
+    const parts = new Map<string, string[]>();
+    for (const role of ['train', 'valid'] as const) {
+      const file = data[role];
+      if (!file) continue;
+      const path = resolve(spec.source.dir || cwd, file);
+      const csv = (data.format ?? (extname(file) === '.csv' ? 'csv' : 'libsvm')) === 'csv';
+      parts.set(role, writeShards(path, plan.worldSize, dir, role, extname(file), csv));
+    }
+    await Promise.all(remote.map((host) => shipHost(spec, plan, host, parts, transport, onStep)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function shipHost(
+  spec: JobSpec,
+  plan: LaunchPlan,
+  host: HostPlan,
+  parts: ReadonlyMap<string, string[]>,
+  transport: Transport,
+  onStep: StepSink,
+): Promise<void> {
+  onStep(host.name, 'data', 'running');
+  let count = 0;
+  for (const rank of host.ranks) {
+    for (const [role, files] of parts) {
+      const file = role === 'train' ? spec.data!.train! : spec.data!.valid!;
+      await transport.put(host, files[rank]!, shardPath(spec, plan.jobId, rank, role, file));
+      count++;
+    }
+  }
+  onStep(host.name, 'data', 'done', `${count} data part${count === 1 ? '' : 's'}`);
+}
