@@ -1,6 +1,7 @@
 /**
- * The binned training matrix, built once: row-major bin codes in shared memory (so histogram worker
- * threads read it without copies). Feature f's code is its bin (`upper_bound` of the value in its
+ * The binned training matrix, built once: row-major bin codes in shared memory (so worker threads
+ * read it without copies). Training reorders its rows in place (partition.ts) so that every node's
+ * rows are contiguous, and puts them back in row order after each tree. Feature f's code is its bin (`upper_bound` of the value in its
  * cuts, clamped to the last bin) or `bins(f)` when missing. Histograms give every feature
  * bins(f) + 1 slots so the missing code needs no branch in the hot loop.
  */
@@ -12,8 +13,6 @@ export interface BinMatrix {
   readonly cols: number;
   /** rows × cols codes; Uint8Array when every feature's codes fit in a byte. */
   readonly codes: Uint8Array | Uint16Array;
-  /** The same codes feature-major (cols × rows): partitioning reads one feature of many rows. */
-  readonly columns: Uint8Array | Uint16Array;
   /** Per feature: the code of a missing value (= its bin count). */
   readonly missingCode: Uint16Array;
   /** Per feature: first histogram slot; slotOffsets[cols] is the slot count of one histogram. */
@@ -43,7 +42,6 @@ export function buildBinMatrix(dataset: Dataset, cuts: Cuts): BinMatrix {
   const bytes = rows * cols * (wide ? 2 : 1);
   const sab = new SharedArrayBuffer(Math.max(bytes, 8));
   const codes = wide ? new Uint16Array(sab, 0, rows * cols) : new Uint8Array(sab, 0, rows * cols);
-  const columns = wide ? new Uint16Array(rows * cols) : new Uint8Array(rows * cols);
   const values = cuts.values;
   const bits = new Uint32Array(features.buffer, features.byteOffset, features.length);
   const start = new Uint32Array(PREFIXES + 1);
@@ -58,11 +56,10 @@ export function buildBinMatrix(dataset: Dataset, cuts: Cuts): BinMatrix {
       while (c < nb && orderKey(cutBits[lo + c]!) >>> 16 < p) c++;
       start[p] = c;
     }
-    const col = f * rows;
-    for (let r = 0, i = f; r < rows; r++, i += cols) {
+    for (let i = f; i < rows * cols; i += cols) {
       const x = features[i]!;
       if (Number.isNaN(x)) {
-        columns[col + r] = miss;
+        codes[i] = miss;
         continue;
       }
       const p = orderKey(bits[i]!) >>> 16;
@@ -74,9 +71,8 @@ export function buildBinMatrix(dataset: Dataset, cuts: Cuts): BinMatrix {
         if (values[lo + m]! > x) b = m;
         else a = m + 1;
       }
-      columns[col + r] = Math.min(a, nb - 1);
+      codes[i] = Math.min(a, nb - 1);
     }
-    for (let r = 0, i = f; r < rows; r++, i += cols) codes[i] = columns[col + r]!;
   }
-  return { rows, cols, codes, columns, missingCode, slotOffsets };
+  return { rows, cols, codes, missingCode, slotOffsets };
 }

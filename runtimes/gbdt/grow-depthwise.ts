@@ -21,6 +21,7 @@ export async function growDepthwise(env: GrowEnv, n: number): Promise<TreeBuilde
       if (t.childrenExpandable(t.depth[nid]! + 1)) expandable.push(nid);
       else t.release(nid);
     }
+    t.partition();
     await t.expandChildren(expandable);
     level = expandable.flatMap((nid) => [t.left[nid]!, t.left[nid]! + 1]);
   }

@@ -21,6 +21,7 @@ export async function growLossguide(env: GrowEnv, n: number): Promise<TreeBuilde
     open.splice(bi, 1);
     if (!t.canSplit(nid)) break;
     t.applySplit(nid);
+    t.partition();
     if (t.childrenExpandable(t.depth[nid]! + 1)) {
       await t.expandChildren([nid]);
       open.push(t.left[nid]!, t.left[nid]! + 1);

@@ -1,9 +1,10 @@
 /**
- * Histogram worker thread (threads.ts): waits for a new batch generation, claims tasks with an
- * atomic counter until none are left, reports done, and exits when the stop word is set.
+ * Worker thread of threads.ts: waits for a new batch generation, claims tasks with an atomic counter
+ * until none are left, reports done, and exits when the stop word is set.
  */
 import { workerData } from 'node:worker_threads';
-import { type HistContext, runTask } from './histogram.js';
+import type { HistContext } from './histogram.js';
+import { runTaskAt } from './tasks.js';
 
 const { ctx, ctl, tasks } = workerData as { ctx: HistContext; ctl: Int32Array; tasks: Int32Array };
 let seen = 0;
@@ -16,8 +17,7 @@ for (;;) {
     for (;;) {
       const t = Atomics.add(ctl, 1, 1);
       if (t >= n) break;
-      const o = 4 * t;
-      runTask(ctx, tasks[o] === 1 ? ctx.partials : ctx.pool, tasks[o + 1]!, tasks[o + 2]!, tasks[o + 3]!);
+      runTaskAt(ctx, tasks, t);
     }
   } catch {
     Atomics.store(ctl, 5, 1);

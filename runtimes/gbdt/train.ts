@@ -13,10 +13,12 @@ import { mergeCuts, summarize } from './cuts.js';
 import { evalMetrics } from './eval-metrics.js';
 import { growDepthwise } from './grow-depthwise.js';
 import { growLossguide } from './grow-lossguide.js';
-import { createHistContext, type HistBuilder, SlotPool, serialBuilder } from './histogram.js';
+import { createHistContext, SlotPool } from './histogram.js';
 import { objectiveFor } from './objectives.js';
+import { loadRows, restoreRows } from './partition.js';
 import { Rng } from './rng.js';
-import { threadedBuilder } from './threads.js';
+import { serialRunner, type TaskRunner } from './tasks.js';
+import { threadedRunner } from './threads.js';
 import type { GrowEnv, TreeBuilder } from './tree-builder.js';
 import { addTreeMargins } from './tree-margins.js';
 import { SINGLE, type Collective, type GbdtModel, type RoundReport, type Tree } from './types.js';
@@ -50,16 +52,15 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   const matrix = buildBinMatrix(train, cuts);
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const ctx = createHistContext(matrix, poolSlots(p, histLen));
-  const builder: HistBuilder = p.nthread > 1 ? threadedBuilder(ctx, p.nthread) : serialBuilder(ctx);
+  const runner: TaskRunner = p.nthread > 1 ? threadedRunner(ctx, p.nthread) : serialRunner(ctx);
   const env: GrowEnv = {
     params: p,
     cuts,
     ctx,
-    builder,
+    runner,
     slots: new SlotPool(ctx.pool.length / histLen),
     sampler: new ColumnSampler(train.cols, p.colsampleBytree, p.colsampleBylevel, p.colsampleBynode),
     collective,
-    scratch: new Uint32Array(train.rows),
   };
   const trees: Tree[] = [...(input.startFrom?.trees ?? [])];
   const treeInfo: number[] = [...(input.startFrom?.treeInfo ?? [])];
@@ -95,17 +96,15 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
       const started = performance.now();
       objective.gradients(margins, train.labels, undefined, grad, hess);
       for (let k = 0; k < K; k++) {
-        const n = sampleRows(ctx.rowIndex, inSample, train.rows, p.subsample, new Rng(p.seed, round, k));
-        for (let r = 0; r < train.rows; r++) {
-          ctx.gh[2 * r] = grad[r * K + k]!;
-          ctx.gh[2 * r + 1] = hess[r * K + k]!;
-        }
+        const sampled = sampleRows(inSample, train.rows, p.subsample, new Rng(p.seed, round, k));
+        const n = loadRows(ctx, sampled < train.rows ? inSample : undefined, grad, hess, K, k);
         env.sampler.startTree(p.seed, round, k, 1);
         const grown =
           p.growPolicy === 'lossguide' ? await growLossguide(env, n) : await growDepthwise(env, n);
         const tree = grown.toTree();
         addLeafValues(grown, ctx.rowIndex, margins, K, k);
         if (n < train.rows) addUnsampled(tree, train, inSample, margins, K, k);
+        restoreRows(ctx, runner);
         if (valid && validMargins)
           addTreeMargins(tree, valid.features, valid.cols, validMargins, K, k, valid.rows);
         trees.push(tree);
@@ -140,7 +139,7 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
       if (stop) break;
     }
   } finally {
-    await builder.close();
+    await runner.close();
   }
   return snapshot();
 }
@@ -178,19 +177,13 @@ function initialMargins(
   return m;
 }
 
-/** Fills rowIndex with the round's sample (ascending) and returns its size. */
-function sampleRows(
-  rowIndex: Uint32Array,
-  inSample: Uint8Array,
-  rows: number,
-  rate: number,
-  rng: Rng,
-): number {
+/** Marks the round's sample in inSample and returns its size. */
+function sampleRows(inSample: Uint8Array, rows: number, rate: number, rng: Rng): number {
   let n = 0;
   for (let r = 0; r < rows; r++) {
     const take = rate >= 1 || rng.next() < rate;
     inSample[r] = take ? 1 : 0;
-    if (take) rowIndex[n++] = r;
+    if (take) n++;
   }
   return n;
 }

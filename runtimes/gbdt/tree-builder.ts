@@ -1,16 +1,17 @@
 /**
  * The state of one tree while it grows, and the steps both growth policies share: root statistics,
- * applying a split (XGBoost's `ExpandNode`), partitioning a node's row segment in place, building
+ * applying a split (XGBoost's `ExpandNode`), partitioning the split nodes' rows in one batch, building
  * children's histograms (the smaller child by hessian from rows, its sibling by subtraction, the
  * built ones all-reduced across ranks in one call), and split evaluation. Every branch depends only
  * on all-reduced numbers, so all ranks grow identical trees.
  */
 import type { Cuts } from './cuts.js';
 import type { ColumnSampler } from './col-sampler.js';
-import type { HistBuilder, HistContext, NodeBuild, SlotPool } from './histogram.js';
+import type { HistContext, NodeBuild, SlotPool } from './histogram.js';
 import { subtractHist } from './histogram.js';
-import { partitionRows } from './partition.js';
+import { type PartitionJob, partitionNodes } from './partition.js';
 import { calcWeight, emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
+import { buildHistograms, type TaskRunner } from './tasks.js';
 import type { Collective, Tree } from './types.js';
 
 /** What growth needs beyond the gain parameters. */
@@ -26,12 +27,10 @@ export interface GrowEnv {
   readonly params: GrowParams;
   readonly cuts: Cuts;
   readonly ctx: HistContext;
-  readonly builder: HistBuilder;
+  readonly runner: TaskRunner;
   readonly slots: SlotPool;
   readonly sampler: ColumnSampler;
   readonly collective: Collective;
-  /** Partition scratch, one row index per row. */
-  readonly scratch: Uint32Array;
 }
 
 const RT_EPS = 1e-6;
@@ -52,6 +51,8 @@ export class TreeBuilder {
   readonly baseWeight: number[] = [0];
   readonly best: SplitInfo[] = [emptySplit()];
   numLeaves = 1;
+  /** Nodes split by applySplit whose rows `partition` has not divided yet. */
+  #pending: number[] = [];
   #staging = new Float64Array(0);
 
   constructor(env: GrowEnv) {
@@ -78,11 +79,10 @@ export class TreeBuilder {
       sums[0] = sg;
       sums[1] = sh;
     } else {
-      const { gh, rowIndex: rows } = ctx;
+      const gh = ctx.gh;
       for (let i = 0; i < n; i++) {
-        const r = rows[i]!;
-        sg += gh[2 * r]!;
-        sh += gh[2 * r + 1]!;
+        sg += gh[2 * i]!;
+        sh += gh[2 * i + 1]!;
       }
       sums[0] = sg;
       sums[1] = sh;
@@ -116,7 +116,7 @@ export class TreeBuilder {
     return true;
   }
 
-  /** Turns leaf `nid` into a split with two leaf children, and partitions its rows. */
+  /** Turns leaf `nid` into a split with two leaf children; `partition` then divides its rows. */
   applySplit(nid: number): void {
     const s = this.best[nid]!;
     const p = this.env.params;
@@ -125,16 +125,16 @@ export class TreeBuilder {
     this.left[nid] = l;
     this.right[nid] = l + 1;
     this.baseWeight[nid] = calcWeight(p, s.leftG + s.rightG, s.leftH + s.rightH);
-    const mid = partitionRows(this.env.ctx, this.env.scratch, this.begin[nid]!, this.end[nid]!, s);
-    for (const [c, g, h, b, e] of [
-      [l, s.leftG, s.leftH, this.begin[nid]!, mid],
-      [l + 1, s.rightG, s.rightH, mid, this.end[nid]!],
+    this.#pending.push(nid);
+    for (const [c, g, h] of [
+      [l, s.leftG, s.leftH],
+      [l + 1, s.rightG, s.rightH],
     ] as const) {
       this.left[c] = -1;
       this.right[c] = -1;
       this.parent[c] = nid;
-      this.begin[c] = b;
-      this.end[c] = e;
+      this.begin[c] = this.begin[nid]!;
+      this.end[c] = this.end[nid]!;
       this.g[c] = g;
       this.h[c] = h;
       this.depth[c] = this.depth[nid]! + 1;
@@ -145,6 +145,28 @@ export class TreeBuilder {
       this.best[c] = emptySplit();
     }
     this.numLeaves++;
+  }
+
+  /** Divides the rows of every node split since the last call (one batch), giving children their ranges. */
+  partition(): void {
+    const nids = this.#pending;
+    this.#pending = [];
+    const jobs: PartitionJob[] = nids.map((nid) => {
+      const s = this.best[nid]!;
+      return {
+        begin: this.begin[nid]!,
+        end: this.end[nid]!,
+        feature: s.feature,
+        bin: s.bin,
+        defaultLeft: s.defaultLeft,
+      };
+    });
+    const mids = partitionNodes(this.env.ctx, this.env.runner, jobs);
+    nids.forEach((nid, i) => {
+      const l = this.left[nid]!;
+      this.end[l] = mids[i]!;
+      this.begin[l + 1] = mids[i]!;
+    });
   }
 
   /** Histograms and best splits of the children of the split nodes `nids` (one all-reduce). */
@@ -201,13 +223,13 @@ export class TreeBuilder {
   }
 
   async #buildAndReduce(nids: readonly number[]): Promise<void> {
-    const { ctx, builder, collective } = this.env;
+    const { ctx, runner, collective } = this.env;
     const tasks: NodeBuild[] = [];
     for (const nid of nids) {
       if (this.slot[nid]! >= 0)
         tasks.push({ slot: this.slot[nid]!, begin: this.begin[nid]!, end: this.end[nid]! });
     }
-    builder.build(tasks);
+    buildHistograms(ctx, runner, tasks);
     if (collective.worldSize === 1 || tasks.length === 0) return;
     const len = ctx.histLen;
     if (this.#staging.length < tasks.length * len) this.#staging = new Float64Array(tasks.length * len);

@@ -60,13 +60,16 @@ for (const ranks of [1, 2, 4]) {
   });
 }
 
-test('nthread 1 and 2 give identical trees', async () => {
-  const data = synthBinary(70_000, 5, 5, 0.02);
-  const p = { ...base, max_depth: 6, num_boost_round: 3 };
-  const one = await trainGbdt({ train: data, params: parseXgbParams({ ...p, nthread: 1 }) });
-  const two = await trainGbdt({ train: data, params: parseXgbParams({ ...p, nthread: 2 }) });
-  assert.deepEqual(two.trees, one.trees);
-});
+// 70k rows: several partition and histogram blocks per node, so the block stitching is exercised.
+for (const extra of [{}, { subsample: 0.7 }, { grow_policy: 'lossguide', max_leaves: 20, max_depth: 0 }]) {
+  test(`nthread 1 and 2 give identical trees ${JSON.stringify(extra)}`, async () => {
+    const data = synthBinary(70_000, 5, 5, 0.02);
+    const p = { ...base, max_depth: 6, num_boost_round: 3, ...extra };
+    const one = await trainGbdt({ train: data, params: parseXgbParams({ ...p, nthread: 1 }) });
+    const two = await trainGbdt({ train: data, params: parseXgbParams({ ...p, nthread: 2 }) });
+    assert.deepEqual(two.trees, one.trees);
+  });
+}
 
 test('lossguide respects max_leaves; unlimited depth', async () => {
   const data = synthBinary(2000, 5, 9);
