@@ -37,7 +37,10 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
     }
     const [hosts, keyType, b64] = fields;
     if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) return;
-    out.push({ marker, hosts, keyType, key: Buffer.from(b64, 'base64'), line: i + 1 });
+    const key = Buffer.from(b64, 'base64');
+    // A key blob names its own type; a line where they disagree is damaged.
+    if (keyTypeOf(key) !== keyType) return;
+    out.push({ marker, hosts, keyType, key, line: i + 1 });
   });
   return out;
 }
