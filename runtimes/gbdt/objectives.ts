@@ -28,6 +28,9 @@ export interface ObjectiveOptions {
 
 // XGBoost's floor for hessians (kRtEps-style guard against zero curvature).
 const HESS_EPS = 1e-16;
+// The same floor as the float32 literal `1e-16f` the logistic loss compares against.
+const HESS_EPS_F32 = Math.fround(1e-16);
+const f32 = Math.fround;
 
 function labelError(name: string, row: number, label: number, domain: string): DtrainError {
   return new DtrainError('E_LABEL', `${name}: label ${label} at row ${row} is outside ${domain}`, {
@@ -40,14 +43,19 @@ function paramError(message: string): DtrainError {
   return new DtrainError('E_PARAM', message, { category: 'config' });
 }
 
+/**
+ * XGBoost's `common::Sigmoid` on float: `1.0f / (1.0f + expf(-x))`, every step rounded to float32, so
+ * gradients are bit-identical to XGBoost's (which decides ties between equal-gain splits).
+ */
 function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+  return f32(1 / f32(1 + f32(Math.exp(-x))));
 }
 
 type Loss = 'squared' | 'logistic';
 
 function regLoss(name: ObjectiveName, loss: Loss, scalePosWeight: number): Objective {
   const logistic = loss === 'logistic';
+  const spw = f32(scalePosWeight);
   return {
     name,
     outputs: 1,
@@ -62,15 +70,16 @@ function regLoss(name: ObjectiveName, loss: Loss, scalePosWeight: number): Objec
       for (let i = 0; i < labels.length; i++) {
         const y = labels[i]!;
         if (logistic && !(y >= 0 && y <= 1)) throw labelError(name, i, y, '[0, 1]');
+        // Float32 arithmetic throughout, as regression_loss.h does it.
         let w = weights === undefined ? 1 : weights[i]!;
-        if (y === 1) w *= scalePosWeight;
+        if (y === 1) w = f32(w * spw);
         const m = margins[i]!;
         if (logistic) {
           const p = sigmoid(m);
-          grad[i] = (p - y) * w;
-          hess[i] = Math.max(p * (1 - p), HESS_EPS) * w;
+          grad[i] = f32(p - y) * w;
+          hess[i] = Math.max(f32(p * f32(1 - p)), HESS_EPS_F32) * w;
         } else {
-          grad[i] = (m - y) * w;
+          grad[i] = f32(m - y) * w;
           hess[i] = w;
         }
       }
