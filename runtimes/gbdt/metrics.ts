@@ -110,6 +110,9 @@ export function metricParts(
         // XGBoost's branches: a clipped side costs -log(1e-16), the other side (float32 1 - eps = 1) 0.
         if (p < EPS) sum -= y * LOG_EPS;
         else if (1 - p < EPS) sum -= (1 - y) * LOG_EPS;
+        // 0/1 labels: one log instead of two, the same value (the other term is exactly 0).
+        else if (y === 1) sum -= Math.log(p);
+        else if (y === 0) sum -= Math.log(1 - p);
         else sum -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
       }
       break;

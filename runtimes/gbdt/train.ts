@@ -69,6 +69,7 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   const grad = new Float32Array(train.rows * K);
   const hess = new Float32Array(train.rows * K);
   const inSample = new Uint8Array(train.rows);
+  const trainPreds = new Float32Array(margins.length);
   const firstRound = trees.length / K;
   const higher = higherIsBetter(metricNames[metricNames.length - 1]!);
   let best = { score: Number.NaN, round: -1 };
@@ -115,7 +116,9 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
       if (valid && validMargins) sets.push(['valid', valid, validMargins]);
       let watched = Number.NaN;
       for (const [name, data, m] of sets) {
-        const preds = objective.transform(Float32Array.from(m), data.rows);
+        const buf = name === 'train' ? trainPreds : new Float32Array(m.length);
+        buf.set(m);
+        const preds = objective.transform(buf, data.rows);
         const values = await evalMetrics(metricNames, preds, data.labels, K, collective);
         metricNames.forEach((metric, j) => {
           metrics[`${name}-${metric}`] = values[j]!;
