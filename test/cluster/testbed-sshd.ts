@@ -48,6 +48,8 @@ export interface SshdFiles {
   readonly logPath: string;
   readonly pidPath: string;
   readonly authorizedKeysPath: string;
+  /** First on the sessions' PATH; empty unless a test puts a fake program there. */
+  readonly binDir: string;
 }
 
 function quote(value: string): string {
@@ -57,8 +59,9 @@ function quote(value: string): string {
 /** Writes the host's sshd_config. Every setting is here: no system config is included. */
 export function writeSshdConfig(f: SshdFiles): void {
   // Non-interactive sessions get sshd's compiled-in PATH; put the test's own node first so `node`
-  // on every host is the one running the tests.
+  // on every host is the one running the tests (after binDir, where a test may shadow it).
   const path = [
+    f.binDir,
     dirname(process.execPath),
     '/usr/local/sbin',
     '/usr/local/bin',

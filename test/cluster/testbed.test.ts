@@ -5,7 +5,7 @@
  * key) looks to ssh the way it would on real machines. destroy() leaves nothing behind.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { clusterSupport, needCluster } from '../helpers/cluster.js';
 import { eventually } from '../helpers/processes.js';
@@ -161,6 +161,19 @@ describe('namespace test bed', { timeout: 120_000 }, () => {
       sleeper.kill('SIGKILL');
     }
     assert.ok(await eventually(() => bed.processesInHost(2, marker).length === 0, 5000));
+  });
+
+  test('a fake node in binDir shadows the real one in later ssh sessions', async (t) => {
+    if (!needCluster(t)) return;
+    const fake = `${bed.hosts[1]!.binDir}/node`;
+    writeFileSync(fake, '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
+    try {
+      assert.equal((await ssh(bed, 1, 'node --version')).stdout.trim(), 'v18.19.0');
+      assert.equal((await ssh(bed, 0, 'node --version')).stdout.trim(), process.version);
+    } finally {
+      rmSync(fake);
+    }
+    assert.equal((await ssh(bed, 1, 'node --version')).stdout.trim(), process.version);
   });
 
   test('cutLink makes ssh time out within ConnectTimeout; restoreLink brings the host back', async (t) => {

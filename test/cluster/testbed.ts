@@ -56,6 +56,11 @@ export interface TestHost {
   readonly home: string;
   /** sshd's log (LogLevel VERBOSE): connections, accepted keys, forwarding requests. */
   readonly sshdLog: string;
+  /**
+   * A folder first on PATH in this host's ssh sessions, empty at first: put an executable `node`
+   * here to simulate an old or missing Node on the host (sessions started afterwards see it).
+   */
+  readonly binDir: string;
 }
 
 export interface ExecResult {
@@ -227,6 +232,7 @@ async function bringUp(record: BedRecord, ip: string): Promise<Testbed> {
   const hosts = record.namespaces.map((ns, i) => {
     const hostDir = join(dir, `h${i}`);
     mkdirSync(join(hostDir, 'home'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(hostDir, 'bin'));
     const files: SshdFiles = {
       name: `h${i}`,
       ns,
@@ -237,6 +243,7 @@ async function bringUp(record: BedRecord, ip: string): Promise<Testbed> {
       logPath: join(hostDir, 'sshd.log'),
       pidPath: join(hostDir, 'sshd.pid'),
       authorizedKeysPath,
+      binDir: join(hostDir, 'bin'),
     };
     return { files, home: join(hostDir, 'home'), publicKey: '', sshd: undefined as ChildProcess | undefined };
   });
@@ -302,6 +309,7 @@ async function bringUp(record: BedRecord, ip: string): Promise<Testbed> {
       hostPublicKey: h.publicKey,
       home: h.home,
       sshdLog: h.files.logPath,
+      binDir: h.files.binDir,
     }));
   let current = view();
   const host = (i: number) => {
