@@ -126,7 +126,13 @@ async function cache(home: string, contents: Map<string, Buffer>): Promise<Worke
     await rename(temp, dir).catch(async (error) => {
       await rm(temp, { recursive: true, force: true });
       // Another dtrain built the same bundle at the same moment; theirs is identical.
-      if (!(await readFile(complete).then(() => true, () => false))) throw error;
+      if (
+        !(await readFile(complete).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw error;
     });
   }
   return {

@@ -19,7 +19,10 @@ export interface SetupOptions {
 }
 
 export function setupMarker(workdir: string, commands: readonly string[], bundleHash: string): string {
-  const id = createHash('sha256').update(`${commands.join('\n')}\0${bundleHash}`).digest('hex').slice(0, 16);
+  const id = createHash('sha256')
+    .update(`${commands.join('\n')}\0${bundleHash}`)
+    .digest('hex')
+    .slice(0, 16);
   return `${workdir}/setup-${id}.done`;
 }
 

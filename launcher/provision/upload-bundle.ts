@@ -21,7 +21,11 @@ export function remoteBundleDir(workdir: string, hash: string): string {
   return `${workdir}/bundles/${hash}`;
 }
 
-export async function uploadBundle(remote: RemoteHost, bundle: WorkerBundle, workdir: string): Promise<UploadOutcome> {
+export async function uploadBundle(
+  remote: RemoteHost,
+  bundle: WorkerBundle,
+  workdir: string,
+): Promise<UploadOutcome> {
   const dir = remoteBundleDir(workdir, bundle.hash);
   if (await isComplete(remote, dir)) return { state: 'present', dir };
   const temp = `${workdir}/bundles/.tmp-${bundle.hash}-${randomBytes(4).toString('hex')}`;
@@ -29,16 +33,24 @@ export async function uploadBundle(remote: RemoteHost, bundle: WorkerBundle, wor
     await must(remote, `mkdir -p ${q(`${workdir}/bundles`)} && mkdir ${q(temp)}`, 'create the bundle folder');
     for (const f of bundle.files) await remote.putFile(f.path, `${temp}/${f.name}`);
     await verify(remote, bundle, temp);
-    await must(remote, `printf '%s\\n' ${q(bundle.hash)} > ${q(`${temp}/.complete`)}`, 'mark the bundle complete');
+    await must(
+      remote,
+      `printf '%s\\n' ${q(bundle.hash)} > ${q(`${temp}/.complete`)}`,
+      'mark the bundle complete',
+    );
     await moveIntoPlace(remote, temp, dir);
     return { state: 'uploaded', dir };
   } catch (error) {
     await remote.exec(`rm -rf ${q(temp)}`).catch(() => {});
     if (error instanceof DtrainError) throw error;
-    throw new DtrainError('E_UPLOAD', `uploading the worker bundle to ${remote.name} failed: ${messageOf(error)}`, {
-      category: 'infra',
-      cause: error,
-    });
+    throw new DtrainError(
+      'E_UPLOAD',
+      `uploading the worker bundle to ${remote.name} failed: ${messageOf(error)}`,
+      {
+        category: 'infra',
+        cause: error,
+      },
+    );
   }
 }
 

@@ -23,9 +23,21 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'dtrain-known-hosts-'));
 
 /** A fresh public key of a type, as [type, blob, path of the .pub file]. */
-function newKey(type: 'ed25519' | 'ecdsa' | 'rsa', name: string): { type: string; blob: Buffer; pub: string } {
+function newKey(
+  type: 'ed25519' | 'ecdsa' | 'rsa',
+  name: string,
+): { type: string; blob: Buffer; pub: string } {
   const path = join(dir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-f', path]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    ...(type === 'rsa' ? ['-b', '2048'] : []),
+    '-N',
+    '',
+    '-f',
+    path,
+  ]);
   const [t, b64] = readFileSync(`${path}.pub`, 'utf8').trim().split(/\s+/);
   return { type: t!, blob: Buffer.from(b64!, 'base64'), pub: `${path}.pub` };
 }
@@ -33,7 +45,8 @@ function newKey(type: 'ed25519' | 'ecdsa' | 'rsa', name: string): { type: string
 const a = newKey('ed25519', 'a');
 const b = newKey('ed25519', 'b');
 const e = newKey('ecdsa', 'e');
-const line = (hosts: string, k: { type: string; blob: Buffer }) => `${hosts} ${k.type} ${k.blob.toString('base64')}`;
+const line = (hosts: string, k: { type: string; blob: Buffer }) =>
+  `${hosts} ${k.type} ${k.blob.toString('base64')}`;
 
 test('fingerprints equal ssh-keygen -lf for ed25519, ecdsa and rsa keys', () => {
   for (const k of [a, e, newKey('rsa', 'r')]) {
@@ -57,7 +70,11 @@ test('plain names, [host]:port, comma lists, comments and junk lines', () => {
   assert.equal(entries.length, 2);
   assert.equal(checkHostKey(entries, 'gpu-a', 22, a.type, a.blob), 'ok');
   assert.equal(checkHostKey(entries, '10.0.0.5', 22, a.type, a.blob), 'ok');
-  assert.equal(checkHostKey(entries, 'gpu-a', 2222, a.type, a.blob), 'unknown', 'port 2222 needs [gpu-a]:2222');
+  assert.equal(
+    checkHostKey(entries, 'gpu-a', 2222, a.type, a.blob),
+    'unknown',
+    'port 2222 needs [gpu-a]:2222',
+  );
   assert.equal(checkHostKey(entries, 'gpu-b', 2222, b.type, b.blob), 'ok');
   assert.equal(checkHostKey(entries, 'gpu-b', 22, b.type, b.blob), 'unknown');
   assert.equal(checkHostKey(entries, 'GPU-A', 22, a.type, a.blob), 'ok', 'host names are case-insensitive');
@@ -69,7 +86,10 @@ test('a different key of the same type is changed; only other types known is unk
   assert.equal(checkHostKey(entries, 'gpu-a', 22, e.type, e.blob), 'unknown');
   assert.deepEqual(knownKeyTypes(entries, 'gpu-a', 22), ['ssh-ed25519']);
   // A second line with the new key makes it known again (ssh accepts any listed key).
-  assert.equal(checkHostKey(parseKnownHosts(`${line('gpu-a', a)}\n${line('gpu-a', b)}`), 'gpu-a', 22, b.type, b.blob), 'ok');
+  assert.equal(
+    checkHostKey(parseKnownHosts(`${line('gpu-a', a)}\n${line('gpu-a', b)}`), 'gpu-a', 22, b.type, b.blob),
+    'ok',
+  );
 });
 
 test('wildcards and negations', () => {
@@ -82,7 +102,11 @@ test('wildcards and negations', () => {
 
 test('@revoked keys are refused, @cert-authority lines are ignored', () => {
   const entries = parseKnownHosts(
-    [`@revoked * ${a.type} ${a.blob.toString('base64')}`, line('gpu-a', a), `@cert-authority *.lab ${b.type} ${b.blob.toString('base64')}`].join('\n'),
+    [
+      `@revoked * ${a.type} ${a.blob.toString('base64')}`,
+      line('gpu-a', a),
+      `@cert-authority *.lab ${b.type} ${b.blob.toString('base64')}`,
+    ].join('\n'),
   );
   assert.equal(entries.length, 2);
   assert.equal(checkHostKey(entries, 'gpu-a', 22, a.type, a.blob), 'revoked');

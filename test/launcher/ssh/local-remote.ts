@@ -10,7 +10,10 @@ export interface LocalRemote extends RemoteHost {
   readonly puts: string[];
 }
 
-export function localRemote(name = 'test-host', hooks: { afterPut?: (path: string) => Promise<void> } = {}): LocalRemote {
+export function localRemote(
+  name = 'test-host',
+  hooks: { afterPut?: (path: string) => Promise<void> } = {},
+): LocalRemote {
   const commands: string[] = [];
   const puts: string[] = [];
   return {
@@ -42,7 +45,13 @@ export function localRemote(name = 'test-host', hooks: { afterPut?: (path: strin
     },
     async rename(from, to) {
       // SFTP's rename refuses an existing target; so does this one.
-      if (await stat(to).then(() => true, () => false)) throw new Error(`${to} exists`);
+      if (
+        await stat(to).then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new Error(`${to} exists`);
       await rename(from, to);
     },
   };

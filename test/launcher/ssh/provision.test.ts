@@ -39,7 +39,11 @@ test('the worker bundle: one ESM file plus its thread scripts, cached by content
   assert.ok(existsSync(join(b.dir, '.complete')));
   for (const f of b.files) assert.equal(readFileSync(f.path).length, f.size);
   // No import is left unresolved: the bundle starts and fails only on its missing arguments.
-  const run = spawnSync(process.execPath, [join(b.dir, 'worker.mjs')], { input: '', encoding: 'utf8', cwd: tmpdir() });
+  const run = spawnSync(process.execPath, [join(b.dir, 'worker.mjs')], {
+    input: '',
+    encoding: 'utf8',
+    cwd: tmpdir(),
+  });
   assert.doesNotMatch(run.stderr, /Cannot find (module|package)|ERR_MODULE_NOT_FOUND/, run.stderr);
   assert.match(run.stderr, /--job|missing/, run.stderr);
   const again = await buildWorkerBundle({ distDir: join(repoRoot, 'dist'), home });
@@ -87,7 +91,10 @@ test('upload: a folder without .complete (an interrupted tool) is replaced', asy
   writeFileSync(`${workdir}/bundles/${b.hash}/worker.mjs`, 'half');
   const r = await uploadBundle(localRemote(), b, workdir);
   assert.equal(r.state, 'uploaded');
-  assert.equal(readFileSync(`${r.dir}/worker.mjs`).length, b.files.find((f) => f.name === 'worker.mjs')!.size);
+  assert.equal(
+    readFileSync(`${r.dir}/worker.mjs`).length,
+    b.files.find((f) => f.name === 'worker.mjs')!.size,
+  );
 });
 
 test('setup: runs in the workdir with remote.env, once per host and bundle hash', async () => {
@@ -97,7 +104,11 @@ test('setup: runs in the workdir with remote.env, once per host and bundle hash'
   assert.equal(await runSetup(localRemote(), options), 'done');
   assert.equal(readFileSync(join(workdir, 'setup.log'), 'utf8'), "hello 'world' $(no)\nsecond\n");
   assert.equal(await runSetup(localRemote(), options), 'skipped');
-  assert.equal(await runSetup(localRemote(), { ...options, bundleHash: 'bbbb' }), 'done', 'a new runtime runs setup again');
+  assert.equal(
+    await runSetup(localRemote(), { ...options, bundleHash: 'bbbb' }),
+    'done',
+    'a new runtime runs setup again',
+  );
   assert.equal(readFileSync(join(workdir, 'setup.log'), 'utf8').split('\n').length, 5);
   assert.equal(await runSetup(localRemote(), { ...options, commands: [] }), 'skipped');
 });
@@ -117,7 +128,10 @@ test('setup: the first failing command is named with its last stderr lines; no m
     return true;
   });
   assert.ok(!existsSync(join(workdir, 'never')));
-  assert.deepEqual(readdirSync(workdir).filter((f) => f.endsWith('.done')), []);
+  assert.deepEqual(
+    readdirSync(workdir).filter((f) => f.endsWith('.done')),
+    [],
+  );
 });
 
 function fakeNode(result: Partial<ExecResult>): RemoteHost {

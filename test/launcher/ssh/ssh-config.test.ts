@@ -5,7 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { matchPatternList, parseSshConfig, resolveHost, sshConfigPath } from '../../../launcher/ssh-config.js';
+import {
+  matchPatternList,
+  parseSshConfig,
+  resolveHost,
+  sshConfigPath,
+} from '../../../launcher/ssh-config.js';
 
 const CONFIG = `
 # options before any Host apply to every host
@@ -96,8 +101,13 @@ test('agrees with ssh -G on hostname, user, port, proxyjump', (t) => {
   // ssh -G rejects Match lines it cannot evaluate offline the same way; keep the rest.
   writeFileSync(path, CONFIG);
   for (const alias of ['gpu-a', 'gpu-b', 'gpu-bad', 'bastion', 'tiny1', 'elsewhere']) {
-    const out = execFileSync('ssh', ['-G', '-F', path, alias], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const g = new Map(out.split('\n').map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)] as const));
+    const out = execFileSync('ssh', ['-G', '-F', path, alias], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const g = new Map(
+      out.split('\n').map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)] as const),
+    );
     const r = resolveHost(config, alias, ctx);
     assert.equal(r.hostName, g.get('hostname'), `${alias} hostname`);
     assert.equal(r.user, g.get('user'), `${alias} user`);

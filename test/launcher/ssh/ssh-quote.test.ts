@@ -27,6 +27,7 @@ const HOSTILE = [
   '"double"',
   '$(touch /tmp/dtrain-pwned)',
   '`touch /tmp/dtrain-pwned`',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion the quoting must keep literal
   '${HOME}',
   '$HOME',
   'a;b',
@@ -35,7 +36,7 @@ const HOSTILE = [
   'line1\nline2',
   'tab\there',
   'trailing\\',
-  '\\\'',
+  "\\'",
   '-rf',
   '--coordinator=x',
   '*',
@@ -55,7 +56,9 @@ const shells = ['/bin/sh', '/bin/bash', '/usr/bin/dash'].filter((s) => existsSyn
 
 test('every hostile word comes out of the shell exactly as it went in', () => {
   for (const shell of shells) {
-    const out = execFileSync(shell, ['-c', shellJoin([process.execPath, printArgv, ...HOSTILE])], { encoding: 'utf8' });
+    const out = execFileSync(shell, ['-c', shellJoin([process.execPath, printArgv, ...HOSTILE])], {
+      encoding: 'utf8',
+    });
     assert.deepEqual(JSON.parse(out).argv, HOSTILE, shell);
   }
   assert.ok(!existsSync('/tmp/dtrain-pwned'));
@@ -63,12 +66,19 @@ test('every hostile word comes out of the shell exactly as it went in', () => {
 
 test('each word alone survives, and plain words stay readable', () => {
   for (const word of HOSTILE) {
-    const out = execFileSync('/bin/sh', ['-c', `${shellJoin([process.execPath, printArgv])} ${shellQuote(word)}`], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      '/bin/sh',
+      ['-c', `${shellJoin([process.execPath, printArgv])} ${shellQuote(word)}`],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.deepEqual(JSON.parse(out).argv, [word], JSON.stringify(word));
   }
-  assert.equal(shellQuote('/home/ml/.cache/dtrain/bundles/abc/worker.mjs'), '/home/ml/.cache/dtrain/bundles/abc/worker.mjs');
+  assert.equal(
+    shellQuote('/home/ml/.cache/dtrain/bundles/abc/worker.mjs'),
+    '/home/ml/.cache/dtrain/bundles/abc/worker.mjs',
+  );
   assert.equal(shellQuote('127.0.0.1:4000'), '127.0.0.1:4000');
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
   assert.equal(shellQuote('A=b'), `'A=b'`);
@@ -91,7 +101,9 @@ test('rankCommand: cd, the pid of the shell, then exec env VARS argv with hostil
 test('the pid printed is the pid of the program after exec', () => {
   const script = join(dir, 'pid.mjs');
   writeFileSync(script, 'process.stdout.write(String(process.pid));\n');
-  const out = execFileSync('/bin/sh', ['-c', rankCommand(dir, {}, [process.execPath, script])], { encoding: 'utf8' });
+  const out = execFileSync('/bin/sh', ['-c', rankCommand(dir, {}, [process.execPath, script])], {
+    encoding: 'utf8',
+  });
   const [shellPid, nodePid] = out.split('\n');
   assert.equal(shellPid, nodePid);
 });
@@ -99,5 +111,9 @@ test('the pid printed is the pid of the program after exec', () => {
 test('environment names that are not identifiers are refused', () => {
   assert.deepEqual(envWords({ A_1: 'x y' }), ['A_1=x y']);
   for (const bad of ['1A', 'A-B', 'A B', '$(x)', '', 'A=B'])
-    assert.throws(() => envWords({ [bad]: 'v' }), (e) => e instanceof DtrainError && e.code === 'E_ENV_NAME', bad);
+    assert.throws(
+      () => envWords({ [bad]: 'v' }),
+      (e) => e instanceof DtrainError && e.code === 'E_ENV_NAME',
+      bad,
+    );
 });
