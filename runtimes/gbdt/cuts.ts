@@ -57,11 +57,17 @@ export function summarize(
   const all = span.total <= CUT_SAMPLE_ROWS;
   const threshold = all ? 0 : Math.floor((CUT_SAMPLE_ROWS / span.total) * 2 ** 32);
   const keep = new Uint8Array(rows);
-  for (let r = 0; r < rows; r++) keep[r] = all || sampled(span.offset + r, threshold) ? 1 : 0;
+  let kept = 0;
+  for (let r = 0; r < rows; r++) {
+    keep[r] = all || sampled(span.offset + r, threshold) ? 1 : 0;
+    kept += keep[r]!;
+  }
   const column = new Float32Array(rows);
-  const words: number[] = [cols];
-  const f32 = new Float32Array(1);
-  const u32 = new Uint32Array(f32.buffer);
+  // Written straight into 32-bit words (the worst case: every sampled value distinct), not a JS array.
+  const words = new Uint32Array(1 + cols * (2 + 2 * kept));
+  const asFloat = new Float32Array(words.buffer);
+  let w = 0;
+  words[w++] = cols;
   for (let f = 0; f < cols; f++) {
     let n = 0;
     let missing = 0;
@@ -71,21 +77,23 @@ export function summarize(
       else if (keep[r]) column[n++] = v;
     }
     const sorted = sortFloat32(column.subarray(0, n));
-    const values: number[] = [];
-    const counts: number[] = [];
+    let distinct = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+    words[w++] = missing;
+    words[w++] = distinct;
+    const counts = w + distinct;
+    let d = -1;
     for (let i = 0; i < n; i++) {
-      if (i > 0 && sorted[i] === sorted[i - 1]) counts[counts.length - 1]!++;
+      if (i > 0 && sorted[i] === sorted[i - 1]) words[counts + d]!++;
       else {
-        f32[0] = sorted[i]!;
-        values.push(u32[0]!);
-        counts.push(1);
+        d++;
+        asFloat[w + d] = sorted[i]!;
+        words[counts + d] = 1;
       }
     }
-    words.push(missing, values.length);
-    for (const v of values) words.push(v);
-    for (const c of counts) words.push(c);
+    w += 2 * distinct;
   }
-  return new Uint8Array(Uint32Array.from(words).buffer);
+  return new Uint8Array(words.buffer.slice(0, 4 * w));
 }
 
 function words32(bytes: Uint8Array): Uint32Array {
