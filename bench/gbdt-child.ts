@@ -1,0 +1,45 @@
+/**
+ * Our side of a GbdtJob (see gbdt-job.ts), in its own process so its peak RSS is its own:
+ *
+ *   node dist/bench/gbdt-child.js '<GbdtJob as JSON>'
+ *
+ * Reads the train CSV with runtimes/data, trains with trainGbdt (train logloss/metric evaluated every
+ * round, as the engine always does), takes maxRSS, then reads the test CSV and times `predict`.
+ * Prints one JSON line (GbdtRun).
+ */
+import { writeFileSync } from 'node:fs';
+import { readDataset } from '../runtimes/data/index.js';
+import { parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
+import { predict } from '../runtimes/gbdt/predict.js';
+import type { GbdtJob, GbdtRun } from './gbdt-job.js';
+
+const seconds = (from: number) => (performance.now() - from) / 1000;
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '') as GbdtJob;
+  let t = performance.now();
+  const train = await readDataset(job.train);
+  const loadSeconds = seconds(t);
+  const params = parseXgbParams({ ...job.params, num_boost_round: job.rounds });
+  t = performance.now();
+  const model = await trainGbdt({ train, params });
+  const trainSeconds = seconds(t);
+  const maxRssKiB = process.resourceUsage().maxRSS;
+
+  const test = await readDataset(job.test);
+  let predictSeconds = Number.POSITIVE_INFINITY;
+  let predictions: Float32Array = new Float32Array(0);
+  for (let i = 0; i < job.predictReps; i++) {
+    t = performance.now();
+    predictions = predict(model, test);
+    predictSeconds = Math.min(predictSeconds, seconds(t));
+  }
+  writeFileSync(job.predictionsOut, predictions);
+  const run: GbdtRun = { loadSeconds, trainSeconds, maxRssKiB, testRows: test.rows, predictSeconds };
+  console.log(JSON.stringify(run));
+}
+
+main().catch((e: unknown) => {
+  console.error(`gbdt-child: ${(e as Error).stack ?? String(e)}`);
+  process.exit(1);
+});
