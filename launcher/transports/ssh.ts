@@ -220,9 +220,13 @@ export function sshTransport(options: SshTransportOptions): Transport & {
             : 'no setup commands'
           : undefined,
       );
-      step('data', 'running');
-      const shipped = options.shipData ? await options.shipData(host, remote, session.workdir) : undefined;
-      step('data', shipped === undefined ? 'skipped' : 'done', shipped ?? 'nothing to ship');
+      // `input: ship` data normally goes through put() after prepare (launcher/ship-data.ts), which
+      // reports the data step itself; this hook is for shipping that needs the connection directly.
+      if (options.shipData) {
+        step('data', 'running');
+        const shipped = await options.shipData(host, remote, session.workdir);
+        step('data', shipped === undefined ? 'skipped' : 'done', shipped ?? 'nothing to ship');
+      }
     } catch (error) {
       const e = asHostError(error, host.name);
       step(current, 'failed', e.message);
@@ -247,8 +251,14 @@ export function sshTransport(options: SshTransportOptions): Transport & {
     }
     link.ranks++;
     const port = await forwardPort(link, start.coordinator, session.target.name);
-    const argv = rewriteArgv(rank.argv, `${session.bundleDir}/${BUNDLE_ENTRY}`, `127.0.0.1:${port}`);
-    return startRank(link, rank, start, rankCommand(session.workdir, rank.env, argv));
+    // The plan writes remote paths as the user does (`~/.cache/dtrain/...`); quoted words are not
+    // expanded by the shell, so `~` is replaced by the host's home here.
+    const home = (v: string) => (v === '~' || v.startsWith('~/') ? absolute(v, session.home) : v);
+    const argv = rewriteArgv(rank.argv, `${session.bundleDir}/${BUNDLE_ENTRY}`, `127.0.0.1:${port}`).map(
+      home,
+    );
+    const env = Object.fromEntries(Object.entries(rank.env).map(([k, v]) => [k, home(v)]));
+    return startRank(link, rank, start, rankCommand(session.workdir, env, argv));
   }
 
   const transport = {
