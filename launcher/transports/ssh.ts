@@ -100,6 +100,8 @@ interface Session {
   readonly plan: HostPlan;
   readonly target: SshTarget;
   readonly links: Link[];
+  /** A connection being opened for ranks, and how many ranks wait for it. */
+  pending?: { link: Promise<Link>; reserved: number };
   home: string;
   workdir: string;
   bundleDir: string;
@@ -244,12 +246,7 @@ export function sshTransport(options: SshTransportOptions): Transport & {
           category: 'internal',
         },
       );
-    let link = session.links.find((l) => !l.closed && l.ranks < RANKS_PER_LINK);
-    if (!link) {
-      link = await openLink(session);
-      session.links.push(link);
-    }
-    link.ranks++;
+    const link = await reserveLink(session);
     const port = await forwardPort(link, start.coordinator, session.target.name);
     // The plan writes remote paths as the user does (`~/.cache/dtrain/...`); quoted words are not
     // expanded by the shell, so `~` is replaced by the host's home here.
@@ -259,6 +256,34 @@ export function sshTransport(options: SshTransportOptions): Transport & {
     );
     const env = Object.fromEntries(Object.entries(rank.env).map(([k, v]) => [k, home(v)]));
     return startRank(link, rank, start, rankCommand(session.workdir, env, argv));
+  }
+
+  /** A connection with room for one more rank; starts at the same moment share a new one. */
+  function reserveLink(session: Session): Promise<Link> {
+    const free = session.links.find((l) => !l.closed && l.ranks < RANKS_PER_LINK);
+    if (free) {
+      free.ranks++;
+      return Promise.resolve(free);
+    }
+    let pending = session.pending;
+    if (!pending || pending.reserved >= RANKS_PER_LINK) {
+      const next: { link: Promise<Link>; reserved: number } = { link: undefined as never, reserved: 0 };
+      next.link = openLink(session).then(
+        (l) => {
+          l.ranks += next.reserved;
+          session.links.push(l);
+          if (session.pending === next) session.pending = undefined;
+          return l;
+        },
+        (error) => {
+          if (session.pending === next) session.pending = undefined;
+          throw error;
+        },
+      );
+      session.pending = pending = next;
+    }
+    pending.reserved++;
+    return pending.link;
   }
 
   const transport = {

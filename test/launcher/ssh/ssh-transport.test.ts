@@ -6,6 +6,7 @@
  * group. Skipped (with the reason) where the test bed cannot run; a failure in CI.
  */
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -324,6 +325,103 @@ describe('ssh transport on the namespace test bed', { timeout: 180_000 }, () => 
     );
     proc.kill('SIGKILL'); // a process already gone is not an error
     await r.t.close();
+  });
+
+  test('ten ranks on one host (past sshd MaxSessions per connection) all start and all stop', async (t) => {
+    if (!needCluster(t)) return;
+    const jobId = `job-many-${Date.now()}`;
+    const r = await prepare(job([2], { hostKeys: 'accept-new' }), join(work, 'kh-kill'), jobId);
+    assert.equal(r.error, undefined, String(r.error));
+    const c = await fakeCoordinator();
+    const logins = () =>
+      (readFileSync(bed.hosts[2]!.sshdLog, 'utf8').match(/Accepted publickey/g) ?? []).length;
+    const before = logins();
+    const procs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        r.t.start(
+          { ...r.plan.ranks[0]!, rank: i, argv: ['node', '-e', 'setInterval(() => {}, 1000)'] },
+          { bootstrap: 'x', coordinator: { host: '127.0.0.1', port: c.port }, onLine: () => {} },
+        ),
+      ),
+    );
+    assert.equal(new Set(procs.map((p) => p.pid)).size, 10);
+    // The test bed allows 64 sessions; real sshd allows 10 per connection, so ranks 7-10 get a second one.
+    assert.equal(logins() - before, 1, 'one more connection for the ranks past six');
+    const marker = `DTRAIN_JOB=${jobId}`;
+    assert.ok(await eventually(() => bed.processesInHost(2, marker).length === 10, 10_000));
+    // As launch.ts stops a gang: TERM and CONT to every rank at once.
+    for (const p of procs) {
+      p.kill('SIGTERM');
+      p.kill('SIGCONT');
+    }
+    const exits = await Promise.all(procs.map((p) => p.exited));
+    assert.deepEqual(new Set(exits.map((e) => e.signal)), new Set(['SIGTERM']));
+    assert.ok(await eventually(() => bed.processesInHost(2, marker).length === 0, 5000));
+    await r.t.close();
+  });
+
+  test('put writes atomically under the host home; fetch brings a file back', async (t) => {
+    if (!needCluster(t)) return;
+    const r = await prepare(job([0]), bed.knownHostsPath, 'job-files');
+    assert.equal(r.error, undefined, String(r.error));
+    const local = join(work, 'part.csv');
+    writeFileSync(local, 'a,b\n1,2\n');
+    const host = r.plan.hosts[0]!;
+    await r.t.put(host, local, '~/.cache/dtrain/jobs/job-files/data/rank-0-train.csv');
+    const there = join(bed.hosts[0]!.home, '.cache/dtrain/jobs/job-files/data/rank-0-train.csv');
+    assert.equal(readFileSync(there, 'utf8'), 'a,b\n1,2\n');
+    await r.t.put(host, local, there); // over an existing file, by absolute path
+    const back = join(work, 'back.csv');
+    await r.t.fetch(host, there, back);
+    assert.equal(readFileSync(back, 'utf8'), 'a,b\n1,2\n');
+    await assert.rejects(
+      r.t.fetch(host, '~/missing.json', join(work, 'missing.json')),
+      /could not fetch ~\/missing.json from/,
+    );
+    assert.ok(!existsSync(join(work, 'missing.json')));
+    await r.t.close();
+  });
+
+  test('ssh-agent first; an encrypted key without an agent is a clear error', async (t) => {
+    if (!needCluster(t)) return;
+    const enc = join(work, 'encrypted_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret-pass', '-f', enc]);
+    const yaml = (identity: string): JobSpec => ({ ...job([0]), ssh: { ...job([0]).ssh, identity } });
+    const noAgent = await prepare(yaml(enc), bed.knownHostsPath);
+    assert.ok(noAgent.error instanceof DtrainError);
+    assert.equal(noAgent.error.code, 'E_SSH_NO_KEY');
+    assert.equal(noAgent.error.message, `no usable SSH key to log in to ${bed.hosts[0]!.address}`);
+    assert.match(
+      noAgent.error.detail ?? '',
+      /encrypted_ed25519 is encrypted and no ssh-agent is running[\s\S]*ssh-add /,
+    );
+    await noAgent.t.close();
+    // An agent holding the bed's key logs in even though the named key file is encrypted.
+    const sock = join(work, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      assert.ok(await eventually(() => existsSync(sock), 5000));
+      execFileSync('ssh-add', [bed.clientKeyPath], { env: { SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      const tr = sshTransport({
+        spec: yaml(enc),
+        jobId: 'job-agent',
+        env: {
+          HOME: home,
+          USER: 'root',
+          SSH_AUTH_SOCK: sock,
+          DTRAIN_KNOWN_HOSTS: bed.knownHostsPath,
+          DTRAIN_SSH_CONFIG: join(work, 'none'),
+        },
+        home,
+        localWorkerDist: join(repoRoot, 'dist'),
+        bundle,
+      });
+      const plan = planJob(yaml(enc), { local: false, jobId: 'job-agent', bundle: bundle.hash });
+      await tr.prepare(plan.hosts[0]!, () => {});
+      await tr.close();
+    } finally {
+      agent.kill();
+    }
   });
 
   test('a dropped connection ends the rank as lost, with a clear line', { timeout: 60_000 }, async (t) => {
