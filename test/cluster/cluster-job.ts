@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, tempDir, writeJob } from '../helpers/dtrain-process.js';
+import { REPO, startDtrain, tempDir, writeJob } from '../helpers/dtrain-process.js';
 import type { Testbed } from './testbed.js';
 
 export interface ClusterJobOptions {
@@ -72,4 +72,34 @@ export function clusterEnv(bed: Testbed, knownHosts: string): Record<string, str
     // An agent of the person running the tests would offer keys of its own; '' means none.
     ...(process.env['SSH_AUTH_SOCK'] ? { SSH_AUTH_SOCK: '' } : {}),
   };
+}
+
+export interface BoundedRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly events: Record<string, unknown>[];
+  /** True when dtrain had to be killed at the deadline (then code is 137). */
+  readonly timedOut: boolean;
+}
+
+/**
+ * `runDtrain` with a deadline: a dtrain that hangs is killed (SIGKILL) after `ms`, so the test fails
+ * with its output instead of timing out silently and leaving the process behind.
+ */
+export async function runDtrainWithin(
+  args: readonly string[],
+  options: { home: string; env: Record<string, string> },
+  ms: number,
+): Promise<BoundedRun> {
+  const run = startDtrain(args, options);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    run.child.kill('SIGKILL');
+  }, ms);
+  const code = await run.exited;
+  clearTimeout(timer);
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: run.stdout, stderr: run.stderr, events: run.events, timedOut };
 }

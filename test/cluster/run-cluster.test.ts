@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { clusterSupport, needCluster } from '../helpers/cluster.js';
 import { runDtrain, startDtrain, tempDir } from '../helpers/dtrain-process.js';
 import { eventually, processesOfJob } from '../helpers/processes.js';
-import { clusterEnv, clusterJob } from './cluster-job.js';
+import { type BoundedRun, clusterEnv, clusterJob, runDtrainWithin } from './cluster-job.js';
 import { createTestbed, type Testbed } from './testbed.js';
 
 type Event = Record<string, unknown>;
@@ -27,6 +27,14 @@ function withBed(name: string): () => Testbed {
 
 function output(run: { stdout: string; stderr: string }): string {
   return `${run.stdout}\n${run.stderr}`;
+}
+
+/** Fails when dtrain had to be killed at its deadline. */
+function assertExited(run: BoundedRun, ms: number): void {
+  assert.ok(
+    !run.timedOut,
+    `dtrain did not exit within ${ms / 1000} s; killed. Output tail:\n${output(run).slice(-3000)}`,
+  );
 }
 
 function jobIdOf(events: readonly Event[]): string | undefined {
@@ -60,10 +68,15 @@ describe('1. a 3-host job (2 slots each) trains the xgboost example end to end',
     const dir = tempDir('dtrain-cluster-');
     const home = tempDir();
     const env = clusterEnv(b, b.knownHostsPath);
-    const run = await runDtrain(['run', clusterJob(b, dir, { name: 'cluster-xgb' }), '--json'], {
-      home,
-      env,
-    });
+    const run = await runDtrainWithin(
+      ['run', clusterJob(b, dir, { name: 'cluster-xgb' }), '--json'],
+      {
+        home,
+        env,
+      },
+      120_000,
+    );
+    assertExited(run, 120_000);
     assert.equal(run.code, 0, output(run).slice(-4000));
     const start = run.events.find((e) => e.type === 'job-start')!;
     assert.equal(start.worldSize, 6);
@@ -119,10 +132,15 @@ describe('2a. an unknown host key is refused with its fingerprint, exit 3', { ti
     const dir = tempDir('dtrain-cluster-');
     const knownHosts = await b.writeKnownHosts(join(dir, 'known_hosts'), { hosts: [0, 2] });
     const before = readFileSync(knownHosts, 'utf8');
-    const run = await runDtrain(['run', clusterJob(b, dir, { name: 'unknown-key' }), '--json'], {
-      home: tempDir(),
-      env: clusterEnv(b, knownHosts),
-    });
+    const run = await runDtrainWithin(
+      ['run', clusterJob(b, dir, { name: 'unknown-key' }), '--json'],
+      {
+        home: tempDir(),
+        env: clusterEnv(b, knownHosts),
+      },
+      30_000,
+    );
+    assertExited(run, 30_000);
     const text = output(run);
     assert.equal(run.code, 3, text.slice(-3000));
     const h1 = b.hosts[1]!;
@@ -144,13 +162,15 @@ describe('2b. a changed host key is refused even with host_keys: accept-new', { 
     const knownHosts = await b.writeKnownHosts(join(dir, 'known_hosts'));
     const before = readFileSync(knownHosts, 'utf8');
     await b.changeHostKey(2);
-    const run = await runDtrain(
+    const run = await runDtrainWithin(
       ['run', clusterJob(b, dir, { name: 'changed-key', hostKeys: 'accept-new' }), '--json'],
       {
         home: tempDir(),
         env: clusterEnv(b, knownHosts),
       },
+      30_000,
     );
+    assertExited(run, 30_000);
     const text = output(run);
     assert.equal(run.code, 3, text.slice(-3000));
     assert.match(text, /changed/i);
@@ -165,13 +185,15 @@ describe('2b. a changed host key is refused even with host_keys: accept-new', { 
     const b = bed();
     const dir = tempDir('dtrain-cluster-');
     // The bed's hashed file still holds h2's old key.
-    const run = await runDtrain(
+    const run = await runDtrainWithin(
       ['run', clusterJob(b, dir, { name: 'changed-hashed', hostKeys: 'accept-new' }), '--json'],
       {
         home: tempDir(),
         env: clusterEnv(b, b.hashedKnownHostsPath),
       },
+      30_000,
     );
+    assertExited(run, 30_000);
     assert.equal(run.code, 3, output(run).slice(-3000));
     assert.match(output(run), /changed/i);
   });
@@ -188,13 +210,15 @@ describe('2c. an unreachable host fails within the connect timeout, naming the h
     await b.cutLink(1);
     const dir = tempDir('dtrain-cluster-');
     const started = Date.now();
-    const run = await runDtrain(
+    const run = await runDtrainWithin(
       ['run', clusterJob(b, dir, { name: 'unreachable', connectTimeout: 3 }), '--json'],
       {
         home: tempDir(),
         env: clusterEnv(b, b.knownHostsPath),
       },
+      30_000,
     );
+    assertExited(run, 30_000);
     const took = Date.now() - started;
     const text = output(run);
     assert.equal(run.code, 3, text.slice(-3000));
@@ -227,10 +251,15 @@ describe('2d. a host without Node >= 20 is reported before anything is uploaded'
     const b = bed();
     writeFileSync(join(b.hosts[2]!.binDir, 'node'), '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
     const dir = tempDir('dtrain-cluster-');
-    const run = await runDtrain(['run', clusterJob(b, dir, { name: 'old-node' }), '--json'], {
-      home: tempDir(),
-      env: clusterEnv(b, b.knownHostsPath),
-    });
+    const run = await runDtrainWithin(
+      ['run', clusterJob(b, dir, { name: 'old-node' }), '--json'],
+      {
+        home: tempDir(),
+        env: clusterEnv(b, b.knownHostsPath),
+      },
+      30_000,
+    );
+    assertExited(run, 30_000);
     const text = output(run);
     assert.notEqual(run.code, 0, text.slice(-3000));
     assert.ok(text.includes(b.hosts[2]!.address), `host not named:\n${text}`);
@@ -278,14 +307,17 @@ describe('3. cutting one host link mid-training ends the job within 15 s; nothin
     const code = await run.exited;
     clearTimeout(timer);
     const took = Date.now() - cutAt;
-    const text = output(run);
-    assert.ok(took <= 15_000, `the job ended ${took} ms after the cut`);
-    assert.notEqual(code, 0);
+    // Every unmet part is reported at once, so the report says how far the launcher got.
+    const problems: string[] = [];
+    if (took > 15_000) problems.push(`the job ended ${took} ms after the cut (limit 15 s)`);
+    if (code === 0) problems.push('dtrain exited 0');
     const end = run.events.find((e) => e.type === 'job-end');
-    assert.equal(end?.state, 'failed', text.slice(-3000));
-    assert.ok(String(end?.error).includes(b.hosts[1]!.address), `root cause does not name h1: ${end?.error}`);
+    if (end?.state !== 'failed') problems.push(`job-end state ${String(end?.state)}`);
+    if (!String(end?.error).includes(b.hosts[1]!.address))
+      problems.push(`the root cause does not name h1 (${b.hosts[1]!.address}): ${String(end?.error)}`);
     // The cut host's ranks cannot be told to stop: they must notice the coordinator is gone.
-    await assertNoJobProcesses(b, jobId, 20_000);
+    await assertNoJobProcesses(b, jobId, 20_000).catch((e: Error) => problems.push(e.message));
+    assert.deepEqual(problems, [], `${problems.join('\n')}\noutput tail:\n${output(run).slice(-2000)}`);
     await b.restoreLink(1);
   });
 });
@@ -306,11 +338,13 @@ describe('4. a second run with an unchanged bundle uploads nothing', { timeout: 
           .filter((e) => String(e.host).includes(h.address) && e.state !== 'running')
           .map((e) => e.state),
       );
-    const first = await runDtrain(['run', job, '--json'], { home, env });
+    const first = await runDtrainWithin(['run', job, '--json'], { home, env }, 120_000);
+    assertExited(first, 120_000);
     assert.equal(first.code, 0, output(first).slice(-3000));
     assert.deepEqual(uploads(first.events), [['done'], ['done'], ['done']]);
     const bundles = b.hosts.map((h) => readdirSync(join(h.home, '.cache', 'dtrain', 'bundles')).sort());
-    const second = await runDtrain(['run', job, '--json'], { home, env });
+    const second = await runDtrainWithin(['run', job, '--json'], { home, env }, 120_000);
+    assertExited(second, 120_000);
     assert.equal(second.code, 0, output(second).slice(-3000));
     assert.deepEqual(uploads(second.events), [['skipped'], ['skipped'], ['skipped']]);
     assert.deepEqual(
