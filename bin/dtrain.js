@@ -4,4 +4,7 @@ import { main } from '../dist/cli/main.js';
 
 main(process.argv).then((code) => {
   process.exitCode = code;
+  // Once the command is done nothing may keep dtrain alive (a socket to an unreachable host, say):
+  // this timer does not hold the process open, but ends it if something else does.
+  setTimeout(() => process.exit(code), 1000).unref();
 });

@@ -89,6 +89,8 @@ export type JobEvent =
       readonly exitCode: number;
       /** The root cause, one line, when the job did not succeed. */
       readonly error: string | undefined;
+      /** What to do about it, when known; may span lines. */
+      readonly detail?: string;
       readonly elapsed: number;
     });
 

@@ -5,6 +5,7 @@
  * in as parameters (transport, tracker, clock, signal); it never reads process state or exits.
  */
 import { randomBytes } from 'node:crypto';
+import { DtrainError } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
 import type { PeerAddress, WorkerToCoordinator } from '../runtimes/protocol/index.js';
 import { Coordinator } from './coordinator.js';
@@ -46,7 +47,13 @@ export interface RunResult {
   readonly elapsed: number;
 }
 
-type Cause = { readonly message: string; readonly state: 'failed' | 'stopped'; readonly exitCode: number };
+type Cause = {
+  readonly message: string;
+  readonly state: 'failed' | 'stopped';
+  readonly exitCode: number;
+  /** What to do about it, when known (e.g. the command that trusts a host key). */
+  readonly detail?: string;
+};
 
 /** Failures that are symptoms of another rank's failure wait this long for the real cause to show. */
 const SYMPTOM_GRACE_MS = 1000;
@@ -92,7 +99,8 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   const coordinator = new Coordinator({
     token,
     jobId: plan.jobId,
-    host: plan.localMode ? '127.0.0.1' : '0.0.0.0',
+    // Remote ranks reach it through a tunnel over their host's SSH connection, so loopback is enough.
+    host: '127.0.0.1',
     port: plan.coordinator.port,
     worldSize: plan.worldSize,
     onMessage: (rank, message) => onMessage(rank, message),
@@ -126,6 +134,9 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
         return;
       case 'done':
         doneRanks.add(rank);
+        // The worker exits once it knows its `done` arrived: over a tunnel, its exit status could
+        // otherwise overtake the message.
+        coordinator.send(rank, { t: 'bye' });
         return;
       case 'fail':
         {
@@ -172,11 +183,21 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
       // A frozen (SIGSTOPped) rank only acts on the SIGTERM once it runs again.
       p.kill('SIGCONT');
     }
+    const graceMs = o.killGraceMs ?? 3000;
     const grace = setTimeout(() => {
       for (const p of procs.values()) p.kill('SIGKILL');
-    }, o.killGraceMs ?? 3000);
-    await Promise.all(exits.values());
+    }, graceMs);
+    // A rank behind a cut link can neither be killed nor report its exit; it stops by itself when it
+    // stops hearing the coordinator. Waiting for it would hold the whole job hostage.
+    let giveUp: NodeJS.Timeout | undefined;
+    const unreachable = new Promise<void>((resolve) => {
+      giveUp = setTimeout(resolve, graceMs + 1000);
+    });
+    const reachable = [...exits].filter(([rank]) => tracker.rank(rank).state !== 'lost').map(([, e]) => e);
+    await Promise.race([Promise.all(reachable), unreachable]);
     clearTimeout(grace);
+    clearTimeout(giveUp);
+    for (const [rank] of procs) if (!isTerminal(tracker.rank(rank).state)) tracker.transition(rank, 'silent');
     settle();
   }
 
@@ -219,7 +240,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   tracker.emit({
     type: 'coordinator-ready',
     ts: clock(),
-    host: plan.localMode ? '127.0.0.1' : '0.0.0.0',
+    host: '127.0.0.1',
     port,
   });
   const watchdog = setInterval(
@@ -252,8 +273,16 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
         now - r.lastSeen > limit
       ) {
         const silentFor = (now - r.lastSeen) / 1000;
-        tracker.transition(r.rank, 'silent');
-        tracker.emit({ type: 'rank-lost', ts: now, rank: r.rank, host: r.host, silentFor });
+        // Ranks on the same host that have also gone quiet share its fate (a cut link, a dead host).
+        const quiet = o.spec.network.heartbeat_interval * 2000;
+        for (const other of tracker.record.ranks) {
+          if (other !== r && other.host !== r.host) continue;
+          if (other !== r && !(other.lastSeen !== undefined && now - other.lastSeen > quiet)) continue;
+          if (isTerminal(other.state)) continue;
+          tracker.transition(other.rank, 'silent');
+          const s = (now - (other.lastSeen ?? now)) / 1000;
+          tracker.emit({ type: 'rank-lost', ts: now, rank: other.rank, host: other.host, silentFor: s });
+        }
         fail(
           `rank ${r.rank} on ${r.host} sent nothing for ${silentFor.toFixed(1)}s (heartbeat timeout ${limit / 1000}s)`,
         );
@@ -265,7 +294,10 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   try {
     const onStep: StepSink = (name, step, state, detail) =>
       tracker.emit({ type: 'host-step', ts: clock(), host: name, step, state, detail });
-    await Promise.all(plan.hosts.map((host) => o.transport.prepare(host, onStep)));
+    // Every host finishes (or fails) its provisioning before anything is torn down.
+    const prepared = await Promise.allSettled(plan.hosts.map((host) => o.transport.prepare(host, onStep)));
+    const failed = prepared.find((p): p is PromiseRejectedResult => p.status === 'rejected');
+    if (failed) throw failed.reason;
     await shipData(o.spec, plan, o.transport, o.cwd, onStep);
     for (const host of plan.hosts)
       tracker.emit({ type: 'host-ready', ts: clock(), host: host.name, ranks: host.ranks });
@@ -301,7 +333,15 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     tracker.flush();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    fail(`could not start the job: ${message}`, false, 3);
+    const exitCode = error instanceof DtrainError ? error.exitCode : 3;
+    const detail = error instanceof DtrainError ? error.detail : undefined;
+    if (!cause)
+      stop({
+        message: `could not start the job: ${message}`,
+        state: 'failed',
+        exitCode,
+        ...(detail ? { detail } : {}),
+      });
   }
   if (cause && procs.size === 0) settle();
 
@@ -333,7 +373,15 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   record.exitCode = exitCode;
   record.error = final?.message;
   record.result = result;
-  tracker.emit({ type: 'job-end', ts: clock(), state, exitCode, error: final?.message, elapsed });
+  tracker.emit({
+    type: 'job-end',
+    ts: clock(),
+    state,
+    exitCode,
+    error: final?.message,
+    ...(final?.detail ? { detail: final.detail } : {}),
+    elapsed,
+  });
   tracker.close();
   return { state, exitCode, error: final?.message, result, elapsed };
 }

@@ -15,7 +15,9 @@ import type { LaunchPlan } from './plan/types.js';
 import { JobStore } from './store/job-store.js';
 import { JobWriter } from './store/job-writer.js';
 import type { JobRecord } from './store/types.js';
+import { byHostTransport } from './transports/by-host.js';
 import { localTransport } from './transports/local.js';
+import type { Transport } from './transports/types.js';
 
 export interface RunJobOptions {
   readonly local: boolean;
@@ -34,19 +36,12 @@ export interface RunJobOptions {
 
 /** The compiled worker entry: dist/runtimes/worker.js beside this module's dist/launcher/. */
 export const WORKER_ENTRY = fileURLToPath(new URL('../runtimes/worker.js', import.meta.url));
+/** The compiled dist/ folder, bundled for remote hosts. */
+const DIST_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<RunResult & { jobId: string }> {
   const clock = options.clock ?? Date.now;
   const secrets = readSecrets(spec, options.env);
-  const allLocal = options.local || spec.hosts.every((h) => h.local);
-  if (!allLocal) {
-    const remote = spec.hosts.filter((h) => !h.local).map((h) => h.address);
-    throw new DtrainError(
-      'E_SSH_UNAVAILABLE',
-      `hosts ${remote.join(', ')} need the SSH transport, which this build does not have yet`,
-      { category: 'infra', detail: 'run with --local to map every host onto local processes' },
-    );
-  }
   checkLocalData(spec, options.cwd);
   const store = new JobStore(options.home);
   const { id, dir } = store.createJobDir(spec.name, new Date(clock()));
@@ -77,7 +72,7 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
   const result = await launch({
     spec,
     plan,
-    transport: localTransport({ env: options.env, cwd: options.cwd }),
+    transport: await transportFor(plan, spec, options),
     tracker,
     secrets,
     outputDir,
@@ -87,6 +82,23 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
   });
   return { ...result, jobId: id };
+}
+
+/** Local processes for local hosts; SSH (loaded only when a host needs it) for the others. */
+async function transportFor(plan: LaunchPlan, spec: JobSpec, options: RunJobOptions): Promise<Transport> {
+  const local = localTransport({ env: options.env, cwd: options.cwd });
+  if (plan.hosts.every((h) => h.local)) return local;
+  // ssh2 is loaded only when a job has remote hosts.
+  const { sshTransport } = await import('./transports/ssh.js');
+  const ssh = sshTransport({
+    spec,
+    jobId: plan.jobId,
+    env: options.env,
+    home: options.home,
+    localWorkerDist: DIST_DIR,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return byHostTransport(plan, local, ssh);
 }
 
 /** Data files that ranks on this machine will read must exist before anything starts. */

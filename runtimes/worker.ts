@@ -6,6 +6,7 @@
  * framework's workload and reports. It exits by itself when the coordinator goes away, so a dead
  * launcher leaves no worker behind.
  */
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DtrainError } from '../configs/errors.js';
@@ -70,6 +71,10 @@ async function main(): Promise<void> {
   let lastHeard = Date.now();
   let timeoutMs = 10_000;
   let started!: (m: StartMsg) => void;
+  let byeReceived!: () => void;
+  const bye = new Promise<void>((resolve) => {
+    byeReceived = resolve;
+  });
   const startPromise = new Promise<StartMsg>((resolve) => {
     started = resolve;
   });
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
     lastHeard = Date.now();
     const m = frame.header as { t: string; reason?: string };
     if (m.t === 'start') started(frame.header as unknown as StartMsg);
+    else if (m.t === 'bye') byeReceived();
     else if (m.t === 'stop') {
       stop.abort();
       exitSoon(1, `stopped by the coordinator: ${m.reason ?? ''}`);
@@ -99,6 +105,7 @@ async function main(): Promise<void> {
   heartbeat = setInterval(() => send({ t: 'heartbeat', rank: args.rank }), start.heartbeatInterval * 1000);
 
   const spec = start.spec as JobSpec;
+  mkdirSync(expandHome(start.outputDir), { recursive: true });
   const workload = WORKLOADS[spec.framework];
   try {
     if (!workload)
@@ -127,6 +134,7 @@ async function main(): Promise<void> {
     });
     await comm.close();
     await send({ t: 'done', rank: args.rank });
+    await Promise.race([bye, new Promise((r) => setTimeout(r, 5000))]);
     clearInterval(heartbeat);
     conn.close();
     process.exit(0);

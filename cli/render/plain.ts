@@ -65,7 +65,10 @@ export function plainLines(e: JobEvent): string[] {
       return [`rejected a connection from ${e.remote}: ${e.reason}`];
     case 'job-end':
       if (e.state === 'succeeded') return [`job succeeded in ${formatDuration(e.elapsed)}`];
-      return [`job ${e.state} after ${formatDuration(e.elapsed)}: ${e.error ?? 'no reason given'}`];
+      return [
+        `job ${e.state} after ${formatDuration(e.elapsed)}: ${e.error ?? 'no reason given'}`,
+        ...(e.detail ? e.detail.split('\n').map((l) => `  ${l}`) : []),
+      ];
   }
 }
 

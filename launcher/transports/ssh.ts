@@ -334,17 +334,22 @@ export function sshTransport(options: SshTransportOptions): Transport & {
           closing.push(
             new Promise((res) => {
               l.client.once('close', () => res());
-              setTimeout(res, 2000).unref();
+              // A host behind a cut link never answers the goodbye: drop its socket.
+              setTimeout(() => {
+                l.client.destroy();
+                res();
+              }, 2000).unref();
             }),
           );
-          l.client.end();
         }
       sessions.clear();
-      await Promise.all(closing);
+      // Ends every connection, jump hosts included, and any that a prepare still running completes later.
       dialer.closeAll();
+      await Promise.all(closing);
     },
   };
-  options.signal?.addEventListener('abort', () => dialer.closeAll(), { once: true });
+  // options.signal cancels handshakes in flight (see handshake); connections already up stay until
+  // close(), because stopping a gang sends its signals over them.
   return transport;
 
   function sessionOf(host: HostPlan): Session {
@@ -401,6 +406,7 @@ function makeDialer(
   const ctx = contextOf(o.env, o.userHome);
   const jumps = new Map<string, Promise<Client>>();
   const live = new Set<Client>();
+  let closed = false;
   const errorContext = { jobFile: o.spec.source.file, knownHosts };
 
   async function dial(
@@ -455,6 +461,14 @@ function makeDialer(
       onSeen,
       signal: o.signal,
     });
+    // close() may come while this handshake was still running (another host failed first): a
+    // connection made after it would keep dtrain alive, so it is ended at once.
+    if (closed) {
+      client.end();
+      throw new DtrainError('E_INTERRUPTED', `connecting to ${target.name} was stopped`, {
+        category: 'interrupted',
+      });
+    }
     live.add(client);
     client.once('close', () => live.delete(client));
     return client;
@@ -463,6 +477,7 @@ function makeDialer(
   return {
     dial,
     closeAll() {
+      closed = true;
       for (const c of live) c.end();
       for (const j of jumps.values())
         void j.then(

@@ -110,7 +110,12 @@ export type WorkerToCoordinator =
   | ResultMsg
   | DoneMsg
   | FailMsg;
-export type CoordinatorToWorker = StartMsg | PingMsg | StopMsg;
+/** Coordinator → worker: its `done` arrived; it may exit. */
+export interface ByeMsg {
+  readonly t: 'bye';
+}
+
+export type CoordinatorToWorker = StartMsg | PingMsg | StopMsg | ByeMsg;
 
 /** Parses the bootstrap line; throws on anything that is not one. */
 export function parseBootstrap(line: string): Bootstrap {
