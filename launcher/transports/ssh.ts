@@ -478,12 +478,23 @@ function makeDialer(
     dial,
     closeAll() {
       closed = true;
-      for (const c of live) c.end();
+      const all = [...live];
+      for (const c of all) c.end();
       for (const j of jumps.values())
         void j.then(
           (c) => c.end(),
           () => {},
         );
+      // end() waits for the server's goodbye; a host whose link is gone never sends one, and its socket
+      // would keep dtrain running until TCP gives up. What has not closed by now is cut.
+      setTimeout(() => {
+        for (const c of all) c.destroy();
+        for (const j of jumps.values())
+          void j.then(
+            (c) => c.destroy(),
+            () => {},
+          );
+      }, 1500).unref();
     },
   };
 }
