@@ -25,9 +25,13 @@ export class JobTracker {
     return this.record.ranks[rank]!;
   }
 
-  /** Records an event, updates the record where it says something about state, and fans it out. */
+  /**
+   * Records an event and fans it out. Log lines go to the rank's log file (logs/rank-N.log), where
+   * `dtrain logs` and an attached TUI read them; everything else to events.jsonl.
+   */
   emit(event: JobEvent): void {
-    if (event.type !== 'log') this.writer.appendEvent(event);
+    if (event.type === 'log') this.writer.appendLog(event.rank, event.line);
+    else this.writer.appendEvent(event);
     this.sink(event);
   }
 

@@ -24,8 +24,17 @@ export function registerDoctor(program: Command, io: CliIO): void {
       const params: Record<string, unknown> = { ...(job.framework === 'doctor' ? job.params : {}) };
       if (opts.sizes) params['sizes'] = opts.sizes.map(Number);
       const spec: JobSpec = { ...job, framework: 'doctor', parallelism: 'data', params, data: undefined };
+      const steps = new Map<string, Map<string, string>>();
       const show = (e: JobEvent) => {
-        // The doctor prints its table once at the end; along the way only what went wrong.
+        if (e.type === 'host-step' && e.state !== 'running') {
+          const row = steps.get(e.host) ?? new Map<string, string>();
+          row.set(
+            e.step,
+            e.state === 'done' ? (e.detail ?? 'ok') : `${e.state}${e.detail ? `: ${e.detail}` : ''}`,
+          );
+          steps.set(e.host, row);
+        }
+        // The doctor prints its tables at the end; along the way only what went wrong.
         if (
           !opts.json &&
           (e.type === 'stopping' || e.type === 'connection-rejected' || e.type === 'rank-lost')
@@ -42,10 +51,30 @@ export function registerDoctor(program: Command, io: CliIO): void {
           signal,
         }),
       );
-      if (opts.json) println(io.stdout, JSON.stringify(result));
-      else if (isDoctorResult(result.result))
-        for (const line of formatDoctorTable(result.result)) println(io.stdout, line);
-      else println(io.stderr, `doctor: ${result.error ?? 'no result'}`);
+      const hosts = Object.fromEntries([...steps].map(([h, row]) => [h, Object.fromEntries(row)]));
+      if (opts.json) println(io.stdout, JSON.stringify({ ...result, hosts }));
+      else {
+        for (const line of hostLines(steps)) println(io.stdout, line);
+        if (isDoctorResult(result.result)) {
+          println(io.stdout, `peers: all ${result.result.worldSize} ranks reached each other on their ports`);
+          for (const line of formatDoctorTable(result.result)) println(io.stdout, line);
+        } else println(io.stderr, `doctor: ${result.error ?? 'no result'}`);
+      }
       io.exitCode = result.exitCode;
     });
+}
+
+const CHECKS = ['connect', 'host-key', 'node', 'gpus', 'disk', 'clock', 'upload', 'setup'];
+
+/** Per remote host, what each check found. */
+function hostLines(steps: ReadonlyMap<string, ReadonlyMap<string, string>>): string[] {
+  const lines: string[] = [];
+  for (const [host, row] of steps) {
+    lines.push(`host ${host}`);
+    for (const check of CHECKS) {
+      const found = row.get(check);
+      if (found !== undefined) lines.push(`  ${check.padEnd(9)} ${found}`);
+    }
+  }
+  return lines;
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerDoctor } from './doctor.js';
+import { registerHosts } from './hosts.js';
 import { registerInit } from './init.js';
 import { registerLogs } from './logs.js';
 import { registerPlan } from './plan.js';
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, io: CliIO): void {
   registerLogs(program, io);
   registerStop(program, io);
   registerPredict(program, io);
+  registerHosts(program, io);
 }

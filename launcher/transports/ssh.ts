@@ -37,6 +37,7 @@ import {
   uploadBundle,
   type WorkerBundle,
 } from '../provision/index.js';
+import { checkGpus, describeFree, describeSkew, readHostFacts } from '../provision/host-facts.js';
 import { readSshConfig, type SshConfig, sshConfigPath } from '../ssh-config.js';
 import { type HostKeyMode, type HostKeySeen, hostKeyAction, hostKeyError } from './ssh-host-key.js';
 import { lineSplitter } from './ssh-lines.js';
@@ -199,6 +200,11 @@ export function sshTransport(options: SshTransportOptions): Transport & {
       session.workdir = absolute(host.workdir, home);
       step('node', 'running');
       step('node', 'done', await checkNode(remote));
+      const facts = await readHostFacts(remote, session.workdir);
+      step('gpus', 'running');
+      step('gpus', 'done', checkGpus(host.name, host.gpus, facts));
+      step('disk', 'done', `${describeFree(facts.freeBytes)} under ${session.workdir}`);
+      step('clock', 'done', `skew ${describeSkew(facts.clockSkewMs)}`);
       step('upload', 'running');
       const b = await getBundle();
       const up = await uploadBundle(remote, b, session.workdir);

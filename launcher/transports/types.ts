@@ -32,7 +32,17 @@ export interface StartOptions {
 }
 
 /** Provisioning steps of a host, in order; the TUI shows them as a checklist. */
-export type HostStep = 'connect' | 'host-key' | 'node' | 'upload' | 'setup' | 'data' | 'start';
+export type HostStep =
+  | 'connect'
+  | 'host-key'
+  | 'node'
+  | 'gpus'
+  | 'disk'
+  | 'clock'
+  | 'upload'
+  | 'setup'
+  | 'data'
+  | 'start';
 export type StepState = 'running' | 'done' | 'skipped' | 'failed';
 export type StepSink = (host: string, step: HostStep, state: StepState, detail?: string) => void;
 

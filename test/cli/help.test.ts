@@ -21,7 +21,19 @@ function fakeIO(): CliIO & { out: () => string } {
   return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: REPO, exitCode: 0, out: () => text };
 }
 
-for (const verb of ['', 'init', 'validate', 'plan', 'run', 'doctor', 'status', 'logs', 'stop', 'predict']) {
+for (const verb of [
+  '',
+  'init',
+  'validate',
+  'plan',
+  'run',
+  'doctor',
+  'status',
+  'logs',
+  'stop',
+  'predict',
+  'hosts',
+]) {
   test(`dtrain ${verb || '(program)'} --help`, async () => {
     const io = fakeIO();
     const code = await main(['node', 'dtrain', ...(verb ? [verb] : []), '--help'], io);
