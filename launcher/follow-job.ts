@@ -105,7 +105,7 @@ export async function followJob(store: JobStore, id: string, options: FollowOpti
       if (options.signal?.aborted) return { how: 'aborted' };
       if (gone) return { how: 'abandoned', record: gone };
       const now = clock();
-      if (now - lastRecordRead >= 500) {
+      if (now - lastRecordRead >= 250) {
         lastRecordRead = now;
         const record = tryRead(store, id);
         if (record) {

@@ -45,9 +45,16 @@ export class JobTracker {
     }
   }
 
+  /**
+   * Notes that a rank was heard from. The record is written soon after (at most every
+   * `stateEveryMs`), so readers of state.json — status, an attached TUI — see heartbeats too and can
+   * tell a silent rank from a busy one before the heartbeat timeout fires.
+   */
   seen(rank: number): void {
     const r = this.record.ranks[rank];
-    if (r) r.lastSeen = this.clock();
+    if (!r) return;
+    r.lastSeen = this.clock();
+    this.flushSoon();
   }
 
   /** Turns a worker's progress report into a progress event with a rate and an ETA. */

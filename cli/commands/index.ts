@@ -1,6 +1,7 @@
 /** Registers every verb on the program. Each verb lives in its own file. */
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerAttach } from './attach.js';
 import { registerDoctor } from './doctor.js';
 import { registerHosts } from './hosts.js';
 import { registerInit } from './init.js';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command, io: CliIO): void {
   registerRun(program, io);
   registerStatus(program, io);
   registerLogs(program, io);
+  registerAttach(program, io);
   registerStop(program, io);
   registerPredict(program, io);
   registerHosts(program, io);

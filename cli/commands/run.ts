@@ -1,17 +1,28 @@
-/** `dtrain run JOB`: provision, start, train, collect; events rendered as they come. */
+/**
+ * `dtrain run JOB`: provision, start, train, collect; events rendered as they come. On a terminal
+ * (and with --detach) the job's coordinator runs as a background process of its own, and this one
+ * attaches to it: closing the view, or the terminal, leaves the job running.
+ */
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DtrainError } from '../../configs/errors.js';
 import type { JobSpec } from '../../configs/job-spec.js';
-import { dtrainHome, formatPlan, JobStore, planJob, runJob } from '../../launcher/index.js';
+import { dtrainHome, formatPlan, JobStore, planJob, runJob, startDetached } from '../../launcher/index.js';
 import { type CliIO, println } from '../io.js';
-import { loadJob, withStopSignals } from '../job-args.js';
+import { jobPath, loadJob, withStopSignals } from '../job-args.js';
 import { plainRenderer } from '../render/plain.js';
+import { attachJob, canShowTui } from './attach.js';
+
+/** The installed entry (bin/dtrain.js), which the background coordinator runs. */
+const BIN = fileURLToPath(new URL('../../../bin/dtrain.js', import.meta.url));
 
 interface RunOptions {
   local?: boolean;
   dryRun?: boolean;
   json?: boolean;
   resume?: string;
+  detach?: boolean;
+  tui?: boolean;
 }
 
 export function registerRun(program: Command, io: CliIO): void {
@@ -25,6 +36,7 @@ export function registerRun(program: Command, io: CliIO): void {
       '--resume <job>',
       "continue an earlier job from its latest checkpoint (a job id, name or 'latest')",
     )
+    .option('--detach', 'start the job in the background, print its id and return (dtrain attach JOB)')
     .option('--no-tui', 'print plain lines even on a terminal')
     .option('--json', 'print one JSON object per event')
     .action(async (file: string | undefined, opts: RunOptions) => {
@@ -36,6 +48,40 @@ export function registerRun(program: Command, io: CliIO): void {
       else throw new DtrainError('E_USAGE', 'run: name a job file (or --resume JOB)', { category: 'config' });
       if (opts.dryRun) {
         io.stdout.write(formatPlan(planJob(spec, { local: opts.local ?? false })));
+        return;
+      }
+      const interactive = opts.tui !== false && !opts.json && canShowTui(io);
+      if (opts.detach || interactive) {
+        const store = new JobStore(home);
+        const started = await startDetached({
+          command: process.execPath,
+          args: [
+            BIN,
+            'run',
+            ...(file !== undefined ? [jobPath(io, file)] : []),
+            '--no-tui',
+            ...(opts.local ? ['--local'] : []),
+            ...(earlier ? ['--resume', earlier.id] : []),
+          ],
+          cwd: io.cwd,
+          env: io.env,
+          home,
+        });
+        if (opts.detach) {
+          if (opts.json)
+            return println(io.stdout, JSON.stringify({ jobId: started.jobId, pid: started.pid }));
+          println(
+            io.stdout,
+            `job ${started.jobId} started in the background (coordinator pid ${started.pid})`,
+          );
+          println(io.stdout, `  dtrain attach ${started.jobId}    watch it`);
+          println(io.stdout, `  dtrain status ${started.jobId}    where it stands`);
+          println(io.stdout, `  dtrain stop ${started.jobId}      stop it`);
+          return;
+        }
+        io.exitCode = await attachJob(io, store, store.find(started.jobId), { tui: true, json: false });
+        if (io.exitCode === 0 && store.read(started.jobId).state === 'succeeded')
+          println(io.stdout, `results in ${started.jobId}: dtrain status ${started.jobId}`);
         return;
       }
       const render = plainRenderer(io.stdout, { json: opts.json ?? false });

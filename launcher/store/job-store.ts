@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { DtrainError } from '../../configs/errors.js';
 import type { JobSpec } from '../../configs/job-spec.js';
 import type { JobEvent } from '../events.js';
+import type { LaunchPlan } from '../plan/types.js';
 import type { JobRecord } from './types.js';
 
 /** $DTRAIN_HOME, else ~/.dtrain. */
@@ -122,6 +123,12 @@ export class JobStore {
   readSpec(id: string): JobSpec {
     const job = JSON.parse(readFileSync(join(this.jobsDir, id, 'job.json'), 'utf8')) as { spec: JobSpec };
     return job.spec;
+  }
+
+  /** The plan a job ran with (from job.json): where each rank runs, on which GPU. */
+  readPlan(id: string): LaunchPlan {
+    const job = JSON.parse(readFileSync(join(this.jobsDir, id, 'job.json'), 'utf8')) as { plan: LaunchPlan };
+    return job.plan;
   }
 
   /** The job's events as stored; a torn last line (a crash mid-append) is ignored. */

@@ -15,7 +15,12 @@ export function headerStatus(s: TuiState, stopRequested: boolean): { text: strin
   return { text: s.phase, tone: 'info' };
 }
 
-export function Header(props: { state: TuiState; now: number; stopRequested: boolean; width: number }): ReactNode {
+export function Header(props: {
+  state: TuiState;
+  now: number;
+  stopRequested: boolean;
+  width: number;
+}): ReactNode {
   const { state: s, now, width } = props;
   const elapsed = s.end ? s.end.elapsed : s.startedAt === undefined ? 0 : (now - s.startedAt) / 1000;
   const status = headerStatus(s, props.stopRequested);
@@ -31,7 +36,7 @@ export function Header(props: { state: TuiState; now: number; stopRequested: boo
     s.eta !== undefined && !s.end ? `ETA ${age(s.eta)}` : '',
     total > 0 ? `${rate(total)} ${unit}/s` : r0 && r0.rate > 0 ? `${rate(r0.rate)} ${r0.unit}/s` : '',
   ].filter(Boolean);
-  const line2 = extras.length ? `${what} · ${extras.join(' · ')}` : what;
+  const line2 = extras.length && !s.end ? `${what} · ${extras.join(' · ')}` : what;
   return (
     <Box flexDirection="column">
       <Text>
