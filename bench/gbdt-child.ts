@@ -16,6 +16,7 @@ import type { GbdtJob, GbdtRun } from './gbdt-job.js';
 const seconds = (from: number) => (performance.now() - from) / 1000;
 
 async function main(): Promise<void> {
+  const startRssKiB = process.resourceUsage().maxRSS;
   const job = JSON.parse(process.argv[2] ?? '') as GbdtJob;
   let t = performance.now();
   const train = await readDataset(job.train);
@@ -35,7 +36,14 @@ async function main(): Promise<void> {
     predictSeconds = Math.min(predictSeconds, seconds(t));
   }
   writeFileSync(job.predictionsOut, predictions);
-  const run: GbdtRun = { loadSeconds, trainSeconds, maxRssKiB, testRows: test.rows, predictSeconds };
+  const run: GbdtRun = {
+    loadSeconds,
+    trainSeconds,
+    maxRssKiB,
+    startRssKiB,
+    testRows: test.rows,
+    predictSeconds,
+  };
   console.log(JSON.stringify(run));
 }
 

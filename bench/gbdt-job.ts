@@ -27,6 +27,8 @@ export interface GbdtRun {
   readonly trainSeconds: number;
   /** Peak resident set after loading the train set and training, KiB (before the test set is read). */
   readonly maxRssKiB: number;
+  /** Peak resident set right after startup and imports, before any data, KiB. */
+  readonly startRssKiB: number;
   readonly testRows: number;
   readonly predictSeconds: number;
   /** XGBoost only: sklearn's value of the job's metric on its own predictions (cross-checks ours). */

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
   const train = (s: Side) => median(pick(s, (r) => r.trainSeconds));
   const load = (s: Side) => median(pick(s, (r) => r.loadSeconds));
   const rss = (s: Side) => median(pick(s, (r) => r.maxRssKiB / 1024));
+  const startRss = (s: Side) => median(pick(s, (r) => r.startRssKiB / 1024));
   const predictRate = (s: Side) => Math.max(...pick(s, (r) => r.testRows / r.predictSeconds));
   const aucOf = (s: Side) => auc[s][auc[s].length - 1]!;
 
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
   console.log(row('train s (median)', train('ours'), train('xgboost'), 2));
   console.log(row('load train CSV s (median)', load('ours'), load('xgboost'), 2));
   console.log(row('peak RSS MiB (load+train)', rss('ours'), rss('xgboost'), 0));
+  console.log(row('  of it at startup MiB', startRss('ours'), startRss('xgboost'), 0));
   console.log(row('predict rows/s (best)', predictRate('ours'), predictRate('xgboost'), 0));
   console.log(row('test AUC', aucOf('ours'), aucOf('xgboost'), 5, 4));
   for (const side of SIDES) {
