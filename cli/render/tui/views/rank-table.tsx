@@ -159,7 +159,9 @@ function RankRow(props: {
       <Paint tone={STATE_TONE[r.state] ?? 'plain'}>{fit(r.state, STATE)}</Paint>
       {` ${fit(step, cols.step, 'right')} `}
       {cols.bar ? (
-        <Paint tone={r.state === 'running' ? 'info' : 'dim'}>{`${r.total > 0 ? bar(r.step, r.total, cols.bar) : ' '.repeat(cols.bar)} `}</Paint>
+        <Paint
+          tone={r.state === 'running' ? 'info' : 'dim'}
+        >{`${r.total > 0 ? bar(r.step, r.total, cols.bar) : ' '.repeat(cols.bar)} `}</Paint>
       ) : null}
       {`${fit(pct, PCT, 'right')} `}
       {cols.rate ? `${fit(perSec, RATE, 'right')} ` : ''}
