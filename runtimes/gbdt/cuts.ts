@@ -51,11 +51,12 @@ export function summarize(
   dataset: Dataset,
   maxBin: number,
   span: RowSpan = { offset: 0, total: dataset.rows },
+  sampleRows: number = CUT_SAMPLE_ROWS,
 ): Uint8Array {
   void maxBin;
   const { rows, cols, features } = dataset;
-  const all = span.total <= CUT_SAMPLE_ROWS;
-  const threshold = all ? 0 : Math.floor((CUT_SAMPLE_ROWS / span.total) * 2 ** 32);
+  const all = span.total <= sampleRows;
+  const threshold = all ? 0 : Math.floor((sampleRows / span.total) * 2 ** 32);
   const keep = new Uint8Array(rows);
   let kept = 0;
   for (let r = 0; r < rows; r++) {
@@ -96,7 +97,7 @@ export function summarize(
   return new Uint8Array(words.buffer.slice(0, 4 * w));
 }
 
-function words32(bytes: Uint8Array): Uint32Array {
+export function words32(bytes: Uint8Array): Uint32Array {
   if (bytes.byteOffset % 4 === 0)
     return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   return new Uint32Array(bytes.slice().buffer);
@@ -143,7 +144,7 @@ export function mergeCuts(summaries: readonly Uint8Array[], maxBin: number): Cut
 }
 
 /** Two ascending (value, count) lists merged into one, equal values combined. */
-function mergeSorted(av: number[], aw: number[], bv: number[], bw: number[]): [number[], number[]] {
+export function mergeSorted(av: number[], aw: number[], bv: number[], bw: number[]): [number[], number[]] {
   if (av.length === 0) return [bv, bw];
   const v: number[] = [];
   const w: number[] = [];

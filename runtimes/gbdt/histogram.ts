@@ -40,7 +40,14 @@ export interface HistContext {
   readonly featOff: Int32Array;
   /** Most tasks one batch can have. */
   readonly taskCapacity: number;
+  /** Categorical partitions (LightGBM flavour): per job of a batch, 1 per code that goes left. */
+  readonly catLeft: Uint8Array;
+  /** Codes per job in catLeft (the widest feature's bins + its missing slot). */
+  readonly catStride: number;
 }
+
+/** Categorical partition jobs one batch can hold. */
+export const CAT_JOBS = 64;
 
 /** One node to build: its rows [begin, end) into pool slot `slot`. */
 export interface NodeBuild {
@@ -63,6 +70,8 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
   for (let i = 0; i < rows; i++) rowIndex[i] = i;
   const blocks = Math.ceil(rows / BLOCK_ROWS);
   const taskCapacity = slots + blocks + Math.ceil(rows / PART_ROWS) + 8;
+  let catStride = 1;
+  for (let f = 0; f < matrix.cols; f++) catStride = Math.max(catStride, matrix.missingCode[f]! + 1);
   return {
     matrix,
     gh: new Float32Array(sab(8 * rows)),
@@ -81,6 +90,8 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
     histLen,
     featOff,
     taskCapacity,
+    catLeft: new Uint8Array(sab(CAT_JOBS * catStride)),
+    catStride,
   };
 }
 

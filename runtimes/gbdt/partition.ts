@@ -7,13 +7,16 @@
  * give the same layout. After each tree the rows are put back in row order, so every tree starts
  * from ascending rows and sums its histograms in XGBoost's order.
  */
-import { type HistContext, PART_ROWS } from './histogram.js';
+import { DtrainError } from '../../configs/errors.js';
+import { CAT_JOBS, type HistContext, PART_ROWS } from './histogram.js';
 import type { TaskRunner } from './tasks.js';
 
 /** Task kinds (see histogram.ts's list): `[PARTITION, a, b, feature, bin, missingCode, defaultLeft, 0]`. */
 export const PARTITION = 2;
 /** `[RESTORE, a, b, 0...]`: copies positions [a, b) to their rows' places in the spare codes. */
 export const RESTORE = 3;
+/** `[CAT_PARTITION, a, b, feature, 0, 0, 0, catOffset]`: left iff catLeft[catOffset + code] is 1. */
+export const CAT_PARTITION = 4;
 
 /** One node to partition: positions [begin, end), left iff code ≤ bin (missing code: defaultLeft). */
 export interface PartitionJob {
@@ -22,6 +25,8 @@ export interface PartitionJob {
   readonly feature: number;
   readonly bin: number;
   readonly defaultLeft: boolean;
+  /** Categorical split (LightGBM flavour): the codes that go left; `bin` is then unused. */
+  readonly cats?: readonly number[] | undefined;
 }
 
 type Views = { words: Uint32Array | Uint16Array | Uint8Array; spare: Uint32Array | Uint16Array | Uint8Array };
@@ -46,6 +51,7 @@ interface Compiled {
   views: Views;
   split: BlockFn;
   keep: BlockFn;
+  cat: BlockFn;
   restore: (v: Views, idx: Uint32Array, a: number, b: number) => void;
 }
 let compiled: Compiled | undefined;
@@ -109,6 +115,7 @@ function compile(ctx: HistContext): Compiled {
     views,
     split: block(`const c = codes[i * ${cols} + f]; const left = c === miss ? dl === 1 : c <= bin;`),
     keep: block('const left = keep[idx[i]] === 1;'),
+    cat: block(`const left = keep[codes[i * ${cols} + f]] === 1;`),
     restore: new Function(
       'v',
       'idx',
@@ -151,6 +158,10 @@ export function runPartitionTask(ctx: HistContext, tasks: ArrayLike<number>, o: 
     return 0;
   }
   const args = [tasks[o + 3]!, tasks[o + 4]!, tasks[o + 5]!, tasks[o + 6]!];
+  if (tasks[o] === CAT_PARTITION) {
+    const at = tasks[o + 7]!;
+    return runBlock(ctx, compile(ctx).cat, a, b, args, ctx.catLeft.subarray(at, at + ctx.catStride));
+  }
   return runBlock(ctx, compile(ctx).split, a, b, args);
 }
 
@@ -193,19 +204,23 @@ export function partitionNodes(
 ): number[] {
   const tasks: number[] = [];
   let rows = 0;
+  let catJobs = 0;
   for (const j of jobs) {
     const miss = ctx.matrix.missingCode[j.feature]!;
+    let kind = PARTITION;
+    let at = 0;
+    if (j.cats !== undefined) {
+      if (catJobs === CAT_JOBS)
+        throw new DtrainError('E_INTERNAL', `more than ${CAT_JOBS} categorical splits in one batch`, {
+          category: 'internal',
+        });
+      kind = CAT_PARTITION;
+      at = catJobs++ * ctx.catStride;
+      ctx.catLeft.fill(0, at, at + ctx.catStride);
+      for (const c of j.cats) ctx.catLeft[at + c] = 1;
+    }
     for (let a = j.begin; a < j.end; a += PART_ROWS) {
-      tasks.push(
-        PARTITION,
-        a,
-        Math.min(j.end, a + PART_ROWS),
-        j.feature,
-        j.bin,
-        miss,
-        j.defaultLeft ? 1 : 0,
-        0,
-      );
+      tasks.push(kind, a, Math.min(j.end, a + PART_ROWS), j.feature, j.bin, miss, j.defaultLeft ? 1 : 0, at);
     }
     rows += j.end - j.begin;
   }

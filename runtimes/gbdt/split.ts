@@ -27,6 +27,11 @@ export interface SplitInfo {
   leftH: number;
   rightG: number;
   rightH: number;
+  /** LightGBM flavour: estimated global rows per side (LightGBM's hessian-based counts). */
+  leftCount: number;
+  rightCount: number;
+  /** LightGBM flavour, categorical split: the bins that go left (the missing slot always goes right). */
+  cats: readonly number[] | undefined;
 }
 
 export function emptySplit(): SplitInfo {
@@ -40,6 +45,9 @@ export function emptySplit(): SplitInfo {
     leftH: 0,
     rightG: 0,
     rightH: 0,
+    leftCount: 0,
+    rightCount: 0,
+    cats: undefined,
   };
 }
 

@@ -22,6 +22,27 @@ export interface GrowParams extends GainParams {
   readonly maxLeaves: number;
 }
 
+/**
+ * A flavour's split rules (the LightGBM flavour, lightgbm-split.ts); absent = XGBoost 1.7's. With
+ * rules, every node also carries its global row count (all-reduced with the histograms).
+ */
+export interface SplitRules {
+  /** Unshrunk leaf weight of a node with sums (g, h). */
+  leafWeight(g: number, h: number): number;
+  /** Writes the best split of the node whose histogram is hist[base, …) into `out` (feature −1: none). */
+  findSplit(
+    hist: Float64Array,
+    base: number,
+    g: number,
+    h: number,
+    count: number,
+    allowed: Uint8Array,
+    out: SplitInfo,
+  ): void;
+  /** Whether a found split is applied (LightGBM: its gain over min_gain_to_split is > 0). */
+  acceptable(s: SplitInfo): boolean;
+}
+
 /** Shared, reused across trees. */
 export interface GrowEnv {
   readonly params: GrowParams;
@@ -31,6 +52,7 @@ export interface GrowEnv {
   readonly slots: SlotPool;
   readonly sampler: ColumnSampler;
   readonly collective: Collective;
+  readonly rules?: SplitRules;
 }
 
 const RT_EPS = 1e-6;
@@ -50,6 +72,8 @@ export class TreeBuilder {
   readonly value: number[] = [0];
   readonly baseWeight: number[] = [0];
   readonly best: SplitInfo[] = [emptySplit()];
+  /** Global rows per node (kept with SplitRules only). */
+  readonly count: number[] = [0];
   numLeaves = 1;
   /** Nodes split by applySplit whose rows `partition` has not divided yet. */
   #pending: number[] = [];
@@ -65,10 +89,21 @@ export class TreeBuilder {
     this.end[0] = n;
     this.slot[0] = this.env.slots.alloc();
     await this.#buildAndReduce([0]);
-    const sums = new Float64Array(2);
+    const sums = new Float64Array(this.env.rules ? 3 : 2);
     let sg = 0;
     let sh = 0;
-    if (cuts.hasMissing.every((m) => m === 0)) {
+    if (this.env.rules) {
+      const gh = ctx.gh;
+      for (let i = 0; i < n; i++) {
+        sg += gh[2 * i]!;
+        sh += gh[2 * i + 1]!;
+      }
+      sums[0] = sg;
+      sums[1] = sh;
+      sums[2] = n;
+      await collective.allReduceSum(sums);
+      this.count[0] = sums[2]!;
+    } else if (cuts.hasMissing.every((m) => m === 0)) {
       // XGBoost on dense data: the root sums are the first feature's (all-reduced) histogram.
       const base = this.slot[0]! * ctx.histLen;
       const nb = cuts.ptrs[1]! - cuts.ptrs[0]!;
@@ -90,17 +125,31 @@ export class TreeBuilder {
     }
     this.g[0] = sums[0]!;
     this.h[0] = sums[1]!;
-    const w = calcWeight(p, this.g[0], this.h[0]);
+    const w = this.#weight(this.g[0], this.h[0]);
     this.baseWeight[0] = w;
-    this.value[0] = Math.fround(w * Math.fround(p.eta));
+    this.value[0] = this.#shrink(w);
     this.evaluate(0);
   }
 
-  /** XGBoost's ExpandEntry::IsValid. */
+  #weight(g: number, h: number): number {
+    const rules = this.env.rules;
+    return rules ? rules.leafWeight(g, h) : calcWeight(this.env.params, g, h);
+  }
+
+  /** The leaf value: weight × eta (XGBoost: in float32 with a float32 eta). */
+  #shrink(w: number): number {
+    const eta = this.env.params.eta;
+    return this.env.rules ? Math.fround(w * eta) : Math.fround(w * Math.fround(eta));
+  }
+
+  /** XGBoost's ExpandEntry::IsValid (with SplitRules: LightGBM's positive gain). */
   canSplit(nid: number): boolean {
     const s = this.best[nid]!;
     const p = this.env.params;
-    if (s.feature < 0 || s.gain <= RT_EPS) return false;
+    const rules = this.env.rules;
+    if (rules) {
+      if (s.feature < 0 || !rules.acceptable(s)) return false;
+    } else if (s.feature < 0 || s.gain <= RT_EPS) return false;
     if (s.leftH === 0 || s.rightH === 0) return false;
     if (s.gain < p.gamma) return false;
     if (p.maxDepth > 0 && this.depth[nid] === p.maxDepth) return false;
@@ -119,16 +168,14 @@ export class TreeBuilder {
   /** Turns leaf `nid` into a split with two leaf children; `partition` then divides its rows. */
   applySplit(nid: number): void {
     const s = this.best[nid]!;
-    const p = this.env.params;
-    const eta = Math.fround(p.eta);
     const l = this.left.length;
     this.left[nid] = l;
     this.right[nid] = l + 1;
-    this.baseWeight[nid] = calcWeight(p, s.leftG + s.rightG, s.leftH + s.rightH);
+    this.baseWeight[nid] = this.#weight(s.leftG + s.rightG, s.leftH + s.rightH);
     this.#pending.push(nid);
-    for (const [c, g, h] of [
-      [l, s.leftG, s.leftH],
-      [l + 1, s.rightG, s.rightH],
+    for (const [c, g, h, n] of [
+      [l, s.leftG, s.leftH, s.leftCount],
+      [l + 1, s.rightG, s.rightH, s.rightCount],
     ] as const) {
       this.left[c] = -1;
       this.right[c] = -1;
@@ -139,7 +186,8 @@ export class TreeBuilder {
       this.h[c] = h;
       this.depth[c] = this.depth[nid]! + 1;
       this.slot[c] = -1;
-      const v = Math.fround(calcWeight(p, g, h) * eta);
+      this.count[c] = n;
+      const v = this.#shrink(this.#weight(g, h));
       this.value[c] = v;
       this.baseWeight[c] = v;
       this.best[c] = emptySplit();
@@ -159,6 +207,7 @@ export class TreeBuilder {
         feature: s.feature,
         bin: s.bin,
         defaultLeft: s.defaultLeft,
+        cats: s.cats,
       };
     });
     const mids = partitionNodes(this.env.ctx, this.env.runner, jobs);
@@ -176,7 +225,8 @@ export class TreeBuilder {
     for (const nid of nids) {
       const l = this.left[nid]!;
       const r = l + 1;
-      const fewerRight = this.h[r]! < this.h[l]!;
+      // LightGBM builds the child with fewer rows, XGBoost the one with less hessian.
+      const fewerRight = this.env.rules ? this.count[r]! < this.count[l]! : this.h[r]! < this.h[l]!;
       const small = fewerRight ? r : l;
       const large = fewerRight ? l : r;
       this.slot[small] = this.env.slots.alloc();
@@ -189,6 +239,7 @@ export class TreeBuilder {
     const { pool, histLen } = this.env.ctx;
     for (const [nid, small, large] of derive) {
       subtractHist(pool, histLen, this.slot[nid]!, this.slot[small]!, this.slot[large]!);
+      if (this.env.rules) this.count[large] = this.count[nid]! - this.count[small]!;
     }
     for (const nid of nids) {
       this.release(nid);
@@ -209,6 +260,18 @@ export class TreeBuilder {
     if (slot < 0) return;
     const mask = sampler.nodeMask(this.depth[nid]!);
     const base = slot * ctx.histLen;
+    if (this.env.rules) {
+      this.env.rules.findSplit(
+        ctx.pool,
+        base,
+        this.g[nid]!,
+        this.h[nid]!,
+        this.count[nid]!,
+        mask,
+        this.best[nid]!,
+      );
+      return;
+    }
     findBestSplit(
       params,
       cuts,
@@ -230,17 +293,25 @@ export class TreeBuilder {
         tasks.push({ slot: this.slot[nid]!, begin: this.begin[nid]!, end: this.end[nid]! });
     }
     buildHistograms(ctx, runner, tasks);
+    const counted = this.env.rules !== undefined;
+    const built = nids.filter((nid) => this.slot[nid]! >= 0);
+    if (counted) for (const nid of built) this.count[nid] = this.end[nid]! - this.begin[nid]!;
     if (collective.worldSize === 1 || tasks.length === 0) return;
     const len = ctx.histLen;
-    if (this.#staging.length < tasks.length * len) this.#staging = new Float64Array(tasks.length * len);
-    const staging = this.#staging.subarray(0, tasks.length * len);
+    // With SplitRules the built nodes' row counts ride along at the end of the same all-reduce.
+    const size = tasks.length * len + (counted ? tasks.length : 0);
+    if (this.#staging.length < size) this.#staging = new Float64Array(size);
+    const staging = this.#staging.subarray(0, size);
     for (let i = 0; i < tasks.length; i++) {
       const s = tasks[i]!.slot * len;
       staging.set(ctx.pool.subarray(s, s + len), i * len);
+      if (counted) staging[tasks.length * len + i] = this.count[built[i]!]!;
     }
     await collective.allReduceSum(staging);
-    for (let i = 0; i < tasks.length; i++)
+    for (let i = 0; i < tasks.length; i++) {
       ctx.pool.set(staging.subarray(i * len, (i + 1) * len), tasks[i]!.slot * len);
+      if (counted) this.count[built[i]!] = staging[tasks.length * len + i]!;
+    }
   }
 
   /** The finished tree in XGBoost's layout. */

@@ -22,6 +22,28 @@ export interface Tree {
   readonly lossChanges: Float32Array;
   /** Sum of hessians of the node (cover). */
   readonly sumHessian: Float32Array;
+  /** LightGBM flavour only (absent on XGBoost trees): see LgbTreeFields. */
+  readonly lgb?: LgbTreeFields;
+}
+
+/**
+ * What a LightGBM-flavoured tree adds, in LightGBM's own encoding (include/LightGBM/tree.h), for the
+ * LightGBM text exporter and for categorical prediction. Per node arrays are indexed like the Tree's.
+ * The Tree's numeric `splitConditions` still work with the XGBoost rule: the LightGBM rule
+ * `x <= threshold` is stored as the next float32 above the largest float32 ≤ threshold, so for
+ * float32 inputs `x < splitCondition` ⟺ `x <= threshold`; and for features without NaN in training
+ * (LightGBM missing type None, NaN predicted as 0.0) `defaultLeft` is where 0.0 goes.
+ */
+export interface LgbTreeFields {
+  /** Numerical node: LightGBM's double threshold (a bin upper bound). Categorical: the set index k. */
+  readonly threshold: Float64Array;
+  /** decision_type bits: 1 categorical, 2 default left, bits 2–3 missing type (0 None, 1 Zero, 2 NaN). */
+  readonly decisionType: Uint8Array;
+  /** Rows (global, of the tree's sample) per node. */
+  readonly counts: Int32Array;
+  /** Categorical sets: set k is the uint32 bitset of categories cat_threshold[b[k] .. b[k+1]). */
+  readonly catBoundaries: Int32Array;
+  readonly catThreshold: Uint32Array;
 }
 
 export type ObjectiveName =
@@ -47,6 +69,26 @@ export interface GbdtModel {
   readonly params: Readonly<Record<string, string>>;
   /** Set by early stopping: the best round (0-based). */
   readonly bestIteration: number | undefined;
+  /** Present on models trained by the LightGBM flavour (runtimes/gbdt/lightgbm-*.ts). */
+  readonly lightgbm?: LgbModelInfo;
+}
+
+/**
+ * LightGBM-specific model facts for the text exporter. The initial score (boost_from_average) is
+ * already folded into the first iteration's leaf values, as LightGBM's own files do, and `baseScore`
+ * is then neutral (margin 0); `objective` maps the LightGBM objective onto the predictor's nearest one.
+ */
+export interface LgbModelInfo {
+  /** LightGBM's `objective=` line value, e.g. `binary sigmoid:1`, `multiclass num_class:3`. */
+  readonly objective: string;
+  /** Per feature: `[min:max]` for numerical, `a:b:c` categories for categorical, `none` if unused. */
+  readonly featureInfos: readonly string[];
+  /** Trees per iteration (num_class for multiclass*, else 1). */
+  readonly treesPerIteration: number;
+  /** Categorical feature indices. */
+  readonly categorical: readonly number[];
+  /** The per-class initial scores folded into the first trees (0 when boost_from_average is off). */
+  readonly initScores: readonly number[];
 }
 
 /** Gradients and hessians of a loss, and the map from margin to prediction. */

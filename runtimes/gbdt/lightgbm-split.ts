@@ -1,0 +1,239 @@
+/**
+ * LightGBM's split rules on the engine's histograms (src/treelearner/feature_histogram.hpp):
+ * leaf gain T(G, l1)²/(H + l2) (output-based under max_delta_step), a candidate valid when both sides
+ * have ≥ min_data_in_leaf rows and ≥ min_sum_hessian_in_leaf hessian, accepted when its gain beats the
+ * parent's by more than min_gain_to_split; the stored gain is that excess. Row counts per bin are
+ * estimated from hessians with the node's exact count (`cnt_factor = count / H`, rounded per bin), as
+ * LightGBM does. Numerical features: a reverse scan (NaN bin on the left), then for NaN features a
+ * forward scan (NaN on the right); categorical ones: one-vs-rest up to max_cat_to_onehot bins, else
+ * categories sorted by g/(h + cat_smooth) and prefix sets scanned from both ends (max_cat_threshold,
+ * cat_l2, min_data_per_group). Ties keep the first candidate (features ascending, reverse before
+ * forward), so every rank picks the same split.
+ */
+import { type LgbBins, MISSING_NAN } from './lightgbm-bins.js';
+import type { LgbParams } from './lightgbm-params.js';
+import { emptySplit, type SplitInfo } from './split.js';
+import type { SplitRules } from './tree-builder.js';
+
+/** LightGBM's kEpsilon, the start of every hessian accumulator. */
+const K_EPS = 1e-15;
+
+function thresholdL1(g: number, l1: number): number {
+  if (g > l1) return g - l1;
+  if (g < -l1) return g + l1;
+  return 0;
+}
+
+export class LgbSplitRules implements SplitRules {
+  readonly #p: LgbParams;
+  readonly #bins: LgbBins;
+  readonly #slotOffsets: Uint32Array;
+  #order: number[] = [];
+
+  constructor(params: LgbParams, bins: LgbBins, slotOffsets: Uint32Array) {
+    this.#p = params;
+    this.#bins = bins;
+    this.#slotOffsets = slotOffsets;
+  }
+
+  /** LightGBM's CalculateSplittedLeafOutput (no path smoothing). */
+  leafWeight(g: number, h: number, l2 = this.#p.lambdaL2): number {
+    const w = -thresholdL1(g, this.#p.lambdaL1) / (h + l2);
+    const mds = this.#p.maxDeltaStep;
+    if (mds > 0 && Math.abs(w) > mds) return w < 0 ? -mds : mds;
+    return w;
+  }
+
+  /** LightGBM's GetLeafGain. */
+  leafGain(g: number, h: number, l2 = this.#p.lambdaL2): number {
+    const t = thresholdL1(g, this.#p.lambdaL1);
+    if (this.#p.maxDeltaStep <= 0) return (t * t) / (h + l2);
+    const w = this.leafWeight(g, h, l2);
+    return -(2 * t * w + (h + l2) * w * w);
+  }
+
+  acceptable(s: SplitInfo): boolean {
+    return s.gain > 0;
+  }
+
+  findSplit(
+    hist: Float64Array,
+    base: number,
+    g: number,
+    h: number,
+    count: number,
+    allowed: Uint8Array,
+    out: SplitInfo,
+  ): void {
+    Object.assign(out, emptySplit());
+    const p = this.#p;
+    if (count < 2 * p.minDataInLeaf || h < 2 * p.minSumHessianInLeaf) return;
+    const shift = this.leafGain(g, h) + p.minGainToSplit;
+    const cnt = count / h;
+    const { cuts, categories } = this.#bins;
+    for (let f = 0; f < cuts.numFeature; f++) {
+      if (allowed[f] === 0) continue;
+      const nb = cuts.ptrs[f + 1]! - cuts.ptrs[f]!;
+      if (nb <= 1) continue;
+      const off = base + 2 * this.#slotOffsets[f]!;
+      if (categories[f] !== undefined) this.#categorical(hist, off, nb, f, g, h, count, cnt, shift, out);
+      else this.#numerical(hist, off, nb, f, g, h, count, cnt, shift, out);
+    }
+  }
+
+  #numerical(
+    hist: Float64Array,
+    off: number,
+    nb: number,
+    f: number,
+    g: number,
+    h: number,
+    count: number,
+    cnt: number,
+    shift: number,
+    out: SplitInfo,
+  ): void {
+    const p = this.#p;
+    const minData = p.minDataInLeaf;
+    const minHess = p.minSumHessianInLeaf;
+    // Reverse: right side accumulates value bins from the top; the NaN slot stays left.
+    let rg = 0;
+    let rh = K_EPS;
+    let rc = 0;
+    for (let t = nb - 1; t >= 1; t--) {
+      const bh = hist[off + 2 * t + 1]!;
+      rg += hist[off + 2 * t]!;
+      rh += bh;
+      rc += Math.round(bh * cnt);
+      if (rc < minData || rh < minHess) continue;
+      const lc = count - rc;
+      const lh = h - rh;
+      if (lc < minData || lh < minHess) break;
+      const lg = g - rg;
+      const gain = this.leafGain(lg, lh) + this.leafGain(rg, rh) - shift;
+      if (gain > out.gain) this.#set(out, gain, f, t - 1, true, lg, lh, lc, rg, rh, rc);
+    }
+    if (this.#bins.missingType[f] !== MISSING_NAN) return;
+    // Forward: left accumulates from bin 0; NaN rows go right (up to "all values left, NaN right").
+    let lg = 0;
+    let lh = K_EPS;
+    let lc = 0;
+    for (let t = 0; t < nb; t++) {
+      const bh = hist[off + 2 * t + 1]!;
+      lg += hist[off + 2 * t]!;
+      lh += bh;
+      lc += Math.round(bh * cnt);
+      if (lc < minData || lh < minHess) continue;
+      const rc2 = count - lc;
+      const rh2 = h - lh;
+      if (rc2 < minData || rh2 < minHess) break;
+      const rg2 = g - lg;
+      const gain = this.leafGain(lg, lh) + this.leafGain(rg2, rh2) - shift;
+      if (gain > out.gain) this.#set(out, gain, f, t, false, lg, lh, lc, rg2, rh2, rc2);
+    }
+  }
+
+  #categorical(
+    hist: Float64Array,
+    off: number,
+    nb: number,
+    f: number,
+    g: number,
+    h: number,
+    count: number,
+    cnt: number,
+    shift: number,
+    out: SplitInfo,
+  ): void {
+    const p = this.#p;
+    const minData = p.minDataInLeaf;
+    const minHess = p.minSumHessianInLeaf;
+    if (nb <= p.maxCatToOnehot) {
+      for (let t = 0; t < nb; t++) {
+        const bg = hist[off + 2 * t]!;
+        const bh = hist[off + 2 * t + 1]!;
+        const c = Math.round(bh * cnt);
+        if (c < minData || bh < minHess) continue;
+        const oc = count - c;
+        const oh = h - bh - K_EPS;
+        if (oc < minData || oh < minHess) continue;
+        const gain = this.leafGain(bg, bh + K_EPS) + this.leafGain(g - bg, oh) - shift;
+        if (gain > out.gain) {
+          this.#set(out, gain, f, -1, false, bg, bh, c, g - bg, h - bh, oc);
+          out.cats = [t];
+        }
+      }
+      return;
+    }
+    const order = this.#order;
+    order.length = 0;
+    for (let t = 0; t < nb; t++) if (Math.round(hist[off + 2 * t + 1]! * cnt) >= p.catSmooth) order.push(t);
+    const ctr = (t: number) => hist[off + 2 * t]! / (hist[off + 2 * t + 1]! + p.catSmooth);
+    order.sort((a, b) => ctr(a) - ctr(b) || a - b);
+    const l2 = p.lambdaL2 + p.catL2;
+    const maxNum = Math.min(p.maxCatThreshold, Math.floor((order.length + 1) / 2));
+    let bestDir = 0;
+    let bestI = -1;
+    for (const dir of [1, -1]) {
+      let lg = 0;
+      let lh = K_EPS;
+      let lc = 0;
+      let group = 0;
+      for (let i = 0; i < order.length && i < maxNum; i++) {
+        const t = order[dir === 1 ? i : order.length - 1 - i]!;
+        const bh = hist[off + 2 * t + 1]!;
+        lg += hist[off + 2 * t]!;
+        lh += bh;
+        const c = Math.round(bh * cnt);
+        lc += c;
+        group += c;
+        if (lc < minData || lh < minHess) continue;
+        const rc = count - lc;
+        if (rc < minData || rc < p.minDataPerGroup) break;
+        const rh = h - lh;
+        if (rh < minHess) break;
+        if (group < p.minDataPerGroup) continue;
+        group = 0;
+        const gain = this.leafGain(lg, lh, l2) + this.leafGain(g - lg, rh, l2) - shift;
+        if (gain > out.gain) {
+          this.#set(out, gain, f, -1, false, lg, lh, lc, g - lg, rh, rc);
+          bestDir = dir;
+          bestI = i;
+        }
+      }
+    }
+    if (bestI >= 0 && out.feature === f && out.cats === undefined) {
+      const cats: number[] = [];
+      for (let i = 0; i <= bestI; i++) cats.push(order[bestDir === 1 ? i : order.length - 1 - i]!);
+      out.cats = cats.sort((a, b) => a - b);
+    }
+  }
+
+  #set(
+    out: SplitInfo,
+    gain: number,
+    f: number,
+    bin: number,
+    defaultLeft: boolean,
+    lg: number,
+    lh: number,
+    lc: number,
+    rg: number,
+    rh: number,
+    rc: number,
+  ): void {
+    const { cuts } = this.#bins;
+    out.gain = gain;
+    out.feature = f;
+    out.bin = bin;
+    out.threshold = bin >= 0 ? cuts.values[cuts.ptrs[f]! + bin]! : Number.NaN;
+    out.defaultLeft = defaultLeft;
+    out.leftG = lg;
+    out.leftH = lh;
+    out.rightG = rg;
+    out.rightH = rh;
+    out.leftCount = lc;
+    out.rightCount = rc;
+    out.cats = undefined;
+  }
+}
