@@ -1,12 +1,13 @@
 /**
  * `dtrain predict MODEL DATA`: score a CSV or LibSVM file with a trained model using our own
- * predictor. The model's format is recognised from its content (XGBoost JSON now; LightGBM text and
- * tfjs models join with their frameworks).
+ * predictor. The model's format is recognised from its content: XGBoost JSON (`{`) or LightGBM text
+ * (first line `tree`); tfjs models join with their framework.
  */
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DtrainError } from '../../configs/errors.js';
 import { type Dataset, readDataset } from '../data/index.js';
+import { fromLightgbmText } from '../gbdt/lightgbm-model-read.js';
 import { fromXgboostJson } from '../gbdt/model-json.js';
 import { argmaxRows, outputsOf, predict } from '../gbdt/predict.js';
 import type { GbdtModel } from '../gbdt/types.js';
@@ -36,15 +37,19 @@ export async function readModel(path: string, name = path): Promise<GbdtModel> {
       category: 'config',
     });
   }
-  if (!text.trimStart().startsWith('{'))
-    throw new DtrainError('E_MODEL', `${name}: not a model dtrain can read (expected XGBoost JSON)`, {
-      category: 'config',
-    });
+  const lightgbm = /^\uFEFF?tree\r?(\n|$)/.test(text);
+  if (!lightgbm && !text.trimStart().startsWith('{'))
+    throw new DtrainError(
+      'E_MODEL',
+      `${name}: not a model dtrain can read (expected XGBoost JSON or LightGBM text)`,
+      { category: 'config' },
+    );
+  const format = lightgbm ? 'LightGBM text' : 'XGBoost JSON';
   try {
-    return fromXgboostJson(text);
+    return lightgbm ? fromLightgbmText(text) : fromXgboostJson(text);
   } catch (error) {
     if (error instanceof DtrainError) throw error;
-    throw new DtrainError('E_MODEL', `${name}: not a valid XGBoost JSON model: ${(error as Error).message}`, {
+    throw new DtrainError('E_MODEL', `${name}: not a valid ${format} model: ${(error as Error).message}`, {
       category: 'config',
     });
   }
