@@ -14,6 +14,7 @@ import type { JobSpec } from '../configs/job-spec.js';
 import { createCommunicator, openEndpoint } from './comm/index.js';
 import { doctorWorkload } from './doctor/doctor-workload.js';
 import { connect, parseBootstrap, type StartMsg } from './protocol/index.js';
+import { lightgbmWorkload } from './lightgbm/workload.js';
 import type { Workload } from './workload.js';
 import { xgboostWorkload } from './xgboost/workload.js';
 
@@ -24,7 +25,11 @@ interface Args {
   readonly coordinatorPort: number;
 }
 
-const WORKLOADS: Readonly<Record<string, Workload>> = { doctor: doctorWorkload, xgboost: xgboostWorkload };
+const WORKLOADS: Readonly<Record<string, Workload>> = {
+  doctor: doctorWorkload,
+  xgboost: xgboostWorkload,
+  lightgbm: lightgbmWorkload,
+};
 
 function parseArgs(argv: readonly string[]): Args {
   const get = (flag: string) => {

@@ -308,7 +308,9 @@ export function buildLgbMatrix(dataset: Dataset, bins: LgbBins): BinMatrix {
   bins.categories.forEach((cats, f) => {
     if (cats === undefined) return;
     const code = new Map<number, number>();
-    cats.forEach((k, b) => code.set(k, b));
+    cats.forEach((k, b) => {
+      code.set(k, b);
+    });
     const miss = matrix.missingCode[f]!;
     for (let r = 0, i = f; r < rows; r++, i += cols) {
       const x = features[i]!;

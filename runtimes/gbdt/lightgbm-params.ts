@@ -48,6 +48,8 @@ export interface LgbParams {
   readonly metric: readonly string[];
   readonly earlyStoppingRound: number | undefined;
   readonly firstMetricOnly: boolean;
+  /** Also score the training set each iteration (LightGBM's is_provide_training_metric). */
+  readonly provideTrainingMetric: boolean;
   readonly seed: number;
   readonly numThreads: number;
   /** Column indices or names, as given. */
@@ -322,6 +324,10 @@ export function parseLgbParams(params: Readonly<Record<string, unknown>>): LgbPa
     metric,
     earlyStoppingRound: esrValue > 0 ? esrValue : undefined,
     firstMetricOnly: bool(['first_metric_only'], false),
+    provideTrainingMetric: bool(
+      ['is_provide_training_metric', 'training_metric', 'is_training_metric', 'train_metric'],
+      false,
+    ),
     seed,
     numThreads: threads > 0 ? threads : availableParallelism(),
     categoricalFeature,

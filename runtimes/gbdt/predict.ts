@@ -4,6 +4,7 @@
  * and NaN follows the node's default direction.
  */
 import { DtrainError } from '../../configs/errors.js';
+import { hasCategorical, lgbLeaf } from './lightgbm-decision.js';
 import { objectiveFor } from './objectives.js';
 import type { GbdtModel } from './types.js';
 
@@ -95,6 +96,14 @@ export function predictMargins(
       const split = tree.splitIndices;
       const cond = tree.splitConditions;
       const defaultLeft = tree.defaultLeft;
+      if (hasCategorical(tree)) {
+        // LightGBM-flavoured trees with categorical splits take the general walk.
+        for (let r = start; r < stop; r++) {
+          const o = r * outputs + group;
+          out[o] = out[o]! + cond[lgbLeaf(tree, features, r * cols)]!;
+        }
+        continue;
+      }
       for (let r = start; r < stop; r++) {
         const base = r * cols;
         let node = 0;
@@ -122,6 +131,11 @@ export function predictMargins(
  */
 export function predict(model: GbdtModel, data: FeatureMatrix, options: PredictOptions = {}): Float32Array {
   const margins = predictMargins(model, data.features, data.rows, data.cols, options);
+  if (model.lightgbm?.objective.startsWith('multiclassova')) {
+    // LightGBM's one-vs-all: an independent sigmoid per class.
+    for (let i = 0; i < margins.length; i++) margins[i] = 1 / (1 + Math.exp(-margins[i]!));
+    return margins;
+  }
   return objectiveFor(model.objective, model.numClass).transform(margins, data.rows);
 }
 

@@ -3,6 +3,7 @@
  * (left iff x < threshold, NaN follows default_left). The trainer uses it for the validation set,
  * for training rows left out by subsampling, and to replay a model it resumes from.
  */
+import { hasCategorical, lgbLeaf } from './lightgbm-decision.js';
 import type { Tree } from './types.js';
 
 /** margins[r·outputs + output] += leaf(tree, row r), for r in `rows` (all rows when undefined). */
@@ -18,6 +19,14 @@ export function addTreeMargins(
 ): void {
   const { leftChildren: left, rightChildren: right, splitIndices, splitConditions, defaultLeft } = tree;
   const n = rows ? rows.length : rowCount;
+  if (hasCategorical(tree)) {
+    for (let i = 0; i < n; i++) {
+      const r = rows ? rows[i]! : i;
+      const j = r * outputs + output;
+      margins[j] = margins[j]! + splitConditions[lgbLeaf(tree, features, r * cols)]!;
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const r = rows ? rows[i]! : i;
     const base = r * cols;

@@ -66,7 +66,7 @@ export const xgboostWorkload: Workload = async (ctx) => {
 };
 
 /** One rank per machine uses all its cores; ranks sharing a machine split them, unless nthread is set. */
-function threadsFor(spec: JobSpec): number {
+export function threadsFor(spec: JobSpec): number {
   const given = spec.params['nthread'];
   if (typeof given === 'number' && given > 0) return given;
   const sharing = Number(process.env['DTRAIN_LOCAL_WORLD_SIZE'] ?? 1) || 1;
@@ -74,7 +74,7 @@ function threadsFor(spec: JobSpec): number {
 }
 
 /** This rank's part of a data file: the lines that start in its byte range. */
-async function readShard(ctx: WorkloadContext, role: 'train' | 'valid'): Promise<Dataset> {
+export async function readShard(ctx: WorkloadContext, role: 'train' | 'valid'): Promise<Dataset> {
   const data = ctx.spec.data!;
   const file = role === 'train' ? data.train! : data.valid!;
   const format = data.format === 'csv' || data.format === 'libsvm' ? data.format : formatOf(file);
@@ -92,7 +92,7 @@ async function readShard(ctx: WorkloadContext, role: 'train' | 'valid'): Promise
 }
 
 /** Pads a dataset with missing columns up to `cols` (LibSVM shards that never saw the last features). */
-function widen(d: Dataset, cols: number): Dataset {
+export function widen(d: Dataset, cols: number): Dataset {
   if (d.cols === cols) return d;
   const features = new Float32Array(d.rows * cols).fill(Number.NaN);
   for (let r = 0; r < d.rows; r++) features.set(d.features.subarray(r * d.cols, (r + 1) * d.cols), r * cols);

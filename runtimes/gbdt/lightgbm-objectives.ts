@@ -1,0 +1,181 @@
+/**
+ * LightGBM's objectives (src/objective/*.hpp): gradients and hessians (computed in double, stored as
+ * float32 like LightGBM's score_t), the boost_from_average initial scores, and the map onto the
+ * predictor's objectives. regression_l1 uses sign gradients with unit hessians and, unlike LightGBM,
+ * does not renew leaf outputs to the residual median afterwards (its leaves are the gradient steps).
+ */
+import { DtrainError } from '../../configs/errors.js';
+import type { LgbParams } from './lightgbm-params.js';
+import type { Collective, ObjectiveName } from './types.js';
+
+export interface LgbObjectiveImpl {
+  /** Outputs (trees) per iteration. */
+  readonly outputs: number;
+  /** The predictor's objective and the base score that makes its base margin 0. */
+  readonly xgbName: ObjectiveName;
+  readonly neutralBase: number;
+  /** LightGBM's `objective=` line. */
+  readonly line: string;
+  gradients(margins: Float32Array, labels: Float32Array, grad: Float32Array, hess: Float32Array): void;
+  /** Margins → predictions in place. */
+  transform(margins: Float32Array): Float32Array;
+  /** boost_from_average: the initial score per output over all ranks' labels. */
+  initScores(labels: Float32Array, collective: Collective): Promise<number[]>;
+}
+
+const K_EPSILON = 1e-15;
+
+function labelError(objective: string, row: number, label: number, domain: string): DtrainError {
+  return new DtrainError('E_LABEL', `${objective}: label ${label} at row ${row} is outside ${domain}`, {
+    category: 'config',
+    detail: `check the label column, or choose an objective whose labels are ${domain}`,
+  });
+}
+
+function sigmoidInPlace(m: Float32Array): Float32Array {
+  for (let i = 0; i < m.length; i++) m[i] = 1 / (1 + Math.exp(-m[i]!));
+  return m;
+}
+
+function softmaxInPlace(m: Float32Array, k: number): Float32Array {
+  for (let b = 0; b < m.length; b += k) {
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) max = Math.max(max, m[b + j]!);
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += Math.exp(m[b + j]! - max);
+    for (let j = 0; j < k; j++) m[b + j] = Math.exp(m[b + j]! - max) / sum;
+  }
+  return m;
+}
+
+/** Σ over all ranks of [Σ label, rows] (per class k for `perClass`). */
+async function labelSums(labels: Float32Array, k: number, collective: Collective): Promise<Float64Array> {
+  const s = new Float64Array(k + 1);
+  for (let i = 0; i < labels.length; i++) {
+    if (k === 1) s[0]! += labels[i]!;
+    else s[labels[i]!]! += 1;
+  }
+  s[k] = labels.length;
+  await collective.allReduceSum(s);
+  return s;
+}
+
+function logOdds(p: number): number {
+  const q = Math.min(Math.max(p, K_EPSILON), 1 - K_EPSILON);
+  return Math.log(q / (1 - q));
+}
+
+async function globalMedian(labels: Float32Array, collective: Collective): Promise<number> {
+  const all = await collective.allGather(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength));
+  const joined = new Float32Array(all.reduce((n, b) => n + b.byteLength / 4, 0));
+  let at = 0;
+  for (const b of all) {
+    const v = new Float32Array(b.slice().buffer);
+    joined.set(v, at);
+    at += v.length;
+  }
+  joined.sort();
+  if (joined.length === 0) return 0;
+  const mid = joined.length >> 1;
+  return joined.length % 2 === 1 ? joined[mid]! : (joined[mid - 1]! + joined[mid]!) / 2;
+}
+
+export function lgbObjective(p: LgbParams): LgbObjectiveImpl {
+  const K = p.numClass;
+  switch (p.objective) {
+    case 'regression':
+    case 'regression_l1':
+    case 'huber': {
+      const kind = p.objective;
+      return {
+        outputs: 1,
+        xgbName: 'reg:squarederror',
+        neutralBase: 0,
+        line: kind,
+        gradients(margins, labels, grad, hess) {
+          for (let i = 0; i < labels.length; i++) {
+            const d = margins[i]! - labels[i]!;
+            if (kind === 'regression') grad[i] = d;
+            else if (kind === 'regression_l1') grad[i] = d > 0 ? 1 : d < 0 ? -1 : 0;
+            else grad[i] = Math.abs(d) <= p.alpha ? d : d > 0 ? p.alpha : -p.alpha;
+            hess[i] = 1;
+          }
+        },
+        transform: (m) => m,
+        async initScores(labels, collective) {
+          if (!p.boostFromAverage) return [0];
+          if (kind === 'regression_l1') return [await globalMedian(labels, collective)];
+          const s = await labelSums(labels, 1, collective);
+          return [s[1]! > 0 ? s[0]! / s[1]! : 0];
+        },
+      };
+    }
+    case 'binary':
+      return {
+        outputs: 1,
+        xgbName: 'binary:logistic',
+        neutralBase: 0.5,
+        line: 'binary sigmoid:1',
+        gradients(margins, labels, grad, hess) {
+          for (let i = 0; i < labels.length; i++) {
+            const y = labels[i]!;
+            if (y !== 0 && y !== 1) throw labelError('binary', i, y, '{0, 1}');
+            const q = 1 / (1 + Math.exp(-margins[i]!));
+            grad[i] = q - y;
+            hess[i] = q * (1 - q);
+          }
+        },
+        transform: sigmoidInPlace,
+        async initScores(labels, collective) {
+          if (!p.boostFromAverage) return [0];
+          const s = await labelSums(labels, 1, collective);
+          return [s[1]! > 0 ? logOdds(s[0]! / s[1]!) : 0];
+        },
+      };
+    default: {
+      const ova = p.objective === 'multiclassova';
+      const prob = new Float64Array(K);
+      const factor = K / (K - 1);
+      return {
+        outputs: K,
+        xgbName: 'multi:softprob',
+        neutralBase: 0,
+        line: ova ? `multiclassova num_class:${K} sigmoid:1` : `multiclass num_class:${K}`,
+        gradients(margins, labels, grad, hess) {
+          for (let i = 0; i < labels.length; i++) {
+            const y = labels[i]!;
+            if (!(Number.isInteger(y) && y >= 0 && y < K))
+              throw labelError(p.objective, i, y, `the integers [0, ${K}) (num_class ${K})`);
+            const b = i * K;
+            if (ova) {
+              for (let j = 0; j < K; j++) {
+                const q = 1 / (1 + Math.exp(-margins[b + j]!));
+                grad[b + j] = q - (j === y ? 1 : 0);
+                hess[b + j] = q * (1 - q);
+              }
+              continue;
+            }
+            let max = -Infinity;
+            for (let j = 0; j < K; j++) max = Math.max(max, margins[b + j]!);
+            let sum = 0;
+            for (let j = 0; j < K; j++) {
+              prob[j] = Math.exp(margins[b + j]! - max);
+              sum += prob[j]!;
+            }
+            for (let j = 0; j < K; j++) {
+              const q = prob[j]! / sum;
+              grad[b + j] = j === y ? q - 1 : q;
+              hess[b + j] = factor * q * (1 - q);
+            }
+          }
+        },
+        transform: (m) => (ova ? sigmoidInPlace(m) : softmaxInPlace(m, K)),
+        async initScores(labels, collective) {
+          if (!ova || !p.boostFromAverage) return new Array<number>(K).fill(0);
+          const s = await labelSums(labels, K, collective);
+          return Array.from({ length: K }, (_, k) => (s[K]! > 0 ? logOdds(s[k]! / s[K]!) : 0));
+        },
+      };
+    }
+  }
+}

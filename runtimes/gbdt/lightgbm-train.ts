@@ -1,0 +1,314 @@
+/**
+ * The LightGBM flavour's boosting loop (src/boosting/gbdt.cpp `TrainOneIter`) on the shared engine:
+ * LightGBM bins (lightgbm-bins.ts) from a hashed global row sample, the engine's histograms,
+ * partitioning and loss-guided growth with LightGBM's split rules (lightgbm-split.ts), num_leaves /
+ * max_depth limits, boost_from_average folded into the first trees, feature_fraction per tree,
+ * bagging (rows drawn by a hash of their global index, so ranks agree) or GOSS (after the first
+ * 1/learning_rate iterations), and early stopping on the first metric of the validation set. Training
+ * stops, like LightGBM, when an iteration's trees cannot split at all. Data parallel: each rank passes
+ * its row shard and a Collective; histograms and node counts are all-reduced, so without GOSS 1, 2 or
+ * N ranks grow the same trees.
+ */
+import { DtrainError } from '../../configs/errors.js';
+import type { Dataset } from '../data/dataset.js';
+import { ColumnSampler } from './col-sampler.js';
+import { summarize } from './cuts.js';
+import { growLossguide } from './grow-lossguide.js';
+import { createHistContext, SlotPool } from './histogram.js';
+import { buildLgbMatrix, lgbBinsFromSummaries } from './lightgbm-bins.js';
+import { gossSample } from './lightgbm-goss.js';
+import { lgbEvalMetrics, lgbHigherIsBetter } from './lightgbm-metrics.js';
+import { lgbObjective } from './lightgbm-objectives.js';
+import { type LgbParams, lgbParamsAsStrings } from './lightgbm-params.js';
+import { LgbSplitRules } from './lightgbm-split.js';
+import { foldInit, toLgbTree } from './lightgbm-tree.js';
+import { loadRows, restoreRows } from './partition.js';
+import { Rng } from './rng.js';
+import { serialRunner, type TaskRunner } from './tasks.js';
+import { threadedRunner } from './threads.js';
+import type { GrowEnv, TreeBuilder } from './tree-builder.js';
+import { addTreeMargins } from './tree-margins.js';
+import { type Collective, type GbdtModel, type RoundReport, SINGLE, type Tree } from './types.js';
+
+export interface LgbTrainInput {
+  readonly train: Dataset;
+  readonly valid?: Dataset;
+  readonly params: LgbParams;
+  readonly collective?: Collective;
+  readonly onRound?: (r: RoundReport) => void | Promise<void>;
+  /** After each iteration, the model so far and how many iterations it has (for checkpoints). */
+  readonly onModel?: (model: GbdtModel, rounds: number) => void | Promise<void>;
+  readonly signal?: AbortSignal;
+  /** Resume: train num_iterations more on top of this model (a LightGBM-flavoured one). */
+  readonly startFrom?: GbdtModel;
+}
+
+const POOL_BYTES = 512 * 1024 * 1024;
+
+/** Feature indices of `categorical_feature` (indices or names). */
+export function categoricalIndices(
+  spec: readonly (number | string)[],
+  names: readonly string[],
+  cols: number,
+): number[] {
+  return spec.map((c) => {
+    const i = typeof c === 'number' ? c : names.indexOf(c);
+    if (!(i >= 0 && i < cols))
+      throw new DtrainError(
+        'E_PARAM',
+        `params.categorical_feature: ${JSON.stringify(c)} is not one of the ${cols} feature columns`,
+        {
+          category: 'config',
+          detail: `features: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}`,
+        },
+      );
+    return i;
+  });
+}
+
+/** Whether a global row is in the bag of iteration `iter` (same answer on every rank). */
+function inBag(seed: number, iter: number, globalRow: number, threshold: number): boolean {
+  let h = Math.imul(globalRow ^ Math.imul(iter + 1, 0x9e3779b9) ^ Math.imul(seed, 0x85ebca6b), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h ^= h >>> 16;
+  return h >>> 0 < threshold;
+}
+
+/** Trains a model with LightGBM's rules; every rank of `collective` calls it with its own shard. */
+export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
+  const { train, valid, params: p, signal } = input;
+  const collective = input.collective ?? SINGLE;
+  const objective = lgbObjective(p);
+  const K = objective.outputs;
+  const categorical = categoricalIndices(p.categoricalFeature, train.featureNames, train.cols);
+  const span = await rowSpan(collective, train.rows);
+  const summaries = await collective.allGather(summarize(train, p.maxBin, span, p.binConstructSampleCnt));
+  const bins = lgbBinsFromSummaries(summaries, {
+    maxBin: p.maxBin,
+    minDataInBin: p.minDataInBin,
+    useMissing: p.useMissing,
+    categorical: new Set(categorical),
+  });
+  const matrix = buildLgbMatrix(train, bins);
+  const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
+  const slots = Math.min(Math.max(4, Math.floor(POOL_BYTES / (8 * histLen))), 2 * p.numLeaves + 2);
+  const ctx = createHistContext(matrix, slots);
+  const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads) : serialRunner(ctx);
+  const env: GrowEnv = {
+    params: {
+      eta: p.learningRate,
+      gamma: 0,
+      maxDepth: Math.max(p.maxDepth, 0),
+      maxLeaves: p.numLeaves,
+      lambda: p.lambdaL2,
+      alpha: p.lambdaL1,
+      maxDeltaStep: p.maxDeltaStep,
+      minChildWeight: p.minSumHessianInLeaf,
+    },
+    cuts: bins.cuts,
+    ctx,
+    runner,
+    slots: new SlotPool(slots),
+    sampler: new ColumnSampler(train.cols, p.featureFraction, 1, 1),
+    collective,
+    rules: new LgbSplitRules(p, bins, matrix.slotOffsets),
+  };
+  const resumed = input.startFrom;
+  const trees: Tree[] = [...(resumed?.trees ?? [])];
+  const treeInfo: number[] = [...(resumed?.treeInfo ?? [])];
+  const init = resumed
+    ? (resumed.lightgbm?.initScores ?? new Array<number>(K).fill(0))
+    : await objective.initScores(train.labels, collective);
+  const margins = startMargins(train, K, resumed ? undefined : init, trees, treeInfo);
+  const validMargins = valid && startMargins(valid, K, resumed ? undefined : init, trees, treeInfo);
+  const grad = new Float32Array(train.rows * K);
+  const hess = new Float32Array(train.rows * K);
+  const inSample = new Uint8Array(train.rows);
+  const scratch = new Float32Array(train.rows);
+  const firstRound = trees.length / K;
+  const metricNames = p.metric;
+  const watched = metricNames[0];
+  const higher = watched !== undefined && lgbHigherIsBetter(watched);
+  let best = { score: Number.NaN, round: -1 };
+  let sampled = train.rows;
+  let bagged = false;
+  const snapshot = (upTo?: number): GbdtModel => ({
+    objective: objective.xgbName,
+    numFeature: train.cols,
+    numClass: K > 1 ? K : 0,
+    baseScore: objective.neutralBase,
+    trees: trees.slice(0, upTo === undefined ? trees.length : upTo * K),
+    treeInfo: treeInfo.slice(0, upTo === undefined ? treeInfo.length : upTo * K),
+    featureNames: train.featureNames,
+    params: lgbParamsAsStrings(p),
+    bestIteration:
+      p.earlyStoppingRound !== undefined && best.round >= 0 ? best.round : resumed?.bestIteration,
+    lightgbm: {
+      objective: objective.line,
+      featureInfos: bins.featureInfos,
+      treesPerIteration: K,
+      categorical,
+      initScores: init,
+    },
+  });
+  let stoppedAt: number | undefined;
+  try {
+    for (let i = 0; i < p.numIterations; i++) {
+      if (signal?.aborted)
+        throw new DtrainError('E_ABORTED', 'training was aborted', {
+          category: 'interrupted',
+          cause: signal.reason,
+        });
+      const round = firstRound + i;
+      const started = performance.now();
+      objective.gradients(margins, train.labels, grad, hess);
+      if (p.sampleStrategy === 'goss') {
+        if (round >= Math.floor(1 / p.learningRate)) {
+          sampled = gossSample(
+            grad,
+            hess,
+            K,
+            train.rows,
+            p.topRate,
+            p.otherRate,
+            new Rng(p.seed, round, 7),
+            inSample,
+            scratch,
+          );
+          bagged = true;
+        }
+      } else if (p.baggingFreq > 0 && p.baggingFraction < 1 && round % p.baggingFreq === 0) {
+        const threshold = Math.floor(p.baggingFraction * 2 ** 32);
+        sampled = 0;
+        for (let r = 0; r < train.rows; r++) {
+          inSample[r] = inBag(p.seed, round, span.offset + r, threshold) ? 1 : 0;
+          sampled += inSample[r]!;
+        }
+        bagged = true;
+      }
+      const grown: Tree[] = [];
+      let anySplit = false;
+      for (let k = 0; k < K; k++) {
+        const n = loadRows(ctx, bagged && sampled < train.rows ? inSample : undefined, grad, hess, K, k);
+        env.sampler.startTree(p.seed, round, k, 2);
+        const t = await growLossguide(env, n);
+        const tree = toLgbTree(t, bins);
+        if (t.numLeaves > 1) {
+          anySplit = true;
+          addLeafValues(t, ctx.rowIndex, margins, K, k);
+          if (n < train.rows) addUnsampled(tree, train, inSample, margins, K, k);
+          if (valid && validMargins)
+            addTreeMargins(tree, valid.features, valid.cols, validMargins, K, k, valid.rows);
+        }
+        restoreRows(ctx, runner);
+        grown.push(tree);
+      }
+      if (!anySplit) {
+        // LightGBM stops when no tree of an iteration can split; the first keeps the initial score.
+        if (trees.length === 0 && init.some((v) => v !== 0)) {
+          grown.forEach((tree, k) => {
+            trees.push(foldInit(zeroLeaf(tree), init[k]!));
+            treeInfo.push(K > 1 ? k : 0);
+          });
+        }
+        break;
+      }
+      grown.forEach((tree, k) => {
+        trees.push(round === 0 ? foldInit(tree, init[k]!) : tree);
+        treeInfo.push(K > 1 ? k : 0);
+      });
+      const metrics: Record<string, number> = {};
+      let watchedValue = Number.NaN;
+      // Like LightGBM, the training set is scored only with is_provide_training_metric.
+      const sets: [string, Dataset, Float32Array][] = p.provideTrainingMetric
+        ? [['train', train, margins]]
+        : [];
+      if (valid && validMargins) sets.push(['valid', valid, validMargins]);
+      for (const [name, data, m] of sets) {
+        if (metricNames.length === 0) break;
+        const preds = objective.transform(Float32Array.from(m));
+        const values = await lgbEvalMetrics(metricNames, preds, data.labels, K, collective, p.alpha);
+        metricNames.forEach((metric, j) => {
+          metrics[`${name}-${metric}`] = values[j]!;
+        });
+        if (name === 'valid') watchedValue = values[0]!;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      await input.onRound?.({
+        round,
+        totalRounds: firstRound + p.numIterations,
+        metrics,
+        rowsPerSec: seconds > 0 ? train.rows / seconds : 0,
+      });
+      let stop = false;
+      if (p.earlyStoppingRound !== undefined && valid && !Number.isNaN(watchedValue)) {
+        if (best.round < 0 || (higher ? watchedValue > best.score : watchedValue < best.score))
+          best = { score: watchedValue, round };
+        else if (round - best.round >= p.earlyStoppingRound) stop = true;
+      }
+      await input.onModel?.(snapshot(), round + 1);
+      if (stop) {
+        stoppedAt = best.round + 1;
+        break;
+      }
+    }
+  } finally {
+    await runner.close();
+  }
+  // LightGBM keeps the best iteration's trees when early stopping ends training.
+  return snapshot(stoppedAt);
+}
+
+function zeroLeaf(tree: Tree): Tree {
+  const cond = tree.splitConditions.slice();
+  cond[0] = 0;
+  return { ...tree, splitConditions: cond, baseWeights: cond.slice() };
+}
+
+async function rowSpan(collective: Collective, rows: number): Promise<{ offset: number; total: number }> {
+  const all = await collective.allGather(new Uint8Array(Float64Array.of(rows).buffer));
+  const counts = all.map((b) => new Float64Array(b.slice().buffer)[0]!);
+  const offset = counts.slice(0, collective.rank).reduce((a, b) => a + b, 0);
+  return { offset, total: counts.reduce((a, b) => a + b, 0) };
+}
+
+function startMargins(
+  data: Dataset,
+  K: number,
+  init: readonly number[] | undefined,
+  trees: readonly Tree[],
+  info: readonly number[],
+): Float32Array {
+  const m = new Float32Array(data.rows * K);
+  if (init) for (let i = 0; i < m.length; i++) m[i] = init[i % K]!;
+  for (let i = 0; i < trees.length; i++)
+    addTreeMargins(trees[i]!, data.features, data.cols, m, K, info[i] ?? 0, data.rows);
+  return m;
+}
+
+function addLeafValues(t: TreeBuilder, rows: Uint32Array, margins: Float32Array, K: number, k: number): void {
+  for (let nid = 0; nid < t.left.length; nid++) {
+    if (t.left[nid] !== -1) continue;
+    const v = t.value[nid]!;
+    for (let i = t.begin[nid]!, e = t.end[nid]!; i < e; i++) {
+      const j = rows[i]! * K + k;
+      margins[j] = margins[j]! + v;
+    }
+  }
+}
+
+function addUnsampled(
+  tree: Tree,
+  train: Dataset,
+  inSample: Uint8Array,
+  margins: Float32Array,
+  K: number,
+  k: number,
+) {
+  let n = 0;
+  for (let r = 0; r < train.rows; r++) if (inSample[r] === 0) n++;
+  const out = new Uint32Array(n);
+  n = 0;
+  for (let r = 0; r < train.rows; r++) if (inSample[r] === 0) out[n++] = r;
+  addTreeMargins(tree, train.features, train.cols, margins, K, k, train.rows, out);
+}

@@ -1,0 +1,90 @@
+/**
+ * The `lightgbm` framework on one rank: read this rank's shard of the training (and validation) file,
+ * train with the GBDT engine's LightGBM flavour — data parallel over the communicator when there are
+ * several ranks (LightGBM's `tree_learner=data`) — report every iteration, checkpoint, and on rank 0
+ * write the model in LightGBM's text format. `parallelism: feature | voting` are refused for now.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DtrainError } from '../../configs/errors.js';
+import { collectiveFrom, type GbdtModel } from '../gbdt/index.js';
+import { fromLightgbmText, toLightgbmText } from '../gbdt/lightgbm-model.js';
+import { parseLgbParams } from '../gbdt/lightgbm-params.js';
+import { trainLightgbm } from '../gbdt/lightgbm-train.js';
+import type { Workload, WorkloadContext } from '../workload.js';
+import { writeAtomic } from '../xgboost/checkpoints.js';
+import { readShard, threadsFor, widen } from '../xgboost/workload.js';
+import { latestLgbCheckpoint, lgbCheckpointDir, saveLgbCheckpoint } from './checkpoints.js';
+
+export const lightgbmWorkload: Workload = async (ctx) => {
+  const spec = ctx.spec;
+  if (spec.parallelism !== 'data')
+    throw new DtrainError('E_NOT_YET', `lightgbm parallelism "${spec.parallelism}" is not implemented yet`, {
+      category: 'config',
+      detail: 'use parallelism: data (LightGBM tree_learner=data) for now',
+    });
+  const given = Object.keys(spec.params).some((k) =>
+    ['num_threads', 'num_thread', 'nthread', 'nthreads', 'n_jobs'].includes(k),
+  );
+  const params = parseLgbParams(given ? spec.params : { ...spec.params, num_threads: threadsFor(spec) });
+  let train = await readShard(ctx, 'train');
+  let valid = spec.data?.valid ? await readShard(ctx, 'valid') : undefined;
+  const width = new Float64Array([train.cols, valid?.cols ?? 0]);
+  await ctx.comm.allReduce(width, 'max');
+  const cols = Math.max(width[0]!, width[1]!);
+  train = widen(train, cols);
+  if (valid) valid = widen(valid, cols);
+
+  const resumed = resumeModel(ctx);
+  const perIter = (m: GbdtModel) => m.lightgbm?.treesPerIteration ?? 1;
+  const done = resumed ? resumed.model.trees.length / perIter(resumed.model) : 0;
+  const total = done + params.numIterations;
+  if (resumed) ctx.log('info', `resuming from ${resumed.path} after ${done} iterations`);
+  const every = spec.checkpoint?.every ?? 0;
+  const keep = spec.checkpoint?.keep ?? 3;
+  const model = await trainLightgbm({
+    train,
+    ...(valid ? { valid } : {}),
+    params,
+    collective: collectiveFrom(ctx.comm),
+    signal: ctx.signal,
+    ...(resumed ? { startFrom: resumed.model } : {}),
+    onRound: (r) =>
+      ctx.progress({
+        step: r.round + 1,
+        total,
+        unit: 'iteration',
+        samplesPerSec: r.rowsPerSec,
+        metrics: { ...r.metrics },
+      }),
+    onModel: (m, rounds) => {
+      if (ctx.rank === 0 && every > 0 && rounds % every === 0)
+        saveLgbCheckpoint(lgbCheckpointDir(ctx.outputDir), rounds, toLightgbmText(m), keep);
+    },
+  });
+  if (ctx.rank !== 0) return;
+  const modelPath = join(ctx.outputDir, 'model.txt');
+  writeAtomic(modelPath, toLightgbmText(model));
+  ctx.result({
+    kind: 'lightgbm',
+    model: modelPath,
+    rounds: model.trees.length / perIter(model),
+    bestIteration: model.bestIteration,
+    rows: train.rows,
+  });
+};
+
+function resumeModel(ctx: WorkloadContext): { model: GbdtModel; path: string } | undefined {
+  if (!ctx.resumeFrom) return undefined;
+  const last = latestLgbCheckpoint(lgbCheckpointDir(ctx.resumeFrom));
+  if (!last)
+    throw new DtrainError(
+      'E_NO_CHECKPOINT',
+      `no checkpoint to resume from in ${lgbCheckpointDir(ctx.resumeFrom)}`,
+      {
+        category: 'config',
+        detail: 'set checkpoint: {every: N} in the job file so that runs leave checkpoints',
+      },
+    );
+  return { model: fromLightgbmText(readFileSync(last.path, 'utf8')), path: last.path };
+}
