@@ -4,14 +4,17 @@
  * scores float32 inputs exactly as LightGBM's trees decide them:
  * - `x <= threshold` becomes `x < t` with t the smallest float32 above the threshold;
  * - missing type NaN keeps its default direction; None (NaN read as 0) goes where 0 goes; Zero
- *   (NaN and zero to the default side) is accepted where zero and the default agree.
+ *   (NaN and zero to the default side) is accepted where zero and the default agree;
+ * - LightGBM's own fields (double thresholds, decision types, counts, categorical bitsets) are kept
+ *   in `tree.lgb`, and the objective line and feature infos in `model.lightgbm`, so categorical
+ *   splits predict as LightGBM's and a re-export writes the same thresholds.
  * Leaf values are stored as float32, so margins may differ from LightGBM's double sums in the 7th
- * digit. Categorical splits and linear trees are rejected with E_MODEL (config), as are objectives
- * without an equivalent; every problem names the line of the offending field.
+ * digit. `sigmoid:` ≠ 1 and `average_output` are folded into the leaves. Linear trees and objectives
+ * without an equivalent are rejected with E_MODEL (config), naming the line of the offending field.
  */
 import { DtrainError } from '../../configs/errors.js';
 import { float32ThresholdOf } from './lightgbm-model-numbers.js';
-import type { GbdtModel, ObjectiveName, Tree } from './types.js';
+import type { GbdtModel, LgbModelInfo, ObjectiveName, Tree } from './types.js';
 
 // LightGBM's kZeroThreshold (1e-35f): |x| at most this is "zero" for missing type Zero.
 const ZERO = Math.fround(1e-35);
@@ -113,6 +116,8 @@ interface ObjectiveMap {
   /** The base_score whose margin is 0 (LightGBM folds its initial score into the trees). */
   readonly baseScore: number;
   readonly leafScale: number;
+  /** The objective line once leafScale is applied (`sigmoid:` then reads 1). */
+  readonly line: string;
 }
 
 // Objectives whose prediction is the raw score, and those whose prediction is exp(raw).
@@ -130,46 +135,54 @@ const IDENTITY = [
 const EXP = ['poisson', 'gamma', 'tweedie'];
 
 function objectiveOf(f: Field | undefined, numClass: number, perIteration: number): ObjectiveMap {
-  const tokens = (f?.value ?? 'regression').trim().split(/\s+/);
+  const text = (f?.value ?? 'regression').trim();
+  const tokens = text.split(/\s+/);
   const name = tokens[0]!;
   const args = new Map(tokens.slice(1).map((t) => t.split(':') as [string, string]));
   const line = f?.line ?? 1;
+  const sigmoid = Number(args.get('sigmoid') ?? '1');
+  if (!(sigmoid > 0)) fail(line, `bad sigmoid "${args.get('sigmoid')}"`);
+  // p = 1/(1+exp(−sigmoid·raw)): leaves scaled by sigmoid make it the plain logistic.
+  const unitSigmoid = text.replace(/(^|\s)sigmoid:\S+/, '$1sigmoid:1');
   const single = (objective: ObjectiveName, baseScore: number, leafScale = 1): ObjectiveMap => {
     if (numClass !== 1 || perIteration !== 1)
       fail(line, `objective ${name} with num_class ${numClass} and num_tree_per_iteration ${perIteration}`);
-    return { objective, numClass: 0, baseScore, leafScale };
+    return { objective, numClass: 0, baseScore, leafScale, line: leafScale === 1 ? text : unitSigmoid };
   };
   if (IDENTITY.includes(name)) {
     if (args.has('sqrt')) fail(line, 'objective "regression sqrt" is not supported');
     return single('reg:squarederror', 0);
   }
   if (EXP.includes(name)) return single('count:poisson', 1);
-  if (name === 'binary' || name === 'cross_entropy') {
-    const sigmoid = Number(args.get('sigmoid') ?? '1');
-    if (!(sigmoid > 0)) fail(line, `bad sigmoid "${args.get('sigmoid')}"`);
-    // p = 1/(1+exp(−sigmoid·raw)): scaling the leaves by sigmoid makes it our logistic.
-    return single('binary:logistic', 0.5, sigmoid);
-  }
-  if (name === 'multiclass') {
+  if (name === 'binary' || name === 'cross_entropy') return single('binary:logistic', 0.5, sigmoid);
+  if (name === 'multiclass' || name === 'multiclassova') {
     if (!(numClass >= 2 && perIteration === numClass))
-      fail(line, `multiclass needs num_class ≥ 2 trees per iteration, got ${numClass} and ${perIteration}`);
-    return { objective: 'multi:softprob', numClass, baseScore: 0, leafScale: 1 };
+      fail(line, `${name} needs num_class ≥ 2 trees per iteration, got ${numClass} and ${perIteration}`);
+    // One-vs-all keeps multi:softprob's shape; predict applies its per-class sigmoid (model.lightgbm).
+    const ova = name === 'multiclassova';
+    return {
+      objective: 'multi:softprob',
+      numClass,
+      baseScore: 0,
+      leafScale: ova ? sigmoid : 1,
+      line: ova ? unitSigmoid : text,
+    };
   }
   return fail(line, `objective "${name}" is not supported (binary, multiclass, regression and their kin)`);
 }
 
-/** One LightGBM tree in our layout (breadth first from the root, like XGBoost). */
+/** One LightGBM tree in our layout (breadth first from the root, like XGBoost), `lgb` filled. */
 function readTree(block: Block, at: number, numFeature: number, leafScale: number): Tree {
   const leavesCount = integer(need(block, 'num_leaves', at), 'num_leaves');
   if (leavesCount < 1) fail(need(block, 'num_leaves', at).line, 'num_leaves must be ≥ 1');
-  if (integer(need(block, 'num_cat', at), 'num_cat') !== 0)
-    fail(need(block, 'num_cat', at).line, 'categorical splits are not supported');
+  const numCat = integer(need(block, 'num_cat', at), 'num_cat');
   const linear = block.get('is_linear');
   if (linear !== undefined && linear.value.trim() !== '0')
     fail(linear.line, 'linear trees are not supported');
   const m = leavesCount - 1;
   const leafValue = numbers(need(block, 'leaf_value', at), 'leaf_value', leavesCount);
   const leafWeight = numbers(block.get('leaf_weight'), 'leaf_weight', leavesCount);
+  const leafCount = numbers(block.get('leaf_count'), 'leaf_count', leavesCount, true);
   const get = (key: string, ints = false) =>
     numbers(m > 0 ? need(block, key, at) : block.get(key), key, m, ints);
   const feature = get('split_feature', true);
@@ -180,7 +193,19 @@ function readTree(block: Block, at: number, numFeature: number, leafScale: numbe
   const gain = numbers(block.get('split_gain'), 'split_gain', m);
   const internalValue = numbers(block.get('internal_value'), 'internal_value', m);
   const internalWeight = numbers(block.get('internal_weight'), 'internal_weight', m);
+  const internalCount = numbers(block.get('internal_count'), 'internal_count', m, true);
   const shrinkage = Number(block.get('shrinkage')?.value ?? '1');
+  const catBoundaries =
+    numCat > 0 ? numbers(need(block, 'cat_boundaries', at), 'cat_boundaries', numCat + 1, true) : [0];
+  const catThreshold =
+    numCat > 0
+      ? numbers(need(block, 'cat_threshold', at), 'cat_threshold', catBoundaries[numCat]!, true)
+      : [];
+  const line = (key: string) => block.get(key)?.line ?? at;
+  catBoundaries.forEach((b, i) => {
+    if (!(b >= (catBoundaries[i - 1] ?? 0) && b <= catThreshold.length))
+      fail(line('cat_boundaries'), `bad boundary ${b}`);
+  });
 
   const n = 2 * leavesCount - 1;
   const tree = {
@@ -194,7 +219,13 @@ function readTree(block: Block, at: number, numFeature: number, leafScale: numbe
     lossChanges: new Float32Array(n),
     sumHessian: new Float32Array(n),
   };
-  const line = (key: string) => block.get(key)?.line ?? at;
+  const lgb = {
+    threshold: new Float64Array(n),
+    decisionType: new Uint8Array(n),
+    counts: new Int32Array(n),
+    catBoundaries: Int32Array.from(catBoundaries),
+    catThreshold: Uint32Array.from(catThreshold),
+  };
   const seen = new Uint8Array(n);
   const queue: number[] = [m > 0 ? 0 : ~0]; // LightGBM references: i ≥ 0 internal, ~leaf
   for (let ours = 0; ours < queue.length; ours++) {
@@ -207,23 +238,34 @@ function readTree(block: Block, at: number, numFeature: number, leafScale: numbe
       tree.splitConditions[ours] = leafValue[~r]! * leafScale;
       tree.baseWeights[ours] = tree.splitConditions[ours]!;
       tree.sumHessian[ours] = leafWeight[~r]!;
+      lgb.counts[ours] = leafCount[~r]!;
       continue;
     }
     const f = feature[r]!;
     if (!(f >= 0 && f < numFeature)) fail(line('split_feature'), `feature ${f} is outside max_feature_idx`);
     const type = decision[r]!;
-    if (type & 1) fail(line('decision_type'), `node ${r} is categorical but num_cat is 0`);
     const thr = threshold[r]!;
-    const defaultLeft = (type & 2) !== 0;
-    const missing = (type >> 2) & 3;
-    // Where NaN goes: NaN type by the default; None reads NaN as 0; Zero sends 0 and NaN by default.
-    let nanLeft = defaultLeft;
-    if (missing === 0) nanLeft = 0 <= thr;
-    else if (missing === 1 && (defaultLeft !== 0 <= thr || (thr >= -ZERO && thr < ZERO)))
-      fail(line('decision_type'), `node ${r}: missing type Zero sends zero apart from its neighbours`);
+    if (!(type >= 0 && type < 16)) fail(line('decision_type'), `node ${r}: decision type ${type}`);
     tree.splitIndices[ours] = f;
-    tree.splitConditions[ours] = float32ThresholdOf(thr);
-    tree.defaultLeft[ours] = nanLeft ? 1 : 0;
+    if (type & 1) {
+      if (!(Number.isInteger(thr) && thr >= 0 && thr < numCat))
+        fail(line('threshold'), `node ${r}: categorical set ${thr} is outside num_cat ${numCat}`);
+      // Categorical nodes are walked by lightgbm-decision.ts; no numeric rule applies.
+      tree.splitConditions[ours] = Number.NaN;
+    } else {
+      const defaultLeft = (type & 2) !== 0;
+      const missing = (type >> 2) & 3;
+      // Where NaN goes: NaN type by the default; None reads NaN as 0; Zero sends 0 and NaN by default.
+      let nanLeft = defaultLeft;
+      if (missing === 0) nanLeft = 0 <= thr;
+      else if (missing === 1 && (defaultLeft !== 0 <= thr || (thr >= -ZERO && thr < ZERO)))
+        fail(line('decision_type'), `node ${r}: missing type Zero sends zero apart from its neighbours`);
+      tree.splitConditions[ours] = float32ThresholdOf(thr);
+      tree.defaultLeft[ours] = nanLeft ? 1 : 0;
+    }
+    lgb.threshold[ours] = thr;
+    lgb.decisionType[ours] = type;
+    lgb.counts[ours] = internalCount[r]!;
     tree.lossChanges[ours] = gain[r]!;
     tree.baseWeights[ours] = shrinkage > 0 ? internalValue[r]! / shrinkage : internalValue[r]!;
     tree.sumHessian[ours] = internalWeight[r]!;
@@ -236,7 +278,7 @@ function readTree(block: Block, at: number, numFeature: number, leafScale: numbe
     if (queue.length > n) fail(line('left_child'), 'the children do not form a tree');
   }
   if (queue.length !== n) fail(line('left_child'), `${n - queue.length} nodes are unreachable from the root`);
-  return tree;
+  return { ...tree, lgb };
 }
 
 /**
@@ -261,6 +303,19 @@ export function fromLightgbmText(source: string): GbdtModel {
   // A random forest averages its iterations: scale the leaves instead.
   const rounds = trees.length / perIteration;
   const average = header.has('average_output') && rounds > 0 ? 1 / rounds : 1;
+  const infosField = header.get('feature_infos');
+  const featureInfos = infosField?.value.trim().split(' ') ?? featureNames.map(() => 'none');
+  if (featureInfos.length !== numFeature)
+    fail(infosField?.line ?? 1, `${featureInfos.length} feature infos for max_feature_idx ${maxFeature}`);
+  const lightgbm: LgbModelInfo = {
+    objective: map.line,
+    featureInfos,
+    treesPerIteration: perIteration,
+    // Numerical infos read [min:max], unused ones none; categorical ones list the categories.
+    categorical: featureInfos.flatMap((s, i) => (s === 'none' || s.startsWith('[') ? [] : [i])),
+    // The file's init scores are already in its first trees' leaves.
+    initScores: new Array<number>(perIteration).fill(0),
+  };
   return {
     objective: map.objective,
     numFeature,
@@ -271,5 +326,6 @@ export function fromLightgbmText(source: string): GbdtModel {
     featureNames,
     params,
     bestIteration: undefined,
+    lightgbm,
   };
 }

@@ -8,12 +8,15 @@
  * Mapping from our XGBoost-layout trees:
  * - node numbering: internal nodes 0..n−2 in preorder (root 0), leaves 0..n−1 left to right; a child
  *   c < 0 is leaf ~c.
- * - thresholds: `x < t` (float32) becomes `x <= lightgbmThresholdOf(t)` (see lightgbm-model-numbers.ts
- *   for why that is exact); missing values: missing type NaN with our default direction.
+ * - trees of the LightGBM flavour carry LightGBM's own thresholds, decision types, row counts and
+ *   categorical bitsets (`tree.lgb`), written as they are; the model's `lightgbm` facts give the
+ *   objective line, feature infos and trees per iteration.
+ * - other trees: `x < t` (float32) becomes `x <= lightgbmThresholdOf(t)` (see lightgbm-model-numbers.ts
+ *   for why that is exact); missing values: missing type NaN with our default direction;
+ *   leaf_count / internal_count: such trees carry no row counts, so the cover (sum of hessians) is
+ *   written, rounded; LightGBM uses counts only as weights in SHAP contributions.
  * - the base margin (LightGBM has no base score) is added to the leaves and internal values of the
  *   first tree of each output, whose shrinkage then reads 1, as LightGBM's `Tree::AddBias` does.
- * - leaf_count / internal_count: our trees carry no row counts, so the cover (sum of hessians) is
- *   written, rounded; LightGBM uses counts only as weights in SHAP contributions.
  * LightGBM's own predictor also reads inputs with |x| ≤ 1e-35 as 0 before the trees, so thresholds
  * within 1e-35 of zero can split such tiny inputs differently there; no other input differs.
  */
@@ -26,14 +29,14 @@ export { fromLightgbmText } from './lightgbm-model-read.js';
 
 /** What the model does not carry but a LightGBM model file states (the trainer knows them). */
 export interface LightgbmTextInfo {
-  /** Per feature: `[min:max]` for numerical, `a:b:c` for categorical, `none` for unused. */
+  /**
+   * Per feature: `[min:max]` for numerical, `a:b:c` for categorical, `none` for unused. Default
+   * `model.lightgbm`'s, else `none` or the range of the feature's thresholds (the data's is unknown).
+   */
   readonly featureInfos?: readonly string[];
-  /** The `objective=` value, e.g. `binary sigmoid:1`; default from the model's objective. */
+  /** The `objective=` value, e.g. `binary sigmoid:1`; default `model.lightgbm`'s, else mapped from ours. */
   readonly objectiveLine?: string;
 }
-
-/** Fields the LightGBM training flavour may add to a Tree (read when present). */
-type LgbExtras = { readonly lgbThresholds?: Float64Array };
 
 const DECISION_DEFAULT_LEFT = 2;
 const MISSING_NAN = 2 << 2;
@@ -75,17 +78,35 @@ interface LgbTree {
   readonly gainSplits: readonly number[];
 }
 
-/** One tree as `Tree::ToString` writes it; `bias` is added to its leaves (0 for none). */
-function treeText(tree: Tree, id: number, numFeature: number, shrinkage: number, bias: number): LgbTree {
+/** What the first tree of an output carries of the initial score (LightGBM's `Tree::AddBias`). */
+interface Fold {
+  /** Added to the leaves: the base margin, when the model keeps it apart from the trees. */
+  readonly leaves: number;
+  /** Added to the internal values: base margin plus an init score already in the leaves. */
+  readonly internal: number;
+}
+
+/** One tree as `Tree::ToString` writes it, with LightGBM's own fields (`tree.lgb`) where present. */
+function treeText(
+  tree: Tree,
+  id: number,
+  numFeature: number,
+  shrinkage: number,
+  fold: Fold | undefined,
+): LgbTree {
   const n = tree.leftChildren.length;
+  const lgb = tree.lgb;
+  const numCat = lgb === undefined ? 0 : Math.max(0, lgb.catBoundaries.length - 1);
+  const categorical = (i: number) => lgb !== undefined && (lgb.decisionType[i]! & 1) === 1;
   for (let i = 0; i < n; i++) {
     const l = tree.leftChildren[i]!;
     if (l === -1) continue;
     const r = tree.rightChildren[i]!;
     if (!(l > 0 && l < n && r > 0 && r < n))
       throw modelError(`tree ${id}: node ${i} has children ${l}, ${r} outside [1, ${n})`);
-    if (!Number.isFinite(tree.splitConditions[i]!))
-      throw modelError(`tree ${id}: node ${i} has threshold ${tree.splitConditions[i]}`);
+    const t = lgb === undefined ? tree.splitConditions[i]! : lgb.threshold[i]!;
+    if (categorical(i) ? !(Number.isInteger(t) && t >= 0 && t < numCat) : !Number.isFinite(t))
+      throw modelError(`tree ${id}: node ${i} has threshold ${t}`);
     const f = tree.splitIndices[i]!;
     if (!(f >= 0 && f < numFeature)) throw modelError(`tree ${id}: node ${i} splits on feature ${f}`);
   }
@@ -106,28 +127,36 @@ function treeText(tree: Tree, id: number, numFeature: number, shrinkage: number,
     }
     if (internal.length + leaves.length > n) throw modelError(`tree ${id}: nodes form a cycle`);
   }
-  const exact = (tree as Tree & LgbExtras).lgbThresholds;
-  const ints = (xs: number[]) => xs.join(' ');
-  const at = (nodes: number[], f: (node: number) => string) => nodes.map(f).join(' ');
+  const threshold = (i: number) =>
+    lgb === undefined ? lightgbmThresholdOf(tree.splitConditions[i]!) : lgb.threshold[i]!;
+  const decision = (i: number) =>
+    lgb === undefined
+      ? MISSING_NAN | (tree.defaultLeft[i] === 1 ? DECISION_DEFAULT_LEFT : 0)
+      : lgb.decisionType[i]!;
   const cover = (node: number) => tree.sumHessian[node]!;
-  const value = (node: number) => tree.splitConditions[node]! + bias;
+  const count = (node: number) => (lgb === undefined ? Math.round(cover(node)) : lgb.counts[node]!);
+  const value = (node: number) => tree.splitConditions[node]! + (fold?.leaves ?? 0);
+  const at = (nodes: number[], f: (node: number) => number | string) => nodes.map(f).join(' ');
   const lines = [
     `num_leaves=${leaves.length}`,
-    'num_cat=0',
-    `split_feature=${at(internal, (i) => String(tree.splitIndices[i]))}`,
+    `num_cat=${numCat}`,
+    `split_feature=${at(internal, (i) => tree.splitIndices[i]!)}`,
     `split_gain=${at(internal, (i) => g6(tree.lossChanges[i]!))}`,
-    `threshold=${at(internal, (i) => g17(exact?.[i] ?? lightgbmThresholdOf(tree.splitConditions[i]!)))}`,
-    `decision_type=${at(internal, (i) => String(MISSING_NAN | (tree.defaultLeft[i] === 1 ? DECISION_DEFAULT_LEFT : 0)))}`,
-    `left_child=${ints(internal.map((i) => ref[tree.leftChildren[i]!]!))}`,
-    `right_child=${ints(internal.map((i) => ref[tree.rightChildren[i]!]!))}`,
+    `threshold=${at(internal, (i) => g17(threshold(i)))}`,
+    `decision_type=${at(internal, decision)}`,
+    `left_child=${at(internal, (i) => ref[tree.leftChildren[i]!]!)}`,
+    `right_child=${at(internal, (i) => ref[tree.rightChildren[i]!]!)}`,
     `leaf_value=${at(leaves, (i) => g17(value(i)))}`,
     `leaf_weight=${at(leaves, (i) => g17(cover(i)))}`,
-    `leaf_count=${at(leaves, (i) => String(Math.round(cover(i))))}`,
-    `internal_value=${at(internal, (i) => g6(tree.baseWeights[i]! * shrinkage + bias))}`,
+    `leaf_count=${at(leaves, count)}`,
+    `internal_value=${at(internal, (i) => g6(tree.baseWeights[i]! * shrinkage + (fold?.internal ?? 0)))}`,
     `internal_weight=${at(internal, (i) => g6(cover(i)))}`,
-    `internal_count=${at(internal, (i) => String(Math.round(cover(i))))}`,
+    `internal_count=${at(internal, count)}`,
+    ...(numCat > 0 && lgb !== undefined
+      ? [`cat_boundaries=${lgb.catBoundaries.join(' ')}`, `cat_threshold=${lgb.catThreshold.join(' ')}`]
+      : []),
     'is_linear=0',
-    `shrinkage=${g6(bias === 0 ? shrinkage : 1)}`,
+    `shrinkage=${g6(fold === undefined ? shrinkage : 1)}`,
   ];
   for (const i of leaves)
     if (!Number.isFinite(value(i))) throw modelError(`tree ${id}: leaf ${i} has value ${value(i)}`);
@@ -156,7 +185,7 @@ function defaultFeatureInfos(trees: readonly Tree[], numFeature: number): string
   const hi = new Float64Array(numFeature).fill(-Infinity);
   for (const t of trees)
     for (let i = 0; i < t.leftChildren.length; i++) {
-      if (t.leftChildren[i] === -1) continue;
+      if (t.leftChildren[i] === -1 || ((t.lgb?.decisionType[i] ?? 0) & 1) === 1) continue;
       const f = t.splitIndices[i]!;
       lo[f] = Math.min(lo[f]!, t.splitConditions[i]!);
       hi[f] = Math.max(hi[f]!, t.splitConditions[i]!);
@@ -170,26 +199,32 @@ function defaultFeatureInfos(trees: readonly Tree[], numFeature: number): string
  * non-finite values, bad children or a tree order LightGBM cannot express.
  */
 export function toLightgbmText(model: GbdtModel, info: LightgbmTextInfo = {}): string {
-  const multi = model.objective.startsWith('multi:');
-  const k = multi ? model.numClass : 1;
-  const objectiveLine = info.objectiveLine ?? objectiveLineOf(model.objective, model.numClass);
+  const lgb = model.lightgbm;
+  const k = lgb?.treesPerIteration ?? (model.objective.startsWith('multi:') ? model.numClass : 1);
+  const objectiveLine =
+    info.objectiveLine ?? lgb?.objective ?? objectiveLineOf(model.objective, model.numClass);
   if (model.trees.length % k !== 0)
     throw modelError(`${model.trees.length} trees is not a whole number of rounds of ${k}`);
   model.treeInfo.forEach((g, i) => {
     if (g !== i % k)
       throw modelError(`tree ${i} belongs to output ${g}; LightGBM needs output ${i % k} (i mod ${k})`);
   });
+  // The LightGBM flavour folds its init scores itself (baseScore is then neutral: margin 0).
   const bias = Math.fround(objectiveFor(model.objective, model.numClass).marginOf(model.baseScore));
   if (!Number.isFinite(bias)) throw modelError(`base margin is ${bias}`);
   const trees = model.trees.length > 0 ? model.trees : Array.from({ length: k }, constantTree);
   const shrinkage = learningRateOf(model.params);
-  const blocks = trees.map((t, i) => treeText(t, i, model.numFeature, shrinkage, i < k ? bias : 0));
+  const foldOf = (i: number): Fold | undefined => {
+    const init = i < k ? (lgb?.initScores[i] ?? 0) : 0;
+    return i < k && (bias !== 0 || init !== 0) ? { leaves: bias, internal: bias + init } : undefined;
+  };
+  const blocks = trees.map((t, i) => treeText(t, i, model.numFeature, shrinkage, foldOf(i)));
 
   const names = Array.from({ length: model.numFeature }, (_, f) =>
     // LightGBM splits the line on spaces; its Python package replaces whitespace the same way.
     (model.featureNames?.[f] ?? `Column_${f}`).replace(/\s/g, '_'),
   );
-  const infos = info.featureInfos ?? defaultFeatureInfos(trees, model.numFeature);
+  const infos = info.featureInfos ?? lgb?.featureInfos ?? defaultFeatureInfos(trees, model.numFeature);
   if (infos.length !== model.numFeature)
     throw modelError(`${infos.length} feature infos for ${model.numFeature} features`);
   const treeStrings = blocks.map((b, i) => `Tree=${i}\n${b.text}\n`);

@@ -69,6 +69,18 @@ const NOTES_NUMERICAL = NOTES_MODEL.replace('num_cat=1', 'num_cat=0')
   .replace('decision_type=10 1', 'decision_type=10 0')
   .replace('cat_boundaries=0 1\ncat_threshold=10\n', '');
 
+/** The note's inputs (f0, f1) and the raw scores the LightGBM 4.6.0 CLI gave for them. */
+const NOTE_CASES: [number, number, number][] = [
+  [1.0, 0, -0.375],
+  [1.5, 0, -0.375],
+  [1.5000001, 1, 0.375],
+  [2, 2, 0.875],
+  [Number.NaN, 2, -0.375],
+  [2, Number.NaN, 0.875],
+  [2, -1, 0.875],
+  [2, 3.7, 0.375],
+];
+
 /**
  * A model in the shape LightGBM 4.x writes after `lgb.train` (3 classes, one round): statistics,
  * `tree_sizes`, thresholds at bin midpoints and LightGBM's zero-bin bound 1.0000000180025095e-35,
@@ -117,25 +129,69 @@ function probeRows(rows: number, cols: number, seed: number, near: readonly numb
 
 test('the note model: the independent reader reproduces the LightGBM 4.6 CLI raw scores', () => {
   const m = readLightgbmText(NOTES_MODEL);
-  const cases: [number, number, number][] = [
-    [1.0, 0, -0.375],
-    [1.5, 0, -0.375],
-    [1.5000001, 1, 0.375],
-    [2, 2, 0.875],
-    [Number.NaN, 2, -0.375],
-    [2, Number.NaN, 0.875],
-    [2, -1, 0.875],
-    [2, 3.7, 0.375],
-  ];
-  for (const [f0, f1, raw] of cases) assert.equal(rawScore(m, [f0, f1])[0], raw, `f0=${f0} f1=${f1}`);
+  for (const [f0, f1, raw] of NOTE_CASES) assert.equal(rawScore(m, [f0, f1])[0], raw, `f0=${f0} f1=${f1}`);
 });
 
-test('categorical splits are refused with the line that holds them', () => {
-  assert.throws(
-    () => fromLightgbmText(NOTES_MODEL),
-    (e: unknown) =>
-      e instanceof DtrainError && e.code === 'E_MODEL' && /line 13: categorical splits/.test(e.message),
+test('the note model: our predictor gives the LightGBM 4.6 CLI raw scores (categorical bitset, NaN)', () => {
+  const model = fromLightgbmText(NOTES_MODEL);
+  assert.deepEqual(model.lightgbm?.categorical, [1]);
+  const x = Float32Array.from(NOTE_CASES.flatMap((c) => c.slice(0, 2)));
+  const margins = predictMargins(model, x, NOTE_CASES.length, 2);
+  NOTE_CASES.forEach(([f0, f1, raw], r) => {
+    assert.equal(margins[r], raw, `f0=${f0} f1=${f1}`);
+  });
+});
+
+test('a categorical model exports back with its bitsets, and still scores as the CLI did', () => {
+  const text = toLightgbmText(fromLightgbmText(NOTES_MODEL));
+  assert.match(
+    text,
+    /\nTree=0\nnum_leaves=3\nnum_cat=1\nsplit_feature=0 1\nsplit_gain=0 0\nthreshold=1.5 0\ndecision_type=10 1\nleft_child=-1 -2\nright_child=1 -3\n/,
   );
+  assert.match(text, /\ninternal_count=0 0\ncat_boundaries=0 1\ncat_threshold=10\nis_linear=0\n/);
+  assert.match(text, /\nobjective=binary sigmoid:1\nfeature_names=f0 f1\nfeature_infos=\[0:3\] 0:1:2:3\n/);
+  const ref = readLightgbmText(text);
+  for (const [f0, f1, raw] of NOTE_CASES) assert.equal(rawScore(ref, [f0, f1])[0], raw, `f0=${f0} f1=${f1}`);
+});
+
+test('LightGBM-written trees export with their own thresholds, decision types and counts', () => {
+  const original = lightgbmStyleMulticlass();
+  const text = toLightgbmText(fromLightgbmText(original));
+  const fields = (t: string, key: string) => t.split('\n').filter((l) => l.startsWith(`${key}=`));
+  for (const key of [
+    'num_leaves',
+    'num_cat',
+    'split_feature',
+    'threshold',
+    'decision_type',
+    'left_child',
+    'right_child',
+    'leaf_count',
+    'internal_count',
+    'objective',
+    'feature_infos',
+    'num_tree_per_iteration',
+  ])
+    assert.deepEqual(fields(text, key), fields(original, key), key);
+  readLightgbmText(text);
+});
+
+test('multiclassova: per-class sigmoid (sigmoid:2 folded into the leaves), as the reader computes it', () => {
+  const text = lightgbmStyleMulticlass().replace(
+    'objective=multiclass num_class:3',
+    'objective=multiclassova num_class:3 sigmoid:2',
+  );
+  const model = fromLightgbmText(text);
+  assert.equal(model.lightgbm?.objective, 'multiclassova num_class:3 sigmoid:1');
+  const ref = readLightgbmText(text);
+  const rows = 500;
+  const x = probeRows(rows, 3, 11, [0.55, -0.25, 1.75]);
+  const ours = predict(model, { rows, cols: 3, features: x });
+  for (let r = 0; r < rows; r++) {
+    const theirs = predictRow(ref, x.subarray(r * 3, r * 3 + 3));
+    for (let c = 0; c < 3; c++)
+      assert.ok(Math.abs(ours[r * 3 + c]! - theirs[c]!) < 1e-6, `row ${r} class ${c}`);
+  }
 });
 
 test('a numerical LightGBM model scores as LightGBM decides (<=, missing None, 1-leaf tree)', () => {
