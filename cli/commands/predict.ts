@@ -9,7 +9,7 @@ export function registerPredict(program: Command, io: CliIO): void {
   program
     .command('predict')
     .description('score a CSV or LibSVM file with a trained model')
-    .argument('<model>', 'model file (XGBoost JSON)')
+    .argument('<model>', 'model file (XGBoost JSON or LightGBM text)')
     .argument('<data>', 'data file (csv or libsvm)')
     .option('-o, --out <file>', 'write the predictions here instead of stdout')
     .option('--label <column>', "the data's label column (name or index), or 'none'")
