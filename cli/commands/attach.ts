@@ -26,9 +26,16 @@ export function registerAttach(program: Command, io: CliIO): void {
     });
 }
 
-/** A terminal that can show the TUI: both ends are TTYs and TERM is not dumb. */
+/**
+ * A terminal that can show the TUI: both ends are TTYs, TERM is not dumb, and this is not CI (where
+ * Ink would draw only the last frame, and plain lines are the interface).
+ */
 export function canShowTui(io: CliIO): boolean {
-  return Boolean(io.stdout.isTTY && io.stdin.isTTY) && io.env['TERM'] !== 'dumb';
+  const ci = ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => {
+    const v = io.env[k];
+    return v !== undefined && v !== '0' && v !== 'false';
+  });
+  return Boolean(io.stdout.isTTY && io.stdin.isTTY) && io.env['TERM'] !== 'dumb' && !ci;
 }
 
 /** Colour unless NO_COLOR is set (https://no-color.org) or the terminal is dumb. */
@@ -44,7 +51,9 @@ export async function attachJob(
   options: { tui: boolean; json: boolean },
 ): Promise<number> {
   if (options.tui && canShowTui(io)) {
-    // Ink and React load only here, on a terminal (STYLE.md: gemini-cli).
+    // Ink and React load only here, on a terminal (STYLE.md: gemini-cli); React's development
+    // build costs several times the CPU per frame, so the production one unless told otherwise.
+    process.env['NODE_ENV'] ??= 'production';
     const { runTui } = await import('../render/tui/index.js');
     const plan = tryPlan(store, job.id);
     const result = await runTui({

@@ -30,6 +30,7 @@ for (const verb of [
   'doctor',
   'status',
   'logs',
+  'attach',
   'stop',
   'predict',
   'hosts',

@@ -59,7 +59,8 @@ test('run in a terminal → TUI → d detaches → status running → attach sho
   const socket = join(dir, 'tmux.sock');
   const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
   const pane = (target: string) => tmux('capture-pane', '-p', '-t', target);
-  const env = `DTRAIN_HOME=${home} TERM=xterm-256color`;
+  // Not CI inside the terminal: there dtrain (and Ink) would print lines, as they should in CI.
+  const env = `-u CI -u CONTINUOUS_INTEGRATION DTRAIN_HOME=${home} TERM=xterm-256color`;
   const waitPane = async (target: string, re: RegExp, ms: number): Promise<RegExpMatchArray> => {
     let m: RegExpMatchArray | null = null;
     const ok = await eventually(() => {

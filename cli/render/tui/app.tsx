@@ -38,9 +38,13 @@ export function App(props: AppProps): ReactNode {
   useEffect(() => {
     if (tickMs <= 0 || ended) return;
     // Spinners turn ten times a second; otherwise ages move once a second.
-    const t = setInterval(tick, spinning ? Math.min(tickMs, 100) : tickMs);
+    const every = spinning ? Math.min(tickMs, 100) : tickMs;
+    // A frame drawn for new events already shows fresh ages: tick only when none came lately.
+    const t = setInterval(() => {
+      if (Date.now() - props.feed.lastNotifyAt >= every * 0.9) tick();
+    }, every);
     return () => clearInterval(t);
-  }, [tickMs, spinning, ended]);
+  }, [tickMs, spinning, ended, props.feed]);
   useKeys((key: Key) => {
     const page = Math.max(1, height - 12);
     const out = onKey(uiRef.current, key, {

@@ -18,6 +18,9 @@ export { initialState, reduce, type Seed, type TuiState } from './state.js';
 export { initialUi, onKey, type UiState } from './ui.js';
 export { Frame } from './views/frame.js';
 
+/** The share of one core the TUI aims to stay under (bench/tui.ts measures it). */
+export const TUI_CPU_SHARE = 0.025;
+
 export interface TuiOptions {
   readonly store: JobStore;
   readonly jobId: string;
@@ -31,7 +34,7 @@ export interface TuiOptions {
 export type TuiResult = { readonly how: 'ended'; readonly exitCode: number } | { readonly how: 'detached' };
 
 export async function runTui(o: TuiOptions): Promise<TuiResult> {
-  const feed = new TuiFeed(o.seed);
+  const feed = new TuiFeed(o.seed, 100, { cpuShare: TUI_CPU_SHARE });
   const follow = new AbortController();
   let detached = false;
   let stopAsked = false;

@@ -38,7 +38,7 @@ test('events reach the screen through the feed; s y stops, d detaches', async ()
   assert.match(ink.lastFrame() ?? '', /running +00:0\d|stopping…/);
   ink.stdin.write('\u001B[B'); // down
   await tick();
-  assert.match(ink.lastFrame() ?? '', /›localhost? +1 |\n› +1 /);
+  assert.match(ink.lastFrame() ?? '', />localhost? +1 |\n> +1 /);
   ink.stdin.write('d');
   await tick();
   assert.deepEqual(effects, ['stop', 'detach']);

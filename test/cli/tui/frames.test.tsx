@@ -70,7 +70,7 @@ test('a 2-host job training: ranks grouped by host, GPUs shown', () => {
   const events = twoHostJob('training');
   const frame = frameOf(stateOf(events, TWO_HOST_SEED), { now: lastTs(events) + 400 });
   assertGolden('two-hosts-training', frame);
-  assert.match(frame, /›gpu-a +0 +0 running +37\/100 /);
+  assert.match(frame, />gpu-a +0 +0 running +37\/100 /);
   assert.match(frame, /\n +1 +1 running/);
   assert.match(frame, /\n gpu-b +2 +0 running/);
   assert.doesNotMatch(frame, /provisioning/);
@@ -114,7 +114,7 @@ test('64 ranks on 8 hosts: a scrolling window that follows the selection', () =>
   const s = stateOf(events);
   const frame = frameOf(s, { now: lastTs(events) + 100, ui: { selected: 40 } });
   assertGolden('64-ranks', frame);
-  assert.match(frame, /›node-5 +40 running/);
+  assert.match(frame, />node-5 +40 running/);
   assert.match(frame, /↑ \d+ more · ↓ \d+ more {2}\(64 ranks\)/);
   assert.ok(frame.split('\n').length < 24);
 });
