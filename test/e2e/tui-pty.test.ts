@@ -54,7 +54,7 @@ test('run in a terminal → TUI → d detaches → status running → attach sho
   if (!needTmux(t)) return;
   const home = tempDir();
   const dir = tempDir();
-  const file = writeJob(dir, 'job.yaml', JOB);
+  writeJob(dir, 'job.yaml', JOB);
   // A private tmux server: its own socket, so nobody else's sessions are touched.
   const socket = join(dir, 'tmux.sock');
   const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
