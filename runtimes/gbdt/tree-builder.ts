@@ -85,7 +85,7 @@ export class TreeBuilder {
 
   /** Root: rows [0, n) of the row index; sums and histogram all-reduced; its best split found. */
   async initRoot(n: number): Promise<void> {
-    const { ctx, params: p, collective, cuts } = this.env;
+    const { ctx, collective, cuts } = this.env;
     this.end[0] = n;
     this.slot[0] = this.env.slots.alloc();
     await this.#buildAndReduce([0]);
