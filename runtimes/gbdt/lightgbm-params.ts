@@ -61,6 +61,8 @@ export interface LgbParams {
   readonly minDataPerGroup: number;
   readonly enableBundle: boolean;
   readonly maxConflictRate: number;
+  /** Voting parallel (PV-Tree): features each rank votes for per node (`top_k`, alias `topk`). */
+  readonly topK: number;
 }
 
 const OBJECTIVE_ALIASES: Readonly<Record<string, LgbObjective>> = {
@@ -338,6 +340,7 @@ export function parseLgbParams(params: Readonly<Record<string, unknown>>): LgbPa
     minDataPerGroup: num(['min_data_per_group'], 100, 'int1'),
     enableBundle: bool(['enable_bundle', 'is_enable_bundle', 'bundle'], true),
     maxConflictRate: num(['max_conflict_rate'], 0, 'unit0'),
+    topK: num(['top_k', 'topk'], 20, 'int1'),
   };
   if (parsed.maxBin > 65535) problems.push(`params.max_bin: must be <= 65535, got ${parsed.maxBin}`);
   if (parsed.sampleStrategy === 'goss' && parsed.topRate + parsed.otherRate > 1)

@@ -7,7 +7,9 @@
  * 1/learning_rate iterations), and early stopping on the first metric of the validation set. Training
  * stops, like LightGBM, when an iteration's trees cannot split at all. Data parallel: each rank passes
  * its row shard and a Collective; histograms and node counts are all-reduced, so without GOSS 1, 2 or
- * N ranks grow the same trees.
+ * N ranks grow the same trees. Feature parallel (parallel-feature.ts): every rank passes all rows and
+ * trains as one process would, exchanging only split records. Voting (parallel-voting.ts): row shards,
+ * histograms reduced only for the features the ranks vote for.
  */
 import { DtrainError } from '../../configs/errors.js';
 import type { Dataset } from '../data/dataset.js';
@@ -15,18 +17,20 @@ import { ColumnSampler } from './col-sampler.js';
 import { summarize } from './cuts.js';
 import { growLossguide } from './grow-lossguide.js';
 import { createHistContext, SlotPool } from './histogram.js';
-import { buildLgbMatrix, lgbBinsFromSummaries } from './lightgbm-bins.js';
+import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
 import { gossSample } from './lightgbm-goss.js';
 import { lgbEvalMetrics, lgbHigherIsBetter } from './lightgbm-metrics.js';
 import { lgbObjective } from './lightgbm-objectives.js';
 import { type LgbParams, lgbParamsAsStrings } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
 import { foldInit, toLgbTree } from './lightgbm-tree.js';
+import { FeatureParallelLearner } from './parallel-feature.js';
+import { VotingParallelLearner } from './parallel-voting.js';
 import { loadRows, restoreRows } from './partition.js';
 import { Rng } from './rng.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
 import { threadedRunner } from './threads.js';
-import type { GrowEnv, TreeBuilder } from './tree-builder.js';
+import type { GrowEnv, SplitLearner, TreeBuilder } from './tree-builder.js';
 import { addTreeMargins } from './tree-margins.js';
 import { type Collective, type GbdtModel, type RoundReport, SINGLE, type Tree } from './types.js';
 
@@ -41,7 +45,11 @@ export interface LgbTrainInput {
   readonly signal?: AbortSignal;
   /** Resume: train num_iterations more on top of this model (a LightGBM-flavoured one). */
   readonly startFrom?: GbdtModel;
+  /** LightGBM's tree_learner: `data` (default), `feature` (every rank has all rows) or `voting`. */
+  readonly parallelism?: LgbParallelism;
 }
+
+export type LgbParallelism = 'data' | 'feature' | 'voting';
 
 const POOL_BYTES = 512 * 1024 * 1024;
 
@@ -77,7 +85,10 @@ function inBag(seed: number, iter: number, globalRow: number, threshold: number)
 /** Trains a model with LightGBM's rules; every rank of `collective` calls it with its own shard. */
 export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const { train, valid, params: p, signal } = input;
-  const collective = input.collective ?? SINGLE;
+  const gang = input.collective ?? SINGLE;
+  const mode = input.parallelism ?? 'data';
+  // Feature parallel: every rank has all rows, so everything but the split exchange is single-rank.
+  const collective = mode === 'feature' ? SINGLE : gang;
   const objective = lgbObjective(p);
   const K = objective.outputs;
   const categorical = categoricalIndices(p.categoricalFeature, train.featureNames, train.cols);
@@ -94,6 +105,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const slots = Math.min(Math.max(4, Math.floor(POOL_BYTES / (8 * histLen))), 2 * p.numLeaves + 2);
   const ctx = createHistContext(matrix, slots);
   const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads) : serialRunner(ctx);
+  const rules = new LgbSplitRules(p, bins, matrix.slotOffsets);
   const env: GrowEnv = {
     params: {
       eta: p.learningRate,
@@ -111,7 +123,10 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     slots: new SlotPool(slots),
     sampler: new ColumnSampler(train.cols, p.featureFraction, 1, 1),
     collective,
-    rules: new LgbSplitRules(p, bins, matrix.slotOffsets),
+    rules,
+    ...(mode === 'data'
+      ? {}
+      : { learner: learnerFor(mode, p, bins, matrix.slotOffsets, rules, gang, train.cols) }),
   };
   const resumed = input.startFrom;
   const trees: Tree[] = [...(resumed?.trees ?? [])];
@@ -257,6 +272,26 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   }
   // LightGBM keeps the best iteration's trees when early stopping ends training.
   return snapshot(stoppedAt);
+}
+
+function learnerFor(
+  mode: 'feature' | 'voting',
+  p: LgbParams,
+  bins: LgbBins,
+  slotOffsets: Uint32Array,
+  rules: LgbSplitRules,
+  gang: Collective,
+  cols: number,
+): SplitLearner {
+  if (mode === 'feature') return new FeatureParallelLearner(rules, gang, cols);
+  const w = gang.worldSize;
+  // LightGBM's local_config_: the per-leaf minimums divided among the ranks for the local vote.
+  const local = new LgbSplitRules(
+    { ...p, minDataInLeaf: Math.floor(p.minDataInLeaf / w), minSumHessianInLeaf: p.minSumHessianInLeaf / w },
+    bins,
+    slotOffsets,
+  );
+  return new VotingParallelLearner(local, rules, gang, cols, p.topK);
 }
 
 function zeroLeaf(tree: Tree): Tree {

@@ -43,6 +43,17 @@ export interface SplitRules {
   acceptable(s: SplitInfo): boolean;
 }
 
+/**
+ * A LightGBM parallel learner (parallel-feature.ts, parallel-voting.ts) in place of data parallel:
+ * it finds the best splits of freshly built nodes itself and makes every rank agree on them.
+ */
+export interface SplitLearner {
+  /** Built histograms stay as they are (only the node row counts are all-reduced). */
+  readonly localHistograms: boolean;
+  /** Writes into `t.best` the split of each of `nids` (histograms built), the same on every rank. */
+  findSplits(t: TreeBuilder, nids: readonly number[]): Promise<void>;
+}
+
 /** Shared, reused across trees. */
 export interface GrowEnv {
   readonly params: GrowParams;
@@ -53,6 +64,7 @@ export interface GrowEnv {
   readonly sampler: ColumnSampler;
   readonly collective: Collective;
   readonly rules?: SplitRules;
+  readonly learner?: SplitLearner;
 }
 
 const RT_EPS = 1e-6;
@@ -128,7 +140,13 @@ export class TreeBuilder {
     const w = this.#weight(this.g[0], this.h[0]);
     this.baseWeight[0] = w;
     this.value[0] = this.#shrink(w);
-    this.evaluate(0);
+    await this.#evaluateAll([0]);
+  }
+
+  async #evaluateAll(nids: readonly number[]): Promise<void> {
+    const learner = this.env.learner;
+    if (learner) return learner.findSplits(this, nids);
+    for (const nid of nids) this.evaluate(nid);
   }
 
   #weight(g: number, h: number): number {
@@ -241,11 +259,8 @@ export class TreeBuilder {
       subtractHist(pool, histLen, this.slot[nid]!, this.slot[small]!, this.slot[large]!);
       if (this.env.rules) this.count[large] = this.count[nid]! - this.count[small]!;
     }
-    for (const nid of nids) {
-      this.release(nid);
-      this.evaluate(this.left[nid]!);
-      this.evaluate(this.left[nid]! + 1);
-    }
+    for (const nid of nids) this.release(nid);
+    await this.#evaluateAll(nids.flatMap((nid) => [this.left[nid]!, this.left[nid]! + 1]));
   }
 
   /** Frees a node's histogram. */
@@ -299,6 +314,14 @@ export class TreeBuilder {
     if (collective.worldSize === 1 || tasks.length === 0) return;
     const len = ctx.histLen;
     // With SplitRules the built nodes' row counts ride along at the end of the same all-reduce.
+    if (this.env.learner?.localHistograms) {
+      const counts = Float64Array.from(built, (nid) => this.count[nid]!);
+      await collective.allReduceSum(counts);
+      built.forEach((nid, i) => {
+        this.count[nid] = counts[i]!;
+      });
+      return;
+    }
     const size = tasks.length * len + (counted ? tasks.length : 0);
     if (this.#staging.length < size) this.#staging = new Float64Array(size);
     const staging = this.#staging.subarray(0, size);

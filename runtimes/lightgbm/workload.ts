@@ -1,8 +1,8 @@
 /**
- * The `lightgbm` framework on one rank: read this rank's shard of the training (and validation) file,
- * train with the GBDT engine's LightGBM flavour — data parallel over the communicator when there are
- * several ranks (LightGBM's `tree_learner=data`) — report every iteration, checkpoint, and on rank 0
- * write the model in LightGBM's text format. `parallelism: feature | voting` are refused for now.
+ * The `lightgbm` framework on one rank: read the training (and validation) rows, train with the GBDT
+ * engine's LightGBM flavour in the job's `parallelism` (LightGBM's `tree_learner`: `data` and `voting`
+ * on this rank's shard, `feature` on all rows), report every iteration, checkpoint, and on rank 0
+ * write the model in LightGBM's text format.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,26 +14,32 @@ import { trainLightgbm } from '../gbdt/lightgbm-train.js';
 import type { Workload, WorkloadContext } from '../workload.js';
 import { writeAtomic } from '../xgboost/checkpoints.js';
 import { readShard, threadsFor, widen } from '../xgboost/workload.js';
+import { gatherRows, readAllRows } from './read-all-rows.js';
 import { latestLgbCheckpoint, lgbCheckpointDir, saveLgbCheckpoint } from './checkpoints.js';
 
 export const lightgbmWorkload: Workload = async (ctx) => {
   const spec = ctx.spec;
-  if (spec.parallelism !== 'data')
-    throw new DtrainError('E_NOT_YET', `lightgbm parallelism "${spec.parallelism}" is not implemented yet`, {
+  const parallelism = spec.parallelism;
+  if (parallelism !== 'data' && parallelism !== 'feature' && parallelism !== 'voting')
+    throw new DtrainError('E_NOT_YET', `lightgbm parallelism "${parallelism}" is not implemented yet`, {
       category: 'config',
-      detail: 'use parallelism: data (LightGBM tree_learner=data) for now',
+      detail: 'use parallelism: data, feature or voting (LightGBM tree_learner)',
     });
+  const allRows = parallelism === 'feature';
+  const read = allRows ? readAllRows : readShard;
   const given = Object.keys(spec.params).some((k) =>
     ['num_threads', 'num_thread', 'nthread', 'nthreads', 'n_jobs'].includes(k),
   );
   const params = parseLgbParams(given ? spec.params : { ...spec.params, num_threads: threadsFor(spec) });
-  let train = await readShard(ctx, 'train');
-  let valid = spec.data?.valid ? await readShard(ctx, 'valid') : undefined;
+  let train = await read(ctx, 'train');
+  let valid = spec.data?.valid ? await read(ctx, 'valid') : undefined;
   const width = new Float64Array([train.cols, valid?.cols ?? 0]);
   await ctx.comm.allReduce(width, 'max');
   const cols = Math.max(width[0]!, width[1]!);
   train = widen(train, cols);
   if (valid) valid = widen(valid, cols);
+  if (allRows && ctx.data.train) train = await gatherRows(ctx.comm, train);
+  if (allRows && valid && ctx.data.valid) valid = await gatherRows(ctx.comm, valid);
 
   const resumed = resumeModel(ctx);
   const perIter = (m: GbdtModel) => m.lightgbm?.treesPerIteration ?? 1;
@@ -47,6 +53,7 @@ export const lightgbmWorkload: Workload = async (ctx) => {
     ...(valid ? { valid } : {}),
     params,
     collective: collectiveFrom(ctx.comm),
+    parallelism,
     signal: ctx.signal,
     ...(resumed ? { startFrom: resumed.model } : {}),
     onRound: (r) =>

@@ -1,7 +1,7 @@
 /**
  * The lightgbm framework end to end through the binary: configs/examples/lightgbm-local.yaml (2 local
  * ranks on the shipped synthetic CSVs) exits 0 and writes a LightGBM text model that `dtrain predict`
- * scores; checkpoints are LightGBM text; feature/voting parallelism fail with a clear "not yet".
+ * scores; checkpoints are LightGBM text; feature (all rows on every rank) and voting parallelism train too.
  */
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -50,10 +50,26 @@ test('configs/examples/lightgbm-local.yaml trains, writes a LightGBM text model,
   assert.ok(existsSync(result.model));
 });
 
-test('parallelism feature is refused with a "not implemented yet" config error', async () => {
-  const home = tempDir();
-  const job = example('', ['parallelism: data', 'parallelism: feature']);
-  const run = await runDtrain(['run', job], { home });
-  assert.notEqual(run.code, 0);
-  assert.match(run.stderr + run.stdout, /parallelism "feature" is not implemented yet/);
-});
+for (const mode of ['feature', 'voting'] as const) {
+  test(`parallelism ${mode} trains on 2 ranks and writes a model (${mode === 'feature' ? 'all rows on each rank' : 'row shards'})`, async () => {
+    const home = tempDir();
+    const job = example('', ['parallelism: data', `parallelism: ${mode}`]);
+    const run = await runDtrain(['run', job, '--json'], { home });
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
+    const last = run.events.filter((e) => e.type === 'progress' && e.rank === 0).at(-1)!.metrics as Record<
+      string,
+      number
+    >;
+    assert.ok(last['valid-auc']! > 0.8, JSON.stringify(last));
+    const result = run.events.find((e) => e.type === 'result' && e.rank === 0)!.data as {
+      model: string;
+      rows: number;
+    };
+    const lines = readFileSync(join(job, '..', 'data', 'synthetic-train.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    if (mode === 'feature') assert.equal(result.rows, lines.length - 1);
+    else assert.ok(result.rows < lines.length - 1);
+    assert.match(readFileSync(result.model, 'utf8'), /^tree\n/);
+  });
+}

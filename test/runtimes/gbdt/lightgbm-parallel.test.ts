@@ -1,0 +1,115 @@
+/**
+ * LightGBM's feature- and voting-parallel learners over 1, 2 and 4 local ranks: feature parallel
+ * (every rank has all rows) gives the serial model bit for bit; voting parallel (row shards, PV-Tree)
+ * stays within 0.002 test AUC of the serial model on bench/gen-synthetic's binary set.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { generate } from '../../../bench/gen-synthetic.js';
+import type { Dataset } from '../../../runtimes/data/dataset.js';
+import { collectiveFrom } from '../../../runtimes/gbdt/collective.js';
+import { parseLgbParams } from '../../../runtimes/gbdt/lightgbm-params.js';
+import { type LgbParallelism, trainLightgbm } from '../../../runtimes/gbdt/lightgbm-train.js';
+import { binaryAuc } from '../../../runtimes/gbdt/metrics.js';
+import { featureBlock } from '../../../runtimes/gbdt/parallel-feature.js';
+import { predict, predictMargins } from '../../../runtimes/gbdt/predict.js';
+import type { GbdtModel } from '../../../runtimes/gbdt/types.js';
+import { closeAll, localMesh } from '../local-mesh.js';
+import { shard, synthBinary } from './helpers.js';
+
+async function onRanks(
+  ranks: number,
+  parallelism: LgbParallelism,
+  data: (rank: number) => Dataset,
+  params: Record<string, unknown>,
+): Promise<GbdtModel[]> {
+  const comms = await localMesh(ranks);
+  try {
+    return await Promise.all(
+      comms.map((c, r) =>
+        trainLightgbm({
+          train: data(r),
+          params: parseLgbParams(params),
+          collective: collectiveFrom(c),
+          parallelism,
+        }),
+      ),
+    );
+  } finally {
+    await closeAll(comms);
+  }
+}
+
+const rowShard = (d: Dataset, r: number, ranks: number) =>
+  shard(d, Math.floor((r * d.rows) / ranks), Math.floor(((r + 1) * d.rows) / ranks));
+
+test('feature blocks are contiguous and cover every feature once', () => {
+  assert.deepEqual(
+    [0, 1, 2, 3].map((r) => featureBlock(7, r, 4)),
+    [
+      { from: 0, to: 1 },
+      { from: 1, to: 3 },
+      { from: 3, to: 5 },
+      { from: 5, to: 7 },
+    ],
+  );
+});
+
+test('top_k parses with its alias topk, default 20', () => {
+  assert.equal(parseLgbParams({}).topK, 20);
+  assert.equal(parseLgbParams({ topk: 5 }).topK, 5);
+  assert.equal(parseLgbParams({ top_k: 3 }).topK, 3);
+});
+
+// Missing values and a categorical column exercise both scans and the categorical split records.
+const featureData = (() => {
+  const d = synthBinary(3000, 7, 11, 0.05);
+  const features = d.features.slice();
+  for (let r = 0; r < d.rows; r++) features[r * d.cols + 6] = (r * 7919) % 13;
+  return { ...d, features };
+})();
+const featureParams = {
+  objective: 'binary',
+  num_iterations: 12,
+  num_leaves: 15,
+  min_data_in_leaf: 10,
+  categorical_feature: [6],
+  feature_fraction: 0.8,
+  num_threads: 1,
+};
+
+for (const ranks of [1, 2, 4]) {
+  test(`feature parallel on ${ranks} rank(s) gives the serial model exactly`, async () => {
+    const serial = await trainLightgbm({ train: featureData, params: parseLgbParams(featureParams) });
+    const models = await onRanks(ranks, 'feature', () => featureData, featureParams);
+    const want = predictMargins(serial, featureData.features, featureData.rows, featureData.cols);
+    for (const m of models) {
+      assert.equal(m.trees.length, serial.trees.length);
+      assert.deepEqual(m.trees, serial.trees);
+      assert.deepEqual(predictMargins(m, featureData.features, featureData.rows, featureData.cols), want);
+    }
+  });
+}
+
+const votingTrain = generate('binary', 20000, 20, 3, 0.02);
+const votingTest = generate('binary', 10000, 20, 4, 0.02);
+const votingParams = { objective: 'binary', num_iterations: 40, num_leaves: 31, num_threads: 1 };
+const auc = (m: GbdtModel) => binaryAuc(predict(m, votingTest), votingTest.labels);
+
+test('voting parallel (top_k 20 and 3) on 1, 2 and 4 ranks is within 0.002 AUC of serial', async () => {
+  const serial = auc(await trainLightgbm({ train: votingTrain, params: parseLgbParams(votingParams) }));
+  for (const topK of [20, 3]) {
+    for (const ranks of [1, 2, 4]) {
+      const models = await onRanks(ranks, 'voting', (r) => rowShard(votingTrain, r, ranks), {
+        ...votingParams,
+        top_k: topK,
+      });
+      const got = auc(models[0]!);
+      for (const m of models.slice(1)) assert.deepEqual(m.trees, models[0]!.trees);
+      console.log(
+        `voting top_k ${topK}, ${ranks} rank(s): AUC ${got.toFixed(5)} (serial ${serial.toFixed(5)})`,
+      );
+      assert.ok(Math.abs(got - serial) <= 0.002, `top_k ${topK}, ${ranks} ranks: ${got} vs ${serial}`);
+    }
+  }
+});
