@@ -12,6 +12,7 @@ import { parseLgbParams } from '../../../runtimes/gbdt/lightgbm-params.js';
 import { type LgbParallelism, trainLightgbm } from '../../../runtimes/gbdt/lightgbm-train.js';
 import { binaryAuc } from '../../../runtimes/gbdt/metrics.js';
 import { featureBlock } from '../../../runtimes/gbdt/parallel-feature.js';
+import { gatherRows } from '../../../runtimes/lightgbm/read-all-rows.js';
 import { predict, predictMargins } from '../../../runtimes/gbdt/predict.js';
 import type { GbdtModel } from '../../../runtimes/gbdt/types.js';
 import { closeAll, localMesh } from '../local-mesh.js';
@@ -61,11 +62,35 @@ test('top_k parses with its alias topk, default 20', () => {
   assert.equal(parseLgbParams({ top_k: 3 }).topK, 3);
 });
 
-// Missing values and a categorical column exercise both scans and the categorical split records.
+test('gatherRows gives every rank all shipped parts in rank order (feature parallel with input: ship)', async () => {
+  const d = { ...synthBinary(11, 3, 5), groups: Int32Array.from({ length: 11 }, (_, i) => i >> 2) };
+  const comms = await localMesh(3);
+  try {
+    const all = await Promise.all(
+      comms.map((c, r) => {
+        const part = rowShard(d, r, 3);
+        const from = Math.floor((r * d.rows) / 3);
+        return gatherRows(c, { ...part, groups: d.groups.slice(from, from + part.rows) });
+      }),
+    );
+    for (const got of all) {
+      assert.equal(got.rows, d.rows);
+      assert.deepEqual(got.features, d.features);
+      assert.deepEqual(got.labels, d.labels);
+      assert.deepEqual(got.groups, d.groups);
+    }
+  } finally {
+    await closeAll(comms);
+  }
+});
+
+// Missing values, a categorical column and bagging exercise both scans, categorical split records and
+// the bag drawn by global row index.
 const featureData = (() => {
   const d = synthBinary(3000, 7, 11, 0.05);
   const features = d.features.slice();
-  for (let r = 0; r < d.rows; r++) features[r * d.cols + 6] = (r * 7919) % 13;
+  for (let r = 0; r < d.rows; r++)
+    features[r * d.cols + 6] = d.labels[r] === 1 && r % 3 === 0 ? 12 : (r * 7919) % 12;
   return { ...d, features };
 })();
 const featureParams = {
@@ -75,6 +100,8 @@ const featureParams = {
   min_data_in_leaf: 10,
   categorical_feature: [6],
   feature_fraction: 0.8,
+  bagging_fraction: 0.8,
+  bagging_freq: 1,
   num_threads: 1,
 };
 
@@ -88,6 +115,9 @@ for (const ranks of [1, 2, 4]) {
       assert.deepEqual(m.trees, serial.trees);
       assert.deepEqual(predictMargins(m, featureData.features, featureData.rows, featureData.cols), want);
     }
+    assert.ok(
+      serial.trees.some((t) => t.lgb!.decisionType.some((d, i) => t.leftChildren[i] !== -1 && (d & 1) === 1)),
+    );
   });
 }
 
