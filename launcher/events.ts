@@ -81,6 +81,15 @@ export type JobEvent =
       readonly silentFor: number;
     })
   | (Base & { readonly type: 'stopping'; readonly reason: string })
+  /** A failed run is started again as a new job (`restarts:`), from its latest checkpoint if any. */
+  | (Base & {
+      readonly type: 'restarting';
+      readonly jobId: string;
+      readonly attempt: number;
+      readonly restarts: number;
+      readonly reason: string;
+      readonly resumeFrom: string | undefined;
+    })
   /** Someone connected to the coordinator and failed the job's challenge; they were dropped. */
   | (Base & { readonly type: 'connection-rejected'; readonly remote: string; readonly reason: string })
   | (Base & {

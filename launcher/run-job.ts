@@ -2,8 +2,8 @@
  * `dtrain run` as a library call: plan the job, open its record in the store, pick the transport,
  * launch, and return the result. The CLI renders the events it emits.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DtrainError } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
@@ -39,12 +39,53 @@ export const WORKER_ENTRY = fileURLToPath(new URL('../runtimes/worker.js', impor
 /** The compiled dist/ folder, bundled for remote hosts. */
 const DIST_DIR = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Runs the job; a failed run (a rank crashed or fell silent — not bad input, not a stop) is started
+ * again up to `restarts` times as a new job that continues from the failed run's latest checkpoint.
+ */
 export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<RunResult & { jobId: string }> {
+  const clock = options.clock ?? Date.now;
+  let resumeFrom = options.resumeFrom;
+  let previous: string | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const run = await runOnce(spec, { ...options, ...(resumeFrom ? { resumeFrom } : {}) }, previous);
+    const retry =
+      run.state === 'failed' && run.exitCode === 1 && attempt < spec.restarts && !options.signal?.aborted;
+    if (!retry) return run;
+    // Without a checkpoint the next attempt starts from the beginning (or from the earlier --resume).
+    if (hasFiles(join(run.outputDir, 'checkpoints'))) resumeFrom = run.outputDir;
+    options.onEvent({
+      type: 'restarting',
+      ts: clock(),
+      jobId: run.jobId,
+      attempt: attempt + 1,
+      restarts: spec.restarts,
+      reason: run.error ?? 'failed',
+      resumeFrom,
+    });
+    previous = run.jobId;
+  }
+}
+
+function hasFiles(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => !name.includes('.tmp-'));
+  } catch {
+    return false;
+  }
+}
+
+async function runOnce(
+  spec: JobSpec,
+  options: RunJobOptions,
+  restartOf: string | undefined,
+): Promise<RunResult & { jobId: string; outputDir: string }> {
   const clock = options.clock ?? Date.now;
   const secrets = readSecrets(spec, options.env);
   checkLocalData(spec, options.cwd);
   const store = new JobStore(options.home);
   const { id, dir } = store.createJobDir(spec.name, new Date(clock()));
+  if (restartOf) store.markRestarted(restartOf, id);
   options.onCreated?.(id, dir);
   const plan = planJob(spec, {
     local: options.local,
@@ -55,7 +96,10 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
   mkdirSync(outputDir, { recursive: true });
   const writer = new JobWriter(dir);
   writer.writeJob({ id, spec, plan });
-  const record = newRecord(spec, plan, outputDir, clock());
+  const record: JobRecord = {
+    ...newRecord(spec, plan, outputDir, clock()),
+    ...(restartOf ? { restartOf } : {}),
+  };
   const tracker = new JobTracker(record, writer, options.onEvent, clock);
   tracker.emit({
     type: 'job-start',
@@ -81,7 +125,7 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
   });
-  return { ...result, jobId: id };
+  return { ...result, jobId: id, outputDir };
 }
 
 /** Local processes for local hosts; SSH (loaded only when a host needs it) for the others. */

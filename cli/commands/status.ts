@@ -52,6 +52,8 @@ function jobDetail(j: JobRecord, now: number): string[] {
     `  elapsed ${formatDuration(((j.endedAt ?? now) - (j.startedAt ?? j.createdAt)) / 1000)}`,
   ];
   if (j.error) lines.push(`  error   ${j.error}`);
+  if (j.restartOf) lines.push(`  restart of ${j.restartOf}`);
+  if (j.restartedAs) lines.push(`  restarted as ${j.restartedAs}`);
   lines.push('');
   const rows = [['RANK', 'HOST', 'STATE', 'PID', 'STEP', 'LAST SEEN', 'EXIT']];
   for (const r of j.ranks) {

@@ -61,6 +61,10 @@ export function plainLines(e: JobEvent): string[] {
       return [`rank ${e.rank} on ${e.host} is silent for ${e.silentFor.toFixed(1)}s: lost`];
     case 'stopping':
       return [`stopping the job: ${e.reason}`];
+    case 'restarting':
+      return [
+        `restarting (${e.attempt} of ${e.restarts}) after: ${e.reason}${e.resumeFrom ? '; continuing from the latest checkpoint' : '; from the beginning (no checkpoint)'}`,
+      ];
     case 'connection-rejected':
       return [`rejected a connection from ${e.remote}: ${e.reason}`];
     case 'job-end':

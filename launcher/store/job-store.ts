@@ -119,6 +119,15 @@ export class JobStore {
     return JSON.parse(readFileSync(join(this.jobsDir, id, 'state.json'), 'utf8')) as JobRecord;
   }
 
+  /** Records in a failed job that it was restarted as `next` (its coordinator has finished with it). */
+  markRestarted(id: string, next: string): void {
+    const record = this.read(id);
+    writeFileAtomic(
+      join(this.jobsDir, id, 'state.json'),
+      `${JSON.stringify({ ...record, restartedAs: next }, null, 2)}\n`,
+    );
+  }
+
   /** The job spec a job ran with (from job.json). */
   readSpec(id: string): JobSpec {
     const job = JSON.parse(readFileSync(join(this.jobsDir, id, 'job.json'), 'utf8')) as { spec: JobSpec };

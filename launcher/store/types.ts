@@ -47,4 +47,8 @@ export interface JobRecord {
   coordinatorPid: number;
   ranks: RankRecord[];
   result: unknown;
+  /** The failed run this one restarted (`restarts:` in the job file). */
+  restartOf?: string;
+  /** The run that restarted this one after it failed. */
+  restartedAs?: string;
 }

@@ -44,14 +44,15 @@ export const lightgbmWorkload: Workload = async (ctx) => {
   const resumed = resumeModel(ctx);
   const perIter = (m: GbdtModel) => m.lightgbm?.treesPerIteration ?? 1;
   const done = resumed ? resumed.model.trees.length / perIter(resumed.model) : 0;
-  const total = done + params.numIterations;
-  if (resumed) ctx.log('info', `resuming from ${resumed.path} after ${done} iterations`);
+  // num_iterations is the job's total: a resumed run trains only the iterations still missing.
+  const total = Math.max(done, params.numIterations);
+  if (resumed) ctx.log('info', `resuming from ${resumed.path} after ${done} of ${total} iterations`);
   const every = spec.checkpoint?.every ?? 0;
   const keep = spec.checkpoint?.keep ?? 3;
   const model = await trainLightgbm({
     train,
     ...(valid ? { valid } : {}),
-    params,
+    params: { ...params, numIterations: total - done },
     collective: collectiveFrom(ctx.comm),
     parallelism,
     signal: ctx.signal,

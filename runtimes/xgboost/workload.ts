@@ -29,14 +29,15 @@ export const xgboostWorkload: Workload = async (ctx) => {
   const resumed = resumeModel(ctx);
   const outputs = (m: GbdtModel) => (m.objective.startsWith('multi:') ? m.numClass : 1);
   const done = resumed ? resumed.model.trees.length / outputs(resumed.model) : 0;
-  const total = done + params.numBoostRound;
-  if (resumed) ctx.log('info', `resuming from ${resumed.path} after ${done} rounds`);
+  // num_boost_round is the job's total: a resumed run boosts only the rounds still missing.
+  const total = Math.max(done, params.numBoostRound);
+  if (resumed) ctx.log('info', `resuming from ${resumed.path} after ${done} of ${total} rounds`);
   const every = spec.checkpoint?.every ?? 0;
   const keep = spec.checkpoint?.keep ?? 3;
   const model = await trainGbdt({
     train,
     ...(valid ? { valid } : {}),
-    params,
+    params: { ...params, numBoostRound: total - done },
     collective: collectiveFrom(ctx.comm),
     signal: ctx.signal,
     ...(resumed ? { startFrom: resumed.model } : {}),

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeSynthetic } from '../../bench/gen-synthetic.js';
-import { runDtrain, tempDir, writeJob } from '../helpers/dtrain-process.js';
+import { runDtrain, startDtrain, tempDir, writeJob } from '../helpers/dtrain-process.js';
 import { needXgboost, runPython } from '../helpers/xgboost-py.js';
 
 const dir = tempDir('dtrain-xgb-');
@@ -107,8 +107,9 @@ test('checkpoints every N rounds, and --resume continues to the same model as on
   const first = await train('ckpt', 2, home, 'checkpoint: {every: 4, keep: 2}\n');
   const ckptDir = join(first.result.model, '..', 'checkpoints');
   assert.deepEqual(readdirSync(ckptDir).sort(), ['round-000008.json', 'round-000012.json']);
-  // Resume the 12-round run for 12 more and compare with a straight 24-round run.
+  // num_boost_round is the total: raise it to 24, resume the 12-round run, compare with a straight 24.
   const more = job('ckpt', 2, 'checkpoint: {every: 4, keep: 2}\n');
+  writeFileSync(more, readFileSync(more, 'utf8').replace('num_boost_round: 12', 'num_boost_round: 24'));
   const resumed = await runDtrain(['run', more, '--resume', 'ckpt', '--json'], { home });
   assert.equal(resumed.code, 0, resumed.stderr);
   const rr = resumed.events.find((e) => e.type === 'result')!.data as { model: string; rounds: number };
@@ -161,4 +162,28 @@ test('a corrupt CSV line, a missing label column and an unknown objective exit 2
     r3.stderr,
     /badobj\.yaml:\d+:\d+ {2}params\.objective: unknown objective; did you mean `binary:logistic`\?/,
   );
+});
+
+test('restarts: a rank killed mid-run restarts the job from its latest checkpoint, which then completes', async () => {
+  const home = tempDir();
+  const file = job('restart', 2, 'checkpoint: {every: 5, keep: 2}\nrestarts: 1\n');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('num_boost_round: 12', 'num_boost_round: 400'));
+  const run = startDtrain(['run', file, '--json'], { home });
+  await run.waitFor((e) => e.type === 'progress' && e.rank === 0 && Number(e.step) >= 12, 60_000);
+  const victim = run.events.find((e) => e.type === 'rank-start' && e.rank === 1)!;
+  process.kill(Number(victim.pid), 'SIGKILL');
+  const code = await run.exited;
+  assert.equal(code, 0, run.stderr + run.stdout.slice(-2000));
+  const restarting = run.events.find((e) => e.type === 'restarting');
+  assert.ok(restarting, 'no restarting event');
+  assert.ok(restarting.resumeFrom, 'the restart did not continue from a checkpoint');
+  const starts = run.events.filter((e) => e.type === 'job-start');
+  assert.equal(starts.length, 2);
+  const second = run.events.slice(run.events.indexOf(starts[1]!));
+  const firstStep = second.find((e) => e.type === 'progress' && e.rank === 0)!;
+  assert.ok(Number(firstStep.step) > 5, `the restart began at round ${firstStep.step}`);
+  const result = second.find((e) => e.type === 'result')!.data as { rounds: number };
+  assert.equal(result.rounds, 400);
+  const status = await runDtrain(['status', String(starts[0]!.jobId), '--json'], { home });
+  assert.equal(JSON.parse(status.stdout).restartedAs, starts[1]!.jobId);
 });

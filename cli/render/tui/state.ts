@@ -215,6 +215,7 @@ function apply(s: TuiState, e: JobEvent): TuiState {
     case 'stopping':
       return { ...s, phase: s.phase === 'ended' ? 'ended' : 'stopping', stopReason: e.reason };
     case 'connection-rejected':
+    case 'restarting':
       return s;
     case 'job-end':
       return {
