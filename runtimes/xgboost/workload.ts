@@ -26,6 +26,10 @@ export const xgboostWorkload: Workload = async (ctx) => {
   train = widen(train, cols);
   if (valid) valid = widen(valid, cols);
 
+  ctx.log(
+    'info',
+    `rank ${ctx.rank}: ${train.rows} training rows, ${train.cols} features, ${params.nthread} thread(s)`,
+  );
   const resumed = resumeModel(ctx);
   const outputs = (m: GbdtModel) => (m.objective.startsWith('multi:') ? m.numClass : 1);
   const done = resumed ? resumed.model.trees.length / outputs(resumed.model) : 0;
@@ -41,14 +45,18 @@ export const xgboostWorkload: Workload = async (ctx) => {
     collective: collectiveFrom(ctx.comm),
     signal: ctx.signal,
     ...(resumed ? { startFrom: resumed.model } : {}),
-    onRound: (r) =>
+    onRound: (r) => {
       ctx.progress({
         step: r.round + 1,
         total,
         unit: 'round',
         samplesPerSec: r.rowsPerSec,
         metrics: { ...r.metrics },
-      }),
+      });
+      // A line in the rank's log now and then, for `dtrain logs` and the TUI's log pane.
+      if (ctx.rank === 0 && ((r.round + 1) % 10 === 0 || r.round + 1 === total))
+        ctx.log('info', `round ${r.round + 1}: ${metricText(r.metrics)}`);
+    },
     onModel: (m, rounds) => {
       if (ctx.rank === 0 && every > 0 && rounds % every === 0)
         saveCheckpoint(checkpointDir(ctx.outputDir), rounds, toXgboostJson(m), keep);
@@ -115,4 +123,10 @@ function resumeModel(ctx: WorkloadContext): { model: GbdtModel; path: string } |
       },
     );
   return { model: fromXgboostJson(readFileSync(last.path, 'utf8')), path: last.path };
+}
+
+function metricText(metrics: Readonly<Record<string, number>>): string {
+  return Object.entries(metrics)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(', ');
 }
