@@ -73,9 +73,14 @@ function viewsOf(ctx: HistContext): { views: Views; perRow: number } {
 /** `dst` row `d` = `src` row `s`, unrolled over the words of a row. */
 function copyRow(dst: string, d: string, src: string, s: string, perRow: number): string {
   let out = `{ const D = ${d} * ${perRow}; const S = ${s} * ${perRow};`;
+  // Wide rows as a loop: unrolled, they would push the function past what V8 optimises.
+  if (perRow > UNROLL_WORDS)
+    return `${out} for (let j = 0; j < ${perRow}; j++) ${dst}[D + j] = ${src}[S + j]; }`;
   for (let j = 0; j < perRow; j++) out += ` ${dst}[D + ${j}] = ${src}[S + ${j}];`;
   return `${out} }`;
 }
+
+const UNROLL_WORDS = 16;
 
 /** The block loops specialised for this matrix's row width (generated like the histogram kernel). */
 function compile(ctx: HistContext): Compiled {
