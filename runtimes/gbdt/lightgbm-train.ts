@@ -9,7 +9,8 @@
  * its row shard and a Collective; histograms and node counts are all-reduced, so without GOSS 1, 2 or
  * N ranks grow the same trees. Feature parallel (parallel-feature.ts): every rank passes all rows and
  * trains as one process would, exchanging only split records. Voting (parallel-voting.ts): row shards,
- * histograms reduced only for the features the ranks vote for.
+ * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts, single process,
+ * data mode, enable_bundle) bundles sparse features into shared histogram columns.
  */
 import { DtrainError } from '../../configs/errors.js';
 import type { Dataset } from '../data/dataset.js';
@@ -18,6 +19,8 @@ import { summarize } from './cuts.js';
 import { growLossguide } from './grow-lossguide.js';
 import { createHistContext, SlotPool } from './histogram.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
+import { bundleFeatures } from './lightgbm-efb.js';
+import { EfbSplitRules } from './lightgbm-efb-split.js';
 import { gossSample } from './lightgbm-goss.js';
 import { lgbEvalMetrics, lgbHigherIsBetter } from './lightgbm-metrics.js';
 import { lgbObjective } from './lightgbm-objectives.js';
@@ -100,12 +103,24 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     useMissing: p.useMissing,
     categorical: new Set(categorical),
   });
-  const matrix = buildLgbMatrix(train, bins);
+  const full = buildLgbMatrix(train, bins);
+  // EFB needs every rank to share one bundling, so it is used by a single process in data mode.
+  const efb =
+    p.enableBundle && mode === 'data' && collective.worldSize === 1
+      ? bundleFeatures(full, {
+          maxConflictRate: p.maxConflictRate,
+          sampleRows: p.binConstructSampleCnt,
+          exclude: new Set(categorical),
+        })
+      : undefined;
+  const matrix = efb?.matrix ?? full;
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const slots = Math.min(Math.max(4, Math.floor(POOL_BYTES / (8 * histLen))), 2 * p.numLeaves + 2);
   const ctx = createHistContext(matrix, slots);
   const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads) : serialRunner(ctx);
-  const rules = new LgbSplitRules(p, bins, matrix.slotOffsets);
+  const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
+  const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
+  const rules = efbRules ?? lgbRules;
   const env: GrowEnv = {
     params: {
       eta: p.learningRate,
@@ -126,7 +141,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     rules,
     ...(mode === 'data'
       ? {}
-      : { learner: learnerFor(mode, p, bins, matrix.slotOffsets, rules, gang, train.cols) }),
+      : { learner: learnerFor(mode, p, bins, full.slotOffsets, lgbRules, gang, train.cols) }),
   };
   const resumed = input.startFrom;
   const trees: Tree[] = [...(resumed?.trees ?? [])];
@@ -207,6 +222,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         const n = loadRows(ctx, bagged && sampled < train.rows ? inSample : undefined, grad, hess, K, k);
         env.sampler.startTree(p.seed, round, k, 2);
         const t = await growLossguide(env, n);
+        efbRules?.restore(t);
         const tree = toLgbTree(t, bins);
         if (t.numLeaves > 1) {
           anySplit = true;

@@ -1,0 +1,181 @@
+/**
+ * Exclusive feature bundling (LightGBM's `FindGroups` / `FastFeatureBundling` in src/io/dataset.cpp):
+ * on a row sample, numerical features are greedily packed, densest first (by rows off their default
+ * — most frequent — code), into bundles whose members are rarely off their default code in
+ * the same row: a member joins the first bundle where its conflicts plus the bundle's stay within
+ * max_conflict_rate × sample rows and the bundle's codes fit a byte. A bundle is one matrix column:
+ * code 0 means "every member at its default code", member f's other codes (its bins and missing code,
+ * the default skipped) sit at [offset(f), offset(f) + bins(f)). On a conflicting row the later member
+ * wins, as in LightGBM. Other features keep their own column and codes. Bundling is used only when it
+ * merges columns. The bundled matrix replaces the per-feature one for histograms and partitioning;
+ * lightgbm-efb-split.ts reads each member's histogram back out of its bundle.
+ */
+import type { BinMatrix } from './bin-matrix.js';
+
+/** A bundled matrix and where every original feature lives in it. */
+export interface EfbLayout {
+  /** Columns = bundles and unbundled features, in order of their first feature. */
+  readonly matrix: BinMatrix;
+  /** Per column: its features (one for an unbundled column). */
+  readonly members: readonly (readonly number[])[];
+  /** Per feature: its column. */
+  readonly column: Int32Array;
+  /** Per feature: the first bundle code of its range (−1 when its column is its own). */
+  readonly offset: Int32Array;
+  /** Per feature in a bundle: its default code (stored as bundle code 0). */
+  readonly defaultCode: Int32Array;
+  /** Per feature: its own code count, bins + the missing code (= the matrix's missingCode + 1). */
+  readonly codes: Int32Array;
+}
+
+export interface EfbOptions {
+  readonly maxConflictRate: number;
+  /** Most rows looked at (LightGBM's bin_construct_sample_cnt). */
+  readonly sampleRows: number;
+  /** Features never bundled (categorical ones). */
+  readonly exclude: ReadonlySet<number>;
+}
+
+/** Bundle codes 0 .. MAX_CODE − 1, plus the engine's unused "missing" code MAX_CODE: one byte. */
+const MAX_CODE = 255;
+
+/** Bundles the features of `m`, or undefined when no two features can share a column. */
+export function bundleFeatures(m: BinMatrix, o: EfbOptions): EfbLayout | undefined {
+  const { rows, cols, codes } = m;
+  const step = Math.max(1, rows / Math.max(1, o.sampleRows));
+  const sample = Math.min(rows, Math.floor(rows / step));
+  const nCodes = Int32Array.from({ length: cols }, (_, f) => m.missingCode[f]! + 1);
+  const countOff = new Int32Array(cols + 1);
+  for (let f = 0; f < cols; f++) countOff[f + 1] = countOff[f]! + nCodes[f]!;
+  const counts = new Int32Array(countOff[cols]!);
+  for (let s = 0; s < sample; s++) {
+    const row = Math.floor(s * step) * cols;
+    for (let f = 0; f < cols; f++) {
+      const k = countOff[f]! + codes[row + f]!;
+      counts[k] = counts[k]! + 1;
+    }
+  }
+  const defaultCode = new Int32Array(cols).fill(-1);
+  const nonDefault = new Int32Array(cols);
+  const candidates: number[] = [];
+  for (let f = 0; f < cols; f++) {
+    let d = 0;
+    for (let c = 1; c < nCodes[f]!; c++) if (counts[countOff[f]! + c]! > counts[countOff[f]! + d]!) d = c;
+    nonDefault[f] = sample - counts[countOff[f]! + d]!;
+    if (o.exclude.has(f) || nCodes[f]! > MAX_CODE - 1) continue;
+    defaultCode[f] = d;
+    candidates.push(f);
+  }
+  if (candidates.length < 2) return undefined;
+  // Sample rows where each candidate is off its default code.
+  const nzOff = new Int32Array(cols + 1);
+  for (let f = 0; f < cols; f++) nzOff[f + 1] = nzOff[f]! + (defaultCode[f]! >= 0 ? nonDefault[f]! : 0);
+  const nzRows = new Int32Array(nzOff[cols]!);
+  const fill = nzOff.slice(0, cols);
+  for (let s = 0; s < sample; s++) {
+    const row = Math.floor(s * step) * cols;
+    for (const f of candidates) {
+      if (codes[row + f] === defaultCode[f]) continue;
+      nzRows[fill[f]!] = s;
+      fill[f] = fill[f]! + 1;
+    }
+  }
+  const maxConflicts = Math.floor(o.maxConflictRate * sample);
+  candidates.sort((a, b) => nonDefault[b]! - nonDefault[a]! || a - b);
+  const bundles: { features: number[]; used: Uint8Array; conflicts: number; size: number }[] = [];
+  for (const f of candidates) {
+    const width = nCodes[f]! - 1;
+    let placed = false;
+    for (const b of bundles) {
+      if (b.size + width > MAX_CODE) continue;
+      let conflicts = b.conflicts;
+      for (let i = nzOff[f]!; i < nzOff[f + 1]! && conflicts <= maxConflicts; i++)
+        conflicts += b.used[nzRows[i]!]!;
+      if (conflicts > maxConflicts) continue;
+      for (let i = nzOff[f]!; i < nzOff[f + 1]!; i++) b.used[nzRows[i]!] = 1;
+      b.features.push(f);
+      b.conflicts = conflicts;
+      b.size += width;
+      placed = true;
+      break;
+    }
+    if (!placed) {
+      const used = new Uint8Array(sample);
+      for (let i = nzOff[f]!; i < nzOff[f + 1]!; i++) used[nzRows[i]!] = 1;
+      bundles.push({ features: [f], used, conflicts: 0, size: 1 + width });
+    }
+  }
+  if (bundles.every((b) => b.features.length < 2)) return undefined;
+  const members: number[][] = [];
+  const inBundle = new Int32Array(cols).fill(-1);
+  for (const b of bundles) {
+    if (b.features.length < 2) continue;
+    b.features.sort((x, y) => x - y);
+    for (const f of b.features) inBundle[f] = members.length;
+    members.push(b.features);
+  }
+  for (let f = 0; f < cols; f++) if (inBundle[f]! < 0) members.push([f]);
+  members.sort((a, b) => a[0]! - b[0]!);
+  return layout(m, members, defaultCode, nCodes);
+}
+
+function layout(m: BinMatrix, members: number[][], defaults: Int32Array, nCodes: Int32Array): EfbLayout {
+  const { rows, cols: features } = m;
+  const cols = members.length;
+  const column = new Int32Array(features);
+  const offset = new Int32Array(features).fill(-1);
+  const defaultCode = new Int32Array(features).fill(-1);
+  const missingCode = new Uint16Array(cols);
+  const slotOffsets = new Uint32Array(cols + 1);
+  members.forEach((fs, c) => {
+    let size = 1;
+    for (const f of fs) {
+      column[f] = c;
+      if (fs.length === 1) continue;
+      offset[f] = size;
+      defaultCode[f] = defaults[f]!;
+      size += nCodes[f]! - 1;
+    }
+    // An unbundled column keeps its codes; a bundle has no missing code, `size` is never stored.
+    missingCode[c] = fs.length === 1 ? m.missingCode[fs[0]!]! : size;
+    slotOffsets[c + 1] = slotOffsets[c]! + missingCode[c]! + 1;
+  });
+  const wide = m.codes instanceof Uint16Array;
+  const sab = new SharedArrayBuffer(Math.max(8, rows * cols * m.codes.BYTES_PER_ELEMENT));
+  const codes = wide ? new Uint16Array(sab, 0, rows * cols) : new Uint8Array(sab, 0, rows * cols);
+  const src = m.codes;
+  // Per feature: code → bundle code (0 for a member's default code).
+  const to: Int32Array[] = [];
+  for (let f = 0; f < features; f++) {
+    const t = new Int32Array(nCodes[f]!);
+    const d = defaultCode[f]!;
+    for (let c = 0; c < t.length; c++)
+      t[c] = offset[f]! < 0 ? c : c === d ? 0 : offset[f]! + (c < d ? c : c - 1);
+    to.push(t);
+  }
+  for (let r = 0; r < rows; r++) {
+    const s = r * features;
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) {
+      const fs = members[c]!;
+      if (fs.length === 1) {
+        codes[o + c] = src[s + fs[0]!]!;
+        continue;
+      }
+      let v = 0;
+      for (const f of fs) {
+        const x = to[f]![src[s + f]!]!;
+        if (x !== 0) v = x;
+      }
+      codes[o + c] = v;
+    }
+  }
+  return {
+    matrix: { rows, cols, codes, missingCode, slotOffsets },
+    members,
+    column,
+    offset,
+    defaultCode,
+    codes: nCodes,
+  };
+}
