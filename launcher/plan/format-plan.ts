@@ -11,7 +11,8 @@ export function formatPlan(plan: LaunchPlan): string {
   lines.push(
     `job ${plan.jobName}: ${plan.framework}, ${plan.parallelism} parallel, ${plan.worldSize} ranks on ${plan.hosts.length} ${hostWord}, ${where}`,
   );
-  lines.push(`coordinator ${plan.coordinator.host}:${portText(plan.coordinator.port)}`);
+  const tunnels = plan.hosts.some((h) => !h.local) ? ' (remote hosts reach it through SSH tunnels)' : '';
+  lines.push(`coordinator ${plan.coordinator.host}:${portText(plan.coordinator.port)}${tunnels}`);
   lines.push('');
   lines.push(...table(plan));
   for (const host of plan.hosts) {

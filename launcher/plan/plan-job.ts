@@ -24,7 +24,9 @@ export function planJob(spec: JobSpec, options: PlanOptions): LaunchPlan {
   const jobId = options.jobId ?? PLACEHOLDER_JOB;
   const localMode = options.local || spec.hosts.every((h) => h.local);
   const worldSize = spec.hosts.reduce((n, h) => n + h.slots, 0);
-  const coordinatorHost = localMode ? '127.0.0.1' : '<launcher>';
+  // The coordinator listens on loopback; remote ranks reach it through a tunnel over their host's
+  // SSH connection, on a port forwarded at run time.
+  const coordinatorHost = '127.0.0.1';
   const coordinator = { host: coordinatorHost, port: spec.network.port };
   const bundle = options.bundle ?? 'dtrain-worker';
 
@@ -112,7 +114,9 @@ function planRank(spec: JobSpec, c: RankContext): RankPlan {
     '--rank',
     String(c.rank),
     '--coordinator',
-    `${c.coordinator.host}:${c.coordinator.port === 0 ? 'auto' : c.coordinator.port}`,
+    c.runsLocal
+      ? `${c.coordinator.host}:${c.coordinator.port === 0 ? 'auto' : c.coordinator.port}`
+      : '127.0.0.1:<ssh-tunnel>',
   ];
   const env: Record<string, string> = {
     ...spec.remote.env,
