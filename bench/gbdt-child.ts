@@ -4,13 +4,14 @@
  *   node dist/bench/gbdt-child.js '<GbdtJob as JSON>'
  *
  * Reads the train CSV with runtimes/data, trains with trainGbdt (train logloss/metric evaluated every
- * round, as the engine always does), takes maxRSS, then reads the test CSV and times `predict`.
+ * round, as the engine always does), takes maxRSS, then reads the test CSV and times `predictParallel`
+ * (the same thread count as XGBoost's predict).
  * Prints one JSON line (GbdtRun).
  */
 import { writeFileSync } from 'node:fs';
 import { readDataset } from '../runtimes/data/index.js';
 import { parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
-import { predict } from '../runtimes/gbdt/predict.js';
+import { predictParallel } from '../runtimes/gbdt/predict-parallel.js';
 import type { GbdtJob, GbdtRun } from './gbdt-job.js';
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   let predictions: Float32Array = new Float32Array(0);
   for (let i = 0; i < job.predictReps; i++) {
     t = performance.now();
-    predictions = predict(model, test);
+    // The same thread count XGBoost's predict gets.
+    predictions = await predictParallel(model, test, { nthread: params.nthread });
     predictSeconds = Math.min(predictSeconds, seconds(t));
   }
   writeFileSync(job.predictionsOut, predictions);

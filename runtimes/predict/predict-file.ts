@@ -9,7 +9,8 @@ import { DtrainError } from '../../configs/errors.js';
 import { type Dataset, readDataset } from '../data/index.js';
 import { fromLightgbmText } from '../gbdt/lightgbm-model-read.js';
 import { fromXgboostJson } from '../gbdt/model-json.js';
-import { argmaxRows, outputsOf, predict } from '../gbdt/predict.js';
+import { argmaxRows, outputsOf } from '../gbdt/predict.js';
+import { predictParallel } from '../gbdt/predict-parallel.js';
 import type { GbdtModel } from '../gbdt/types.js';
 
 export interface PredictFileOptions {
@@ -81,7 +82,7 @@ export async function predictFile(
       `${o.dataName ?? dataPath}: ${data.cols} feature columns, but the model was trained on ${model.numFeature}`,
       { category: 'config' },
     );
-  const values = predict(model, data);
+  const values = await predictParallel(model, data);
   const k = outputsOf(model);
   const hasLabels = data.labels.some((v) => !Number.isNaN(v));
   const softmax = model.objective === 'multi:softmax';
