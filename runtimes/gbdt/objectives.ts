@@ -84,6 +84,19 @@ function regLoss(name: ObjectiveName, loss: Loss, scalePosWeight: number): Objec
         }
       }
     },
+    ...(logistic && {
+      gradientsFromPreds(preds: Float32Array, labels: Float32Array, gh: Float32Array) {
+        for (let i = 0; i < labels.length; i++) {
+          const y = labels[i]!;
+          if (!(y >= 0 && y <= 1)) throw labelError(name, i, y, '[0, 1]');
+          // The same float32 steps as `gradients`, from p = sigmoid(margin) already computed.
+          const w = y === 1 ? spw : 1;
+          const p = preds[i]!;
+          gh[2 * i] = f32(p - y) * w;
+          gh[2 * i + 1] = Math.max(f32(p * f32(1 - p)), HESS_EPS_F32) * w;
+        }
+      },
+    }),
     transform(margins) {
       if (logistic) for (let i = 0; i < margins.length; i++) margins[i] = sigmoid(margins[i]!);
       return margins;
@@ -160,6 +173,19 @@ function softmax(name: ObjectiveName, k: number): Objective {
     },
     transform: (margins) => softmaxRows(margins, k),
   };
+}
+
+/**
+ * An objective (binary:logistic / reg:logistic, one output, no weights) whose gradients can be taken
+ * from the transformed predictions of the same margins, written interleaved `[g, h]` per row: the
+ * same values as `gradients`, without a second sigmoid.
+ */
+export interface PredsGradients {
+  gradientsFromPreds(preds: Float32Array, labels: Float32Array, gh: Float32Array): void;
+}
+
+export function hasPredsGradients(o: Objective): o is Objective & PredsGradients {
+  return typeof (o as Partial<PredsGradients>).gradientsFromPreds === 'function';
 }
 
 /**

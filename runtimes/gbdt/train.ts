@@ -14,7 +14,7 @@ import { evalMetrics } from './eval-metrics.js';
 import { growDepthwise } from './grow-depthwise.js';
 import { growLossguide } from './grow-lossguide.js';
 import { createHistContext, SlotPool } from './histogram.js';
-import { objectiveFor } from './objectives.js';
+import { hasPredsGradients, objectiveFor } from './objectives.js';
 import { loadRows, restoreRows } from './partition.js';
 import { Rng } from './rng.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
@@ -70,6 +70,13 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   const hess = new Float32Array(train.rows * K);
   const inSample = new Uint8Array(train.rows);
   const trainPreds = new Float32Array(margins.length);
+  // binary:logistic (one output): gradients straight into ctx.gh from the train predictions that
+  // the previous round's metrics transformed (the same margins), so no second sigmoid and no copy.
+  const fromPreds = hasPredsGradients(objective) && K === 1 ? objective : undefined;
+  if (fromPreds) {
+    trainPreds.set(margins);
+    objective.transform(trainPreds, train.rows);
+  }
   const firstRound = trees.length / K;
   const higher = higherIsBetter(metricNames[metricNames.length - 1]!);
   let best = { score: Number.NaN, round: -1 };
@@ -95,10 +102,18 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
       }
       const round = firstRound + i;
       const started = performance.now();
-      objective.gradients(margins, train.labels, undefined, grad, hess);
+      // ctx.rowIndex is the identity here (set up so, and restoreRows ends every tree with it).
+      if (fromPreds) fromPreds.gradientsFromPreds(trainPreds, train.labels, ctx.gh);
+      else objective.gradients(margins, train.labels, undefined, grad, hess);
       for (let k = 0; k < K; k++) {
         const sampled = sampleRows(inSample, train.rows, p.subsample, new Rng(p.seed, round, k));
-        const n = loadRows(ctx, sampled < train.rows ? inSample : undefined, grad, hess, K, k);
+        const keep = sampled < train.rows ? inSample : undefined;
+        let n: number;
+        if (fromPreds && keep === undefined) n = train.rows;
+        else {
+          if (fromPreds) unpackGh(ctx.gh, grad, hess);
+          n = loadRows(ctx, keep, grad, hess, K, k);
+        }
         env.sampler.startTree(p.seed, round, k, 1);
         const grown =
           p.growPolicy === 'lossguide' ? await growLossguide(env, n) : await growDepthwise(env, n);
@@ -213,4 +228,12 @@ function addUnsampled(
   const out: number[] = [];
   for (let r = 0; r < train.rows; r++) if (inSample[r] === 0) out.push(r);
   addTreeMargins(tree, train.features, train.cols, margins, K, k, train.rows, Uint32Array.from(out));
+}
+
+/** Splits interleaved `[g, h]` (rows in order) into grad and hess (K = 1). */
+function unpackGh(gh: Float32Array, grad: Float32Array, hess: Float32Array): void {
+  for (let i = 0; i < grad.length; i++) {
+    grad[i] = gh[2 * i]!;
+    hess[i] = gh[2 * i + 1]!;
+  }
 }
