@@ -6,6 +6,7 @@
 import { DtrainError } from '../../configs/errors.js';
 import { hasCategorical, lgbLeaf } from './lightgbm-decision.js';
 import { objectiveFor } from './objectives.js';
+import { flatTree } from './predict-layout.js';
 import type { GbdtModel } from './types.js';
 
 /** What `predict` reads from a table (a Dataset fits). */
@@ -86,17 +87,14 @@ export function predictMargins(
     });
   const out = new Float32Array(rows * outputs);
   out.fill(objectiveFor(model.objective, model.numClass).marginOf(model.baseScore));
+  const slots = new Int32Array(BLOCK);
   for (let start = 0; start < rows; start += BLOCK) {
     const stop = Math.min(start + BLOCK, rows);
     for (let t = first; t < last; t++) {
       const tree = model.trees[t]!;
       const group = model.treeInfo[t]!;
-      const left = tree.leftChildren;
-      const right = tree.rightChildren;
-      const split = tree.splitIndices;
-      const cond = tree.splitConditions;
-      const defaultLeft = tree.defaultLeft;
       if (hasCategorical(tree)) {
+        const cond = tree.splitConditions;
         // LightGBM-flavoured trees with categorical splits take the general walk.
         for (let r = start; r < stop; r++) {
           const o = r * outputs + group;
@@ -104,21 +102,25 @@ export function predictMargins(
         }
         continue;
       }
-      for (let r = start; r < stop; r++) {
-        const base = r * cols;
-        let node = 0;
-        let l = left[0]!;
-        while (l !== -1) {
-          const x = features[base + split[node]!]!;
-          const c = cond[node]!;
-          // NaN fails both comparisons and takes the learned default direction.
-          if (x < c) node = l;
-          else if (x >= c) node = right[node]!;
-          else node = defaultLeft[node] === 1 ? l : right[node]!;
-          l = left[node]!;
+      const flat = flatTree(tree);
+      const record = flat.record;
+      const recordF = flat.recordF;
+      const leaf = flat.leaf;
+      const count = stop - start;
+      slots.fill(0, 0, count);
+      // Level by level across the block: the rows' steps are independent, so their loads overlap.
+      for (let d = 0; d < flat.depth; d++) {
+        for (let i = 0, base = start * cols; i < count; i++, base += cols) {
+          const k = slots[i]!;
+          const x = features[base + record[k + 1]!]!;
+          const c = recordF[k + 3]!;
+          // Branch-free: right iff !(x < c) and (x >= c or NaN goes right); NaN fails both comparisons.
+          slots[i] = record[k]! + ((+!(x < c) & (+(x >= c) | record[k + 2]!)) << 2);
         }
-        const o = r * outputs + group;
-        out[o] = out[o]! + cond[node]!;
+      }
+      for (let i = 0; i < count; i++) {
+        const o = (start + i) * outputs + group;
+        out[o] = out[o]! + leaf[slots[i]! >> 2]!;
       }
     }
   }
