@@ -66,6 +66,13 @@ export type JobEvent =
       readonly stream: 'stdout' | 'stderr' | 'worker';
       readonly line: string;
     })
+  /** The compute backend a rank chose (tensorflow), with why: the fallback chain made visible. */
+  | (Base & {
+      readonly type: 'backend';
+      readonly rank: number;
+      readonly name: string;
+      readonly reason: string;
+    })
   | (Base & { readonly type: 'result'; readonly rank: number; readonly data: unknown })
   | (Base & {
       readonly type: 'rank-exit';

@@ -128,6 +128,9 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
       case 'log':
         tracker.emit({ type: 'log', ts: clock(), rank, stream: 'worker', line: `[${m.level}] ${m.line}` });
         return;
+      case 'backend':
+        tracker.emit({ type: 'backend', ts: clock(), rank, name: m.name, reason: m.reason });
+        return;
       case 'result':
         if (rank === 0) result = m.data;
         tracker.emit({ type: 'result', ts: clock(), rank, data: m.data });

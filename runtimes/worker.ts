@@ -29,6 +29,8 @@ const WORKLOADS: Readonly<Record<string, Workload>> = {
   doctor: doctorWorkload,
   xgboost: xgboostWorkload,
   lightgbm: lightgbmWorkload,
+  // tfjs is loaded only by tensorflow jobs.
+  tensorflow: async (ctx) => (await import('./tensorflow/workload.js')).tensorflowWorkload(ctx),
 };
 
 function parseArgs(argv: readonly string[]): Args {
@@ -128,12 +130,14 @@ async function main(): Promise<void> {
       rank: args.rank,
       worldSize: start.worldSize,
       comm,
+      mesh: { auth, bindHost, peers: start.peers },
       spec,
       outputDir: expandHome(start.outputDir),
       data: dataPlaces(spec),
       resumeFrom: start.resumeFrom,
       progress: (p) => void send({ t: 'progress', rank: args.rank, ...p }),
       log: (level, line) => void send({ t: 'log', rank: args.rank, level, line }),
+      backend: (name, reason) => void send({ t: 'backend', rank: args.rank, name, reason }),
       result: (data) => void send({ t: 'result', rank: args.rank, data }),
       signal: stop.signal,
     });
@@ -147,6 +151,9 @@ async function main(): Promise<void> {
     const code = error instanceof DtrainError ? error.code : 'E_WORKER';
     const category = error instanceof DtrainError ? error.category : 'worker';
     const message = error instanceof Error ? error.message : String(error);
+    // An unexpected error's stack goes to the rank's log (stderr), for whoever debugs it.
+    if (!(error instanceof DtrainError) && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
     await send({ t: 'fail', rank: args.rank, code, category, message });
     exitSoon(1, `failed: ${message}`);
   }

@@ -3,13 +3,24 @@
  * spec, and ways to report. A workload resolves when its part is done and throws on failure.
  */
 import type { JobSpec } from '../configs/job-spec.js';
-import type { Communicator } from './comm/index.js';
+import type { Communicator, PeerEntry } from './comm/index.js';
+import type { AuthOptions } from './protocol/index.js';
 
 export interface WorkloadContext {
   readonly jobId: string;
   readonly rank: number;
   readonly worldSize: number;
   readonly comm: Communicator;
+  /**
+   * How this rank's communicator was formed, for runtimes that need a second mesh (the tensorflow
+   * runtime runs one on a worker thread): the job's auth, the address to listen on, every rank's
+   * advertised host.
+   */
+  readonly mesh: {
+    readonly auth: AuthOptions;
+    readonly bindHost: string;
+    readonly peers: readonly PeerEntry[];
+  };
   readonly spec: JobSpec;
   /** Absolute folder for outputs on this host. */
   readonly outputDir: string;
@@ -28,6 +39,8 @@ export interface WorkloadContext {
     metrics?: Record<string, number>;
   }) => void;
   readonly log: (level: 'info' | 'warn' | 'error', line: string) => void;
+  /** Which compute backend this rank uses and why (tensorflow), for the renderers. */
+  readonly backend: (name: string, reason: string) => void;
   /** Rank 0's result is the job's result. */
   readonly result: (data: unknown) => void;
   /** Aborted when the coordinator says stop. */

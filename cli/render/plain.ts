@@ -49,6 +49,8 @@ export function plainLines(e: JobEvent): string[] {
     }
     case 'log':
       return [`[rank ${e.rank}${e.stream === 'stderr' ? ' stderr' : ''}] ${e.line}`];
+    case 'backend':
+      return [`rank ${e.rank} computes on ${e.reason}`];
     case 'result':
       if (e.rank !== 0) return [];
       if (isDoctorResult(e.data)) return formatDoctorTable(e.data);

@@ -73,6 +73,14 @@ export interface LogMsg {
   readonly line: string;
 }
 
+/** Which compute backend a rank uses and why (tensorflow: node-gpu, node, wasm or cpu). */
+export interface BackendMsg {
+  readonly t: 'backend';
+  readonly rank: number;
+  readonly name: string;
+  readonly reason: string;
+}
+
 /** A workload's result (rank 0's is the job's result): JSON data, e.g. the doctor table or model path. */
 export interface ResultMsg {
   readonly t: 'result';
@@ -107,6 +115,7 @@ export type WorkerToCoordinator =
   | HeartbeatMsg
   | ProgressMsg
   | LogMsg
+  | BackendMsg
   | ResultMsg
   | DoneMsg
   | FailMsg;

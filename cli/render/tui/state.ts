@@ -197,6 +197,15 @@ function apply(s: TuiState, e: JobEvent): TuiState {
         ? updateRank(next, e.rank, (r) => ({ ...r, lastHeard: Math.max(r.lastHeard ?? 0, e.ts) }))
         : next;
     }
+    case 'backend':
+      // Shown in the rank's log pane: which engine computes and why (the fallback chain).
+      return apply(s, {
+        type: 'log',
+        ts: e.ts,
+        rank: e.rank,
+        stream: 'worker',
+        line: `computes on ${e.reason}`,
+      });
     case 'result':
       return s;
     case 'rank-exit': {
