@@ -155,6 +155,8 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   }
 
   function startTraining(): void {
+    // Every rank registered: the start-up deadline is met (a long job must not hit it later).
+    clearTimeout(startup);
     const table = [...peers.values()].sort((a, b) => a.rank - b.rank);
     const spec = JSON.parse(JSON.stringify(o.spec));
     for (const r of plan.ranks) {
