@@ -30,6 +30,8 @@ export interface RunJobOptions {
   readonly clock?: () => number;
   /** An earlier run's output folder whose latest checkpoint the workers continue from. */
   readonly resumeFrom?: string;
+  /** How long every rank has to register before the job fails (default 60 s). */
+  readonly startupTimeoutMs?: number;
   /** Called once the job has an id and a folder, before anything starts. */
   readonly onCreated?: (id: string, dir: string) => void;
 }
@@ -124,6 +126,7 @@ async function runOnce(
     clock,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+    ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
   });
   return { ...result, jobId: id, outputDir };
 }

@@ -93,6 +93,7 @@ export function registerRun(program: Command, io: CliIO): void {
           cwd: io.cwd,
           onEvent: render,
           signal,
+          ...startupTimeout(io.env),
           ...(earlier ? { resumeFrom: earlier.output } : {}),
         }),
       );
@@ -100,4 +101,10 @@ export function registerRun(program: Command, io: CliIO): void {
         println(io.stdout, `results in ${result.jobId}: dtrain status ${result.jobId}`);
       io.exitCode = result.exitCode;
     });
+}
+
+/** DTRAIN_STARTUP_TIMEOUT (seconds): how long ranks have to register; default 60. */
+function startupTimeout(env: Readonly<Record<string, string | undefined>>): { startupTimeoutMs?: number } {
+  const s = Number(env['DTRAIN_STARTUP_TIMEOUT']);
+  return Number.isFinite(s) && s > 0 ? { startupTimeoutMs: s * 1000 } : {};
 }

@@ -28,7 +28,8 @@ export const tensorflowWorkload: Workload = async (ctx) => {
   const params = ctx.spec.params;
   const backend = await initBackend({
     want: (params['backend'] as BackendName | 'auto' | undefined) ?? 'auto',
-    gpus: Number(process.env['DTRAIN_GPUS'] ?? '0') > 0 ? 1 : 0,
+    // The plan gives a rank on a GPU host its device in CUDA_VISIBLE_DEVICES.
+    gpus: (process.env['CUDA_VISIBLE_DEVICES'] ?? '') === '' ? 0 : 1,
     searchDirs: [process.cwd()],
     ...wasmBeside(),
   });
