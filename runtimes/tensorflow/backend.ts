@@ -5,8 +5,7 @@
  * when installed, so dtrain never depends on them); wasm and cpu ship with dtrain. Nothing from tfjs is
  * imported until this runs, so ranks of other frameworks never load it.
  */
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type * as Core from '@tensorflow/tfjs-core';
@@ -116,13 +115,14 @@ async function startWasm(tf: Tf, wasmDir: string | undefined): Promise<Started> 
   const core = tf.core;
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (!wasmStarted) {
-    // A missing binary makes Emscripten abort with the cause only on stderr and tfjs reject with a
-    // generic hint, and leaves the wasm loader refusing a retry: check it first to say what is wrong.
+    // A missing or broken binary makes Emscripten abort with the cause only on stderr, tfjs reject
+    // with a generic hint, and the wasm loader refuse any retry: check it first to say what is wrong.
     const simd = await core.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const dir = wasmDir ?? dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
     const binary = join(dir, simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm');
     try {
-      await access(binary, constants.R_OK);
+      if (!WebAssembly.validate(await readFile(binary)))
+        return { ok: false, error: `failed to load: ${binary} is not a valid WebAssembly module` };
       if (wasmDir !== undefined) wasm.setWasmPaths(dir.endsWith(sep) ? dir : dir + sep);
     } catch (error) {
       return { ok: false, error: `failed to load: ${firstLine(error)}` };
