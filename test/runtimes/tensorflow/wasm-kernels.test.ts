@@ -79,6 +79,7 @@ const cases: Case[] = [
   { n: 2, h: 8, w: 7, ci: 3, co: 4, k: [3, 3], s: 2, pad: 'same', format: 'NCHW' },
 ];
 
+/** x, dy and filter shapes of a case by tfjs's own shape rules, and the attributes both kernels share. */
 function shapes(c: Case) {
   const format = c.format ?? 'NHWC';
   const probe = tf.core.backend_util.computeConv2DInfo(
@@ -91,12 +92,11 @@ function shapes(c: Case) {
     false,
     format === 'NHWC' ? 'channelsLast' : 'channelsFirst',
   );
-  const pad = typeof c.pad === 'string' ? c.pad : c.pad;
   return {
     x: probe.inShape,
     dy: probe.outShape,
     filter: [c.k[0], c.k[1], c.ci, c.co] as [number, number, number, number],
-    attrs: { strides: c.s, pad, dataFormat: format },
+    attrs: { strides: c.s, pad: c.pad, dataFormat: format },
   };
 }
 
