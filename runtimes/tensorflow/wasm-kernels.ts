@@ -28,32 +28,34 @@ let stockInputGrad: KernelConfig | undefined;
 const ours = new WeakSet<KernelFunc>();
 
 /**
- * Registers dtrain's wasm training kernels on tf's kernel registry. Idempotent; call it again with
- * `inputGrad: 'stock'` to put the stock input-gradient kernel back (the bench compares the two).
+ * Registers dtrain's wasm training kernels on tf's kernel registry; call it after tfjs-backend-wasm is
+ * loaded (`initBackend` does), so that the stock input-gradient kernel is there to fall back to.
+ * Idempotent; `inputGrad: 'stock'` puts the stock input-gradient kernel back (the bench compares them).
  */
 export function registerWasmTrainingKernels(tf: Tf, opts: { inputGrad?: InputGradKernel } = {}): void {
-  const core = tf.core;
-  const current = core.getKernel(INPUT_GRAD, 'wasm');
+  const current = tf.core.getKernel(INPUT_GRAD, 'wasm');
   if (current && !ours.has(current.kernelFunc)) stockInputGrad = current;
-  replaceKernel(tf, { kernelName: FILTER_GRAD, backendName: 'wasm', kernelFunc: filterGradKernel(tf) });
   const stock = stockInputGrad;
+  replaceKernel(tf, ourKernel(FILTER_GRAD, filterGradKernel(tf)));
   if (opts.inputGrad === 'stock') {
     if (stock) replaceKernel(tf, stock);
     return;
   }
   replaceKernel(tf, {
-    kernelName: INPUT_GRAD,
-    backendName: 'wasm',
-    kernelFunc: inputGradKernel(tf, stock),
+    ...ourKernel(INPUT_GRAD, inputGradKernel(tf, stock)),
     // The stock kernel's setup binds its C++ entry point; it must run if the backend starts later.
     ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}),
   });
 }
 
+function ourKernel(kernelName: string, kernelFunc: KernelFunc): KernelConfig {
+  ours.add(kernelFunc);
+  return { kernelName, backendName: 'wasm', kernelFunc };
+}
+
 function replaceKernel(tf: Tf, config: KernelConfig): void {
   if (tf.core.getKernel(config.kernelName, 'wasm')) tf.core.unregisterKernel(config.kernelName, 'wasm');
   tf.core.registerKernel(config);
-  ours.add(config.kernelFunc);
 }
 
 function filterGradKernel(tf: Tf): KernelFunc {
