@@ -174,7 +174,10 @@ const WASM_PRIORITY = 2;
 
 let bundled: Promise<Tf> | undefined;
 
-/** tfjs-core and tfjs-layers as shipped with dtrain, with the cpu backend registered. */
+/**
+ * tfjs-core and tfjs-layers as shipped with dtrain, with the cpu backend registered. No flags are set:
+ * in tfjs 4.22 `enableProdMode` only silences warnings, and the costly DEBUG checks are off by default.
+ */
 function bundledTf(): Promise<Tf> {
   bundled ??= (async () => {
     const [core, layers] = await Promise.all([
