@@ -1,7 +1,7 @@
 /**
- * The tfjs namespace a rank uses: core ops and the layers API from one engine instance. With
- * tfjs-node both are the tfjs-node module (it re-exports all of tfjs over its own tfjs-core copy), so
- * code takes this object instead of importing tfjs statically.
+ * The tfjs API as one rank sees it. Every tensorflow module takes a `Tf` from `initBackend` and never
+ * imports tfjs itself: with tfjs-node the whole API (core ops and layers) comes from the tfjs-node
+ * module, over its own copy of tfjs-core, and tensors from two copies must never meet.
  */
 import type * as Core from '@tensorflow/tfjs-core';
 import type * as Layers from '@tensorflow/tfjs-layers';
