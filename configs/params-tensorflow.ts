@@ -7,7 +7,15 @@
  */
 
 /** Arguments every layer accepts (tfjs `LayerArgs`). */
-const COMMON_ARGS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'inputDType'];
+const COMMON_ARGS = [
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'dtype',
+  'name',
+  'trainable',
+  'inputDType',
+];
 
 const KERNEL_ARGS = [
   'activation',

@@ -60,7 +60,8 @@ export function makeOptimizer(tf: Tf, params: Readonly<Record<string, unknown>>)
   const written = typeof params['optimizer'] === 'string' ? params['optimizer'] : DEFAULT_OPTIMIZER;
   const name = canonicalOptimizer(written);
   if (name === undefined) throw internal(`unknown optimizer ${written}`);
-  const rate = typeof params['learning_rate'] === 'number' ? params['learning_rate'] : DEFAULT_LEARNING_RATES[name];
+  const rate =
+    typeof params['learning_rate'] === 'number' ? params['learning_rate'] : DEFAULT_LEARNING_RATES[name];
   const lr = rate ?? 0.01;
   const train = tf.core.train;
   switch (name) {

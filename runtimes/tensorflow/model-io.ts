@@ -41,7 +41,12 @@ const bytes = (data: io.WeightData): Uint8Array =>
   Array.isArray(data) ? Buffer.concat(data.map((b) => new Uint8Array(b))) : new Uint8Array(data);
 
 /** Writes `model` (and optionally its optimizer's state) as the folder `dir`, replacing it whole. */
-export async function saveModel(tf: Tf, model: LayersModel, dir: string, opts: SaveModelOptions = {}): Promise<void> {
+export async function saveModel(
+  tf: Tf,
+  model: LayersModel,
+  dir: string,
+  opts: SaveModelOptions = {},
+): Promise<void> {
   let artifacts: io.ModelArtifacts | undefined;
   await model.save(
     tf.core.io.withSaveHandler(async (a) => {
@@ -135,7 +140,10 @@ export async function loadOptimizerState(tf: Tf, optimizer: Optimizer, dir: stri
     );
   const specs = tf.core.io.getWeightSpecs(meta.weightsManifest);
   const data = await readFile(join(folder, OPTIMIZER_BIN));
-  const map = tf.core.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), specs);
+  const map = tf.core.io.decodeWeights(
+    data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    specs,
+  );
   // setWeights matches slots by position, so keep the order getWeights gave.
   const weights = specs.map((s): NamedTensor => ({ name: s.name, tensor: map[s.name]! }));
   await optimizer.setWeights(weights);

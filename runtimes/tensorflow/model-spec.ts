@@ -37,7 +37,12 @@ const modelError = (message: string, cause?: unknown) =>
  * (the job file's folder). The model's output width must equal `io.outputs`: nothing is appended,
  * because the user's layers are the model. `script:` jobs build their own model and are refused here.
  */
-export async function buildModel(tf: Tf, model: ModelBlock, io: ModelIO, baseDir: string): Promise<LayersModel> {
+export async function buildModel(
+  tf: Tf,
+  model: ModelBlock,
+  io: ModelIO,
+  baseDir: string,
+): Promise<LayersModel> {
   let built: LayersModel;
   if (Array.isArray(model['layers'])) built = fromLayers(tf, model['layers'], io);
   else if (typeof model['module'] === 'string') built = await fromModule(tf, model['module'], io, baseDir);
@@ -78,7 +83,8 @@ function layerArgs(settings: Readonly<Record<string, unknown>>): Record<string, 
     const name = camelArg(key);
     if (typeof value !== 'string') args[name] = value;
     else if (name.endsWith('Initializer')) args[name] = camelArg(value).replace(/^lecun/, 'leCun');
-    else if (/^(recurrentA|a)ctivation$/.test(name)) args[name] = value === 'hard_sigmoid' ? 'hardSigmoid' : value;
+    else if (/^(recurrentA|a)ctivation$/.test(name))
+      args[name] = value === 'hard_sigmoid' ? 'hardSigmoid' : value;
     else args[name] = value;
   }
   return args;
