@@ -6,7 +6,8 @@
  * The folder is replaced atomically (atomic-dir.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { io, Optimizer } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DtrainError } from '../../configs/errors.js';
@@ -89,21 +90,22 @@ async function optimizerFiles(tf: Tf, optimizer: Optimizer): Promise<DirFile[]> 
 const loadError = (message: string, cause?: unknown) =>
   new DtrainError('E_MODEL', message, { category: 'config', ...(cause === undefined ? {} : { cause }) });
 
-/** The complete model folder for `dir` (see atomic-dir.ts), or an error naming `dir`. */
-function modelDir(dir: string): string {
-  const found = currentDir(dir, MODEL_JSON);
-  if (found === undefined) throw loadError(`${dir}: no ${MODEL_JSON} (not a saved tfjs model)`);
-  return found;
+/** The folder and model file `path` names: a model folder (see atomic-dir.ts), or a .json file in one. */
+function modelFiles(path: string): { folder: string; json: string } {
+  if (path.endsWith('.json') && existsSync(path)) return { folder: dirname(path), json: basename(path) };
+  const folder = currentDir(path, MODEL_JSON);
+  if (folder === undefined) throw loadError(`${path}: no ${MODEL_JSON} (not a saved tfjs model)`);
+  return { folder, json: MODEL_JSON };
 }
 
-/** model.json's artifacts with the weights of every shard, in manifest order. */
-export async function readArtifacts(tf: Tf, dir: string): Promise<io.ModelArtifacts> {
-  const folder = modelDir(dir);
+/** The artifacts of the model at `path` (folder or model.json), with every weight shard in order. */
+export async function readArtifacts(tf: Tf, path: string): Promise<io.ModelArtifacts> {
+  const { folder, json: file } = modelFiles(path);
   let json: io.ModelJSON;
   try {
-    json = JSON.parse(await readFile(join(folder, MODEL_JSON), 'utf8')) as io.ModelJSON;
+    json = JSON.parse(await readFile(join(folder, file), 'utf8')) as io.ModelJSON;
   } catch (error) {
-    throw loadError(`${dir}/${MODEL_JSON}: ${(error as Error).message}`, error);
+    throw loadError(`${join(folder, file)}: ${(error as Error).message}`, error);
   }
   const manifest = json.weightsManifest ?? [];
   const shards = await Promise.all(
@@ -114,9 +116,12 @@ export async function readArtifacts(tf: Tf, dir: string): Promise<io.ModelArtifa
   return tf.core.io.getModelArtifactsForJSONSync(json, tf.core.io.getWeightSpecs(manifest), weightData);
 }
 
-/** Loads the model saved in `dir` (by saveModel, tfjs-node or the converter's layers format). */
-export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
-  const artifacts = await readArtifacts(tf, dir);
+/**
+ * Loads the model saved in `path`, a folder or its model.json (by saveModel, tfjs-node or the
+ * converter's layers format).
+ */
+export async function loadModel(tf: Tf, path: string): Promise<LayersModel> {
+  const artifacts = await readArtifacts(tf, path);
   return tf.layers.loadLayersModel(tf.core.io.fromMemory(artifacts));
 }
 
@@ -125,7 +130,7 @@ export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
  * class and not yet have stepped. Returns false when `dir` holds no optimizer state.
  */
 export async function loadOptimizerState(tf: Tf, optimizer: Optimizer, dir: string): Promise<boolean> {
-  const folder = modelDir(dir);
+  const { folder } = modelFiles(dir);
   let meta: OptimizerFile;
   try {
     meta = JSON.parse(await readFile(join(folder, OPTIMIZER_JSON), 'utf8')) as OptimizerFile;
