@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DtrainError } from '../../../configs/errors.js';
+import {
+  TENSORFLOW_LAYERS,
+  TENSORFLOW_LOSSES,
+  TENSORFLOW_METRICS,
+  TENSORFLOW_OPTIMIZERS,
+} from '../../../configs/params-tensorflow.js';
 import { compileOptions, makeOptimizer } from '../../../runtimes/tensorflow/compile-options.js';
 import { buildModel } from '../../../runtimes/tensorflow/model-spec.js';
 import { tempFiles } from '../data/temp-files.js';
@@ -96,4 +102,20 @@ test('compile options: names in either spelling, learning rates and tfjs default
   assert.deepEqual(rates, [0.01, 0.01, 0.001, 0.002, 0.001, 0.01, 0.001]);
   assert.equal(makeOptimizer(tf, {}).getClassName(), 'Adam');
   assert.equal(makeOptimizer(tf, { optimizer: 'momentum', momentum: 0.5 }).getConfig()['momentum'], 0.5);
+});
+
+test('every name the job-file check accepts is one tfjs knows', async () => {
+  for (const name of Object.keys(TENSORFLOW_LAYERS))
+    assert.equal(typeof (tf.layers.layers as unknown as Record<string, unknown>)[name], 'function', name);
+  for (const name of TENSORFLOW_OPTIMIZERS) makeOptimizer(tf, { optimizer: name });
+  const model = await buildModel(
+    tf,
+    { layers: [{ dense: { units: 2, activation: 'softmax' } }] },
+    { inputShape: [3], outputs: 2 },
+    '.',
+  );
+  // compile resolves every loss and metric name, and throws on one tfjs does not know.
+  for (const loss of TENSORFLOW_LOSSES)
+    model.compile({ optimizer: 'sgd', loss, metrics: [...TENSORFLOW_METRICS] });
+  assert.throws(() => model.compile({ optimizer: 'sgd', loss: 'nope' }), /Unknown loss nope/);
 });
