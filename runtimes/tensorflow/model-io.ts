@@ -75,6 +75,8 @@ export async function saveModel(
 async function optimizerFiles(tf: Tf, optimizer: Optimizer): Promise<DirFile[]> {
   const weights: NamedTensor[] = await optimizer.getWeights();
   const { data, specs } = await tf.core.io.encodeWeights(weights);
+  // `iter` is a scalar made for this call; the other tensors are the optimizer's own variables.
+  tf.core.dispose(weights.filter((w) => w.name === 'iter').map((w) => w.tensor));
   const meta: OptimizerFile = {
     className: optimizer.getClassName(),
     config: optimizer.getConfig(),

@@ -1,7 +1,7 @@
 /**
  * `dtrain predict` for tfjs LayersModels. Loaded only when the model is one (predict-file.ts imports
  * it lazily), so scoring GBDT models never loads tfjs. Input is CSV (or LibSVM), whose values are fed
- * as they are, or IDX images, whose pixels are scaled by 1/255 exactly as the trainer scales them.
+ * as they are, or IDX images, whose pixels are scaled by 1/255 as the trainer scales them (pixels.ts).
  * Each row is reshaped to the model's input shape.
  */
 import { existsSync } from 'node:fs';
@@ -15,10 +15,8 @@ import { readIdx, readIdxFile } from '../data/idx.js';
 import type { Predictions, PredictFileOptions } from '../predict/predict-file.js';
 import { registerChainedOps } from './chained-ops.js';
 import { loadModel } from './model-io.js';
+import { scaleIdxPixels } from './pixels.js';
 import type { Tf } from './tf-api.js';
-
-/** IDX pixels are bytes; the trainer and predict both feed them scaled to [0, 1]. */
-export const IDX_PIXEL_SCALE = 1 / 255;
 
 /** Rows per `model.predict` call: bounds the memory of one batch. */
 const BATCH = 1024;
@@ -62,8 +60,9 @@ export async function predictLayers(
     throw dataError(
       `${name}: row ${Math.floor(missing / width)} has a missing value in column ${missing % width}; a tfjs model needs every value`,
     );
-  if (idx) for (let i = 0; i < data.features.length; i++) data.features[i]! *= IDX_PIXEL_SCALE;
-  const out = model.outputs[0]?.shape.at(-1) ?? 1;
+  if (idx) scaleIdxPixels(data.features);
+  // One row's outputs, flattened (a [n, k] output gives k; rarer shapes give their product).
+  const out = (model.outputs[0]?.shape.slice(1) ?? []).reduce((a: number, b) => a * (b ?? 1), 1);
   const values = new Float32Array(data.rows * out);
   for (let start = 0; start < data.rows; start += BATCH) {
     const n = Math.min(BATCH, data.rows - start);

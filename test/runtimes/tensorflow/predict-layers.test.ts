@@ -7,6 +7,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { predictFile } from '../../../runtimes/predict/index.js';
 import { saveModel } from '../../../runtimes/tensorflow/model-io.js';
+import { IDX_PIXEL_SCALE } from '../../../runtimes/tensorflow/pixels.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { tempFiles } from '../data/temp-files.js';
 import { cpuTf } from './tf-cpu.js';
@@ -86,7 +87,7 @@ test('IDX images are scaled by 1/255 and reshaped to the input; labels come from
   const want = expected(
     cnn,
     tf.core.tensor3d(
-      pixels.map((p) => p / 255),
+      pixels.map((p) => p * IDX_PIXEL_SCALE),
       [2, 2, 2],
     ),
   );
