@@ -126,6 +126,8 @@ async function readIdxInput(path: string): Promise<Dataset> {
 async function localTf(backend: 'cpu' | 'wasm'): Promise<Tf> {
   const tf: Tf = { core, layers };
   registerChainedOps(tf);
+  // PROD silences tfjs' console warnings, e.g. the cpu backend's "install tfjs-node" banner on stderr.
+  core.env().set('PROD', true);
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (!(await core.setBackend(backend)))
     throw new DtrainError('E_BACKEND', `the tfjs ${backend} backend failed to start`, { category: 'infra' });

@@ -55,6 +55,16 @@ test('a tfjs model folder scores a CSV: the label column and one probability per
   ]);
 });
 
+test('a folder without model.json, or a tfjs graph model, is refused with its name', async () => {
+  const csv = files.file('one.csv', '1,2,3\n');
+  await assert.rejects(predictFile(files.dir, csv), /a folder without model\.json/);
+  const graph = files.file('graph.json', '{"modelTopology": {}, "format": "graph-model"}');
+  await assert.rejects(
+    predictFile(graph, csv),
+    /a tfjs graph-model, but dtrain predicts with layers models only/,
+  );
+});
+
 test('wrong widths and missing values are data errors', async () => {
   const wide = files.file('wide.csv', '1,2,3,4,5\n');
   await assert.rejects(predictFile(mlpDir, wide, { label: null }), /5 values per row, but the model takes 3/);
