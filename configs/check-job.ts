@@ -6,6 +6,7 @@
  */
 import { didYouMean } from './did-you-mean.js';
 import { checkParams, TensorflowParamsSchema } from './check-params.js';
+import { checkLayers } from './check-tensorflow.js';
 import { parseHost } from './host-grammar.js';
 import { type Framework, type Parallelism, PARALLELISM_BY_FRAMEWORK } from './job-spec.js';
 import { GBDT_PARAMS } from './params-gbdt.js';
@@ -108,16 +109,6 @@ function frameworkBlocks(root: Rec, fw: Framework, parallelism: Parallelism | un
     });
   }
   return out;
-}
-
-// A layer is `- kind: {settings}`; a settings key indented one level too little becomes a second key.
-function checkLayers(layers: readonly unknown[]): FoundProblem[] {
-  return layers.flatMap((layer, i): FoundProblem[] => {
-    const keys = Object.keys(rec(layer) ?? { one: 1 });
-    if (keys.length === 1) return [];
-    const message = `must be one \`- kind: {settings}\` mapping; found ${keys.length === 0 ? 'none' : keys.join(', ')}`;
-    return [{ path: ['model', 'layers', i], message, got: null }];
-  });
 }
 
 function countRanks(hosts: unknown): number | undefined {

@@ -4,6 +4,7 @@
  * checked loosely: a number where the library expects one.
  */
 import { z } from 'zod';
+import { checkTensorflowParams } from './check-tensorflow.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Framework } from './job-spec.js';
 import { GBDT_PARAMS, MANAGED_PARAMS } from './params-gbdt.js';
@@ -15,15 +16,24 @@ const metrics = z.union([z.string(), z.array(z.string())], {
   error: 'must be a metric name or a list of them',
 });
 
-/** The tensorflow runtime's parameters (Keras/tfjs names). */
+/**
+ * The tensorflow runtime's parameters (Keras/tfjs names). The names inside optimizer, loss and
+ * metrics are checked by check-tensorflow.ts against params-tensorflow.ts.
+ */
 export const TensorflowParamsSchema = z
   .strictObject({
     optimizer: z.string().min(1),
     learning_rate: z.number().positive(),
+    /** The `momentum` optimizer's momentum (default 0.9). */
+    momentum: z.number().min(0).max(1),
     loss: z.string().min(1),
     metrics,
     epochs: whole(1),
     batch_size: whole(1),
+    /** Fraction of the training rows held out for validation when `data.valid` is not given. */
+    validation_split: z.number().min(0).lt(1),
+    /** Shuffle the training rows every epoch (default true). */
+    shuffle: z.boolean(),
     seed: whole(0),
     max_staleness: whole(0),
     fp16_allreduce: z.boolean(),
@@ -44,11 +54,13 @@ export function checkParams(framework: Framework, params: Readonly<Record<string
   if (framework === 'tensorflow' || framework === 'doctor') {
     const schema = framework === 'tensorflow' ? TensorflowParamsSchema : DoctorParamsSchema;
     const result = schema.safeParse(params, { error: jobErrorMap });
-    if (result.success) return [];
-    return problemsFromIssues(result.error.issues, schema, {
+    const names = framework === 'tensorflow' ? checkTensorflowParams(params) : [];
+    if (result.success) return names;
+    const issues = problemsFromIssues(result.error.issues, schema, {
       prefix: ['params'],
       unknown: `unknown ${framework} parameter`,
     });
+    return [...issues, ...names];
   }
   const { names, numeric } = GBDT_PARAMS[framework];
   const managed = MANAGED_PARAMS[framework];

@@ -31,7 +31,8 @@ export async function readIdx(imagesPath: string, labelsPath: string): Promise<D
   };
 }
 
-async function readIdxFile(path: string): Promise<{ dims: number[]; data: Uint8Array }> {
+/** One IDX file: its dimensions and its unsigned bytes (gunzipped when needed). */
+export async function readIdxFile(path: string): Promise<{ dims: number[]; data: Uint8Array }> {
   let bytes: Buffer = await readFile(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   // Magic: two zero bytes, the element type, the number of dimensions; then big-endian uint32 sizes.

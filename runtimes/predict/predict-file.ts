@@ -1,7 +1,8 @@
 /**
  * `dtrain predict MODEL DATA`: score a CSV or LibSVM file with a trained model using our own
  * predictor. The model's format is recognised from its content: XGBoost JSON (`{`) or LightGBM text
- * (first line `tree`); tfjs models join with their framework.
+ * (first line `tree`), or a tfjs LayersModel (a folder with model.json, or that file), which is
+ * scored by runtimes/tensorflow/predict-layers.ts, imported only then so GBDT scoring never loads tfjs.
  */
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,11 +13,15 @@ import { fromXgboostJson } from '../gbdt/model-json.js';
 import { argmaxRows, outputsOf } from '../gbdt/predict.js';
 import { predictParallel } from '../gbdt/predict-parallel.js';
 import type { GbdtModel } from '../gbdt/types.js';
+import { layersModelPath } from './layers-model-path.js';
 
 export interface PredictFileOptions {
   /** Label column of the data (name or index); null = the file has none. Default: see `loadData`. */
   readonly label?: string | number | null;
-  readonly format?: 'csv' | 'libsvm';
+  /** idx: images (tfjs models only). Default: by extension (`*-idx3-ubyte`, `.idx` → idx). */
+  readonly format?: 'csv' | 'libsvm' | 'idx';
+  /** tfjs models only: the tfjs backend to score on (default cpu). */
+  readonly backend?: 'cpu' | 'wasm';
   /** Names shown in messages. */
   readonly modelName?: string;
   readonly dataName?: string;
@@ -57,16 +62,20 @@ export async function readModel(path: string, name = path): Promise<GbdtModel> {
 }
 
 /**
- * Reads the data to score. Without a label option, a file with one column more than the model has
- * features is taken to carry a label column (found as the CSV reader finds it), else none.
+ * Reads the data to score for a model of `numFeature` inputs. Without a label option, a file with one
+ * column more than that is taken to carry a label column (found as the CSV reader finds it), else none.
  */
-async function loadData(path: string, model: GbdtModel, o: PredictFileOptions): Promise<Dataset> {
+async function loadData(path: string, numFeature: number, o: PredictFileOptions): Promise<Dataset> {
+  if (o.format === 'idx')
+    throw new DtrainError('E_DATA', `${o.dataName ?? path}: IDX input is for tfjs models`, {
+      category: 'config',
+    });
   const base = { ...(o.format ? { format: o.format } : {}), displayName: o.dataName ?? path };
   const isLibsvm = (o.format ?? (path.endsWith('.csv') ? 'csv' : 'libsvm')) === 'libsvm';
-  if (isLibsvm) return readDataset(path, { ...base, numFeatures: model.numFeature });
+  if (isLibsvm) return readDataset(path, { ...base, numFeatures: numFeature });
   if (o.label !== undefined) return readDataset(path, { ...base, label: o.label });
   const bare = await readDataset(path, { ...base, label: null });
-  return bare.cols === model.numFeature + 1 ? readDataset(path, base) : bare;
+  return bare.cols === numFeature + 1 ? readDataset(path, base) : bare;
 }
 
 export async function predictFile(
@@ -74,8 +83,13 @@ export async function predictFile(
   dataPath: string,
   o: PredictFileOptions = {},
 ): Promise<Predictions> {
+  const tfjs = await layersModelPath(modelPath, o.modelName);
+  if (tfjs !== undefined) {
+    const { predictLayers } = await import('../tensorflow/predict-layers.js');
+    return predictLayers(tfjs, dataPath, o, (path, width) => loadData(path, width, o));
+  }
   const model = await readModel(modelPath, o.modelName);
-  const data = await loadData(dataPath, model, o);
+  const data = await loadData(dataPath, model.numFeature, o);
   if (data.cols > model.numFeature)
     throw new DtrainError(
       'E_DATA',

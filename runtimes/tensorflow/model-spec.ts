@@ -1,36 +1,113 @@
-// TEMPORARY stand-in until the tf-model branch lands (same exported API).
+/**
+ * The job file's `model:` block → a tfjs LayersModel: `layers:` entries built as a sequential model,
+ * or a user module that builds one. Names were checked when the job file was parsed
+ * (configs/check-tensorflow.ts, from the same lists), so an unknown name here is an internal error.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { DtrainError } from '../../configs/errors.js';
+import { camelArg, canonicalLayer } from '../../configs/params-tensorflow.js';
 import type { Tf } from './tf-api.js';
 
-export async function buildModel(
-  tf: Tf,
-  model: Readonly<Record<string, unknown>>,
-  io: { inputShape: number[]; outputs: number },
-  baseDir: string,
-): Promise<LayersModel> {
-  if (typeof model['module'] === 'string') {
-    const { pathToFileURL } = await import('node:url');
-    const { resolve } = await import('node:path');
-    const mod = await import(pathToFileURL(resolve(baseDir, model['module'])).href);
-    return (mod.default ?? mod.buildModel)(tf, io);
-  }
-  const layers = model['layers'] as Record<string, Record<string, unknown>>[];
-  const seq = tf.layers.sequential();
-  layers.forEach((entry, i) => {
-    const [name, args] = Object.entries(entry)[0]!;
-    const make = (tf.layers.layers as unknown as Record<string, (a: unknown) => never>)[name]!;
-    seq.add(make(i === 0 ? { inputShape: io.inputShape, ...args } : args));
-  });
-  return seq;
+/** The job file's `model:` block as written: exactly one of `layers`, `module`, `script`. */
+export type ModelBlock = Readonly<Record<string, unknown>>;
+
+/** What the data says about the model's ends: one sample's shape, and the width of the last layer. */
+export interface ModelIO {
+  /** One sample's shape without the batch dimension, e.g. [28, 28] or [784] or [numFeatures]. */
+  readonly inputShape: readonly number[];
+  /** The last layer's width the loss expects: classes (softmax), 1 (sigmoid or one regression target). */
+  readonly outputs: number;
 }
 
-export function compileOptions(tf: Tf, params: Readonly<Record<string, unknown>>) {
-  const lr = params['learning_rate'] as number | undefined;
-  const name = (params['optimizer'] as string | undefined) ?? 'adam';
-  const optimizer = name === 'sgd' ? tf.core.train.sgd(lr ?? 0.01) : tf.core.train.adam(lr ?? 0.001);
-  return {
-    optimizer,
-    loss: (params['loss'] as string | undefined) ?? 'categoricalCrossentropy',
-    metrics: (params['metrics'] as string[] | undefined) ?? [],
-  };
+/** What a `model: {module: ./model.js}` module exports (default or `buildModel`). */
+export type ModelBuilder = (
+  tf: Tf,
+  io: { inputShape: number[]; outputs: number },
+) => LayersModel | Promise<LayersModel>;
+
+type LayerFactory = (args: Record<string, unknown>) => ReturnType<Tf['layers']['layers']['dense']>;
+
+const modelError = (message: string, cause?: unknown) =>
+  new DtrainError('E_MODEL', message, { category: 'config', ...(cause === undefined ? {} : { cause }) });
+
+/**
+ * Builds the model the `model:` block describes, uncompiled. `baseDir` resolves a relative `module:`
+ * (the job file's folder). The model's output width must equal `io.outputs`: nothing is appended,
+ * because the user's layers are the model. `script:` jobs build their own model and are refused here.
+ */
+export async function buildModel(
+  tf: Tf,
+  model: ModelBlock,
+  io: ModelIO,
+  baseDir: string,
+): Promise<LayersModel> {
+  let built: LayersModel;
+  if (Array.isArray(model['layers'])) built = fromLayers(tf, model['layers'], io);
+  else if (typeof model['module'] === 'string') built = await fromModule(tf, model['module'], io, baseDir);
+  else throw modelError('model: only `layers:` and `module:` build a model; a `script:` builds its own');
+  const width = built.outputs[0]?.shape.at(-1);
+  if (built.outputs.length !== 1 || width !== io.outputs) {
+    throw modelError(
+      `model: the last layer gives ${width ?? '?'} outputs but the data needs ${io.outputs}` +
+        `; set the last layer's units to ${io.outputs}`,
+    );
+  }
+  return built;
+}
+
+function fromLayers(tf: Tf, entries: readonly unknown[], io: ModelIO): LayersModel {
+  const factories = tf.layers.layers as unknown as Readonly<Record<string, LayerFactory>>;
+  const layers = entries.map((entry, i) => {
+    const [[written, settings] = ['', null]] = Object.entries(entry as Record<string, unknown>);
+    const name = canonicalLayer(written);
+    const factory = name === undefined ? undefined : factories[name];
+    if (factory === undefined) throw modelError(`model.layers.${i}: unknown layer \`${written}\``);
+    const args = layerArgs((settings ?? {}) as Record<string, unknown>);
+    const hasInput = ['inputShape', 'batchInputShape', 'inputDim'].some((k) => args[k] !== undefined);
+    if (i === 0 && !hasInput) args['inputShape'] = [...io.inputShape];
+    try {
+      return factory(args);
+    } catch (error) {
+      throw modelError(`model.layers.${i} (${written}): ${(error as Error).message}`, error);
+    }
+  });
+  return tf.layers.sequential({ layers });
+}
+
+// Keras spellings of values that tfjs names in camelCase (`glorot_uniform`, `hard_sigmoid`).
+function layerArgs(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const name = camelArg(key);
+    if (typeof value !== 'string') args[name] = value;
+    else if (name.endsWith('Initializer')) args[name] = camelArg(value).replace(/^lecun/, 'leCun');
+    else if (/^(recurrentA|a)ctivation$/.test(name))
+      args[name] = value === 'hard_sigmoid' ? 'hardSigmoid' : value;
+    else args[name] = value;
+  }
+  return args;
+}
+
+async function fromModule(tf: Tf, path: string, io: ModelIO, baseDir: string): Promise<LayersModel> {
+  const file = isAbsolute(path) ? path : resolve(baseDir, path);
+  let mod: { default?: unknown; buildModel?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as typeof mod;
+  } catch (error) {
+    throw modelError(`model.module: cannot load ${path}: ${(error as Error).message}`, error);
+  }
+  const build = typeof mod.default === 'function' ? mod.default : mod.buildModel;
+  if (typeof build !== 'function')
+    throw modelError(`model.module: ${path} exports no function (default export or \`buildModel\`)`);
+  const model: unknown = await (build as ModelBuilder)(tf, {
+    inputShape: [...io.inputShape],
+    outputs: io.outputs,
+  });
+  if (!(model instanceof tf.layers.LayersModel))
+    throw modelError(
+      `model.module: ${path} must return a LayersModel built with the \`tf\` it is given (its first argument)`,
+    );
+  return model;
 }
