@@ -36,7 +36,6 @@ export const TensorflowParamsSchema = z
     shuffle: z.boolean(),
     seed: whole(0),
     max_staleness: whole(0),
-    fp16_allreduce: z.boolean(),
     backend: z.enum(['auto', 'node-gpu', 'node', 'wasm', 'cpu']),
   })
   .partial();

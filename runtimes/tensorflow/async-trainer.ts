@@ -96,7 +96,7 @@ async function workLoop(run: AsyncRun, layout: FlatLayout, state: ServerState): 
   const classify = run.labelMode !== 'value';
   let version = 0;
   for (let epoch = run.startEpoch; epoch < run.epochs; epoch++) {
-    const order = epochOrder(run.table.rows, run.seed, epoch);
+    const order = epochOrder(run.table.rows, run.seed, epoch, run.shuffle);
     const steps = stepsPerEpoch(run.table.rows, run.batch * world);
     for (let step = 0; step < steps; step++) {
       if (run.signal.aborted) return;

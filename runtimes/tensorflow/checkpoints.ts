@@ -20,7 +20,7 @@ export async function saveTfCheckpoint(
   keep: number,
 ): Promise<string> {
   const dir = join(root, `epoch-${String(epoch + 1).padStart(4, '0')}`);
-  await saveModel(tf, model, dir, { includeOptimizer: true });
+  await saveModel(tf, model, dir, { optimizer: model.optimizer });
   const all = list(root);
   for (const old of all.slice(0, Math.max(0, all.length - keep)))
     rmSync(old.dir, { recursive: true, force: true });

@@ -6,13 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import * as core from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import * as layers from '@tensorflow/tfjs-layers';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DtrainError } from '../../configs/errors.js';
 import type { Dataset } from '../data/index.js';
 import { readIdx, readIdxFile } from '../data/idx.js';
 import type { Predictions, PredictFileOptions } from '../predict/predict-file.js';
+import { initBackend } from './backend.js';
 import { registerChainedOps } from './chained-ops.js';
 import { loadModel } from './model-io.js';
 import { scaleIdxPixels } from './pixels.js';
@@ -68,7 +68,7 @@ export async function predictLayers(
     const n = Math.min(BATCH, data.rows - start);
     const batch = tf.core.tidy(() => {
       const x = tf.core.tensor(data.features.subarray(start * width, (start + n) * width), [n, ...dims]);
-      return (model.predict(x) as core.Tensor).dataSync();
+      return (model.predict(x) as Tensor).dataSync();
     });
     values.set(batch, start * out);
   }
@@ -93,7 +93,7 @@ function table(data: Dataset, values: Float32Array, k: number, activation: strin
   };
 }
 
-function lastActivation(model: layers.LayersModel): string {
+function lastActivation(model: LayersModel): string {
   const config = model.layers.at(-1)?.getConfig() ?? {};
   return typeof config['activation'] === 'string' ? config['activation'] : '';
 }
@@ -124,12 +124,7 @@ async function readIdxInput(path: string): Promise<Dataset> {
 
 // A placeholder for the backend chooser being written elsewhere: cpu, or wasm on request.
 async function localTf(backend: 'cpu' | 'wasm'): Promise<Tf> {
-  const tf: Tf = { core, layers };
+  const { tf } = await initBackend({ want: backend, gpus: 0 });
   registerChainedOps(tf);
-  // PROD silences tfjs' console warnings, e.g. the cpu backend's "install tfjs-node" banner on stderr.
-  core.env().set('PROD', true);
-  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await core.setBackend(backend)))
-    throw new DtrainError('E_BACKEND', `the tfjs ${backend} backend failed to start`, { category: 'infra' });
   return tf;
 }

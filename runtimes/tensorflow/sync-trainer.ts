@@ -29,6 +29,8 @@ export interface TrainRun {
   /** The first epoch to run (0, or where a checkpoint left off). */
   readonly startEpoch: number;
   readonly seed: number;
+  /** False: every epoch takes the rows in file order. */
+  readonly shuffle: boolean;
   readonly rank: number;
   readonly world: number;
   readonly comm: ThreadComm;
@@ -80,7 +82,7 @@ export async function trainSync(run: TrainRun): Promise<void> {
   const flat = ThreadComm.shared(layout.size + 3);
   const classify = run.labelMode !== 'value';
   for (let epoch = run.startEpoch; epoch < run.epochs; epoch++) {
-    const order = epochOrder(run.table.rows, run.seed, epoch);
+    const order = epochOrder(run.table.rows, run.seed, epoch, run.shuffle);
     const steps = stepsPerEpoch(run.table.rows, run.batch * world);
     for (let step = 0; step < steps; step++) {
       if (run.signal.aborted) return;

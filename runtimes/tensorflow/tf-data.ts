@@ -85,9 +85,10 @@ export function classCount(table: TfTable, name: string): number {
 }
 
 /** The epoch's sample order: a seeded permutation that every rank computes identically. */
-export function epochOrder(rows: number, seed: number, epoch: number): Uint32Array {
+export function epochOrder(rows: number, seed: number, epoch: number, shuffle = true): Uint32Array {
   const order = new Uint32Array(rows);
   for (let i = 0; i < rows; i++) order[i] = i;
+  if (!shuffle) return order;
   const rng = new Rng(seed, epoch, 0x7f);
   for (let i = rows - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));

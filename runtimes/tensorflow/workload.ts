@@ -17,7 +17,9 @@ import { latestTfCheckpoint, saveTfCheckpoint } from './checkpoints.js';
 import { evaluate } from './evaluate.js';
 import { readWeights, writeWeights } from './flat-weights.js';
 import { loadModel, loadOptimizerState, saveModel } from './model-io.js';
-import { buildModel, compileOptions } from './model-spec.js';
+import { registerChainedOps } from './chained-ops.js';
+import { compileOptions } from './compile-options.js';
+import { buildModel } from './model-spec.js';
 import { runScript } from './script-mode.js';
 import { type LossFn, trainSync } from './sync-trainer.js';
 import type { Tf } from './tf-api.js';
@@ -36,6 +38,7 @@ export const tensorflowWorkload: Workload = async (ctx) => {
   ctx.backend(backend.name, backend.reason);
   ctx.log('info', `rank ${ctx.rank}: backend ${backend.reason}`);
   const tf = backend.tf;
+  registerChainedOps(tf);
   const comm = await ThreadComm.start(ctx);
   try {
     if (typeof ctx.spec.model?.['script'] === 'string') await runScript(ctx, tf, comm);
@@ -78,13 +81,17 @@ async function loadTable(
 async function trainBuiltIn(ctx: WorkloadContext, tf: Tf, comm: ThreadComm): Promise<void> {
   const { spec, rank, worldSize: world } = ctx;
   const params = spec.params;
-  const train = await loadTable(ctx, 'train');
+  let train = await loadTable(ctx, 'train');
   if (!train)
     throw new DtrainError('E_DATA', 'data.train is required for tensorflow training', { category: 'config' });
-  const [valid, test] = [await loadTable(ctx, 'valid'), await loadTable(ctx, 'test')];
-  const compiled = compileOptions(tf, params);
-  const lossName = typeof compiled.loss === 'string' ? compiled.loss : 'categoricalCrossentropy';
-  const labelMode = LABEL_MODE[lossName] ?? 'value';
+  const test = await loadTable(ctx, 'test');
+  let valid = await loadTable(ctx, 'valid');
+  const split = Number(params['validation_split'] ?? 0);
+  if (!valid && split > 0) [train, valid] = splitTail(train, split);
+  // Images come with class ids; a table's label is a value unless the job names a class loss.
+  const images = train.inputShape.length === 3;
+  const compiled = compileOptions(tf, params, images ? 'categoricalCrossentropy' : 'meanSquaredError');
+  const labelMode = LABEL_MODE[compiled.loss] ?? 'value';
   const classes =
     labelMode === 'onehot' || labelMode === 'sparse' ? classCount(train, spec.data?.train ?? '') : 1;
   const epochs = Number(params['epochs'] ?? 10);
@@ -97,12 +104,12 @@ async function trainBuiltIn(ctx: WorkloadContext, tf: Tf, comm: ThreadComm): Pro
     : await buildModel(
         tf,
         spec.model ?? {},
-        { inputShape: [...train.inputShape], outputs: classes },
+        { inputShape: [...train.inputShape], outputs: labelMode === 'binary' ? 1 : classes },
         spec.source.dir,
       );
   model.compile(compiled);
   if (resumed) {
-    await loadOptimizerState(tf, model.optimizer, resumed.dir);
+    await loadOptimizerState(tf, compiled.optimizer, resumed.dir);
     ctx.log('info', `resuming from ${resumed.dir} after epoch ${resumed.epoch + 1} of ${epochs}`);
   }
   // Every replica starts from rank 0's weights (random init differs per process).
@@ -129,6 +136,7 @@ async function trainBuiltIn(ctx: WorkloadContext, tf: Tf, comm: ThreadComm): Pro
     epochs,
     startEpoch: resumed ? resumed.epoch + 1 : 0,
     seed,
+    shuffle: params['shuffle'] !== false,
     rank,
     world,
     comm,
@@ -179,6 +187,18 @@ async function trainBuiltIn(ctx: WorkloadContext, tf: Tf, comm: ThreadComm): Pro
       metrics,
     });
   }
+}
+
+/** Keras' validation_split: the last `fraction` of the rows (before any shuffling) are held out. */
+function splitTail(t: TfTable, fraction: number): [TfTable, TfTable] {
+  const keep = t.rows - Math.round(t.rows * fraction);
+  const part = (lo: number, hi: number): TfTable => ({
+    ...t,
+    rows: hi - lo,
+    features: t.features.subarray(lo * t.width, hi * t.width),
+    labels: t.labels.subarray(lo, hi),
+  });
+  return [part(0, keep), part(keep, t.rows)];
 }
 
 /** The compiled loss function (a Sequential keeps its compiled state on the inner model). */

@@ -14,7 +14,10 @@ export function loadFashionMnist(tf, imagesPath) {
   const images = idx(imagesPath);
   const labels = idx(imagesPath.replace('images-idx3', 'labels-idx1'));
   const n = images.dims[0];
-  const x = tf.tensor(Float32Array.from(images.data, (v) => v / 255), [n, 28, 28, 1]);
+  const x = tf.tensor(
+    Float32Array.from(images.data, (v) => v / 255),
+    [n, 28, 28, 1],
+  );
   const y = tf.tensor(Float32Array.from(labels.data), [n]);
   return { x, y };
 }
