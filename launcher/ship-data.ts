@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
+import { DtrainError } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
 import { writeShards } from './data-shards.js';
 import { shardPath } from './plan/plan-job.js';
@@ -22,6 +23,14 @@ export async function shipData(
   const data = spec.data;
   const remote = plan.hosts.filter((h) => !h.local);
   if (!data || data.input !== 'ship' || remote.length === 0) return;
+  if (spec.framework === 'tensorflow') {
+    // Its ranks read whole files and draw their shard per epoch; shipping per-rank parts would be wrong.
+    throw new DtrainError(
+      'E_DATA_SHIP',
+      'tensorflow jobs on remote hosts read the data files there: set data.input: host and put the files on every host',
+      { category: 'config' },
+    );
+  }
   const dir = mkdtempSync(join(tmpdir(), 'dtrain-shards-'));
   try {
     const parts = new Map<string, string[]>();

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DtrainError } from '../../configs/errors.js';
 
@@ -48,6 +49,9 @@ export async function buildWorkerBundle(options: { distDir: string; home: string
   }
   const contents = new Map<string, Buffer>([['package.json', Buffer.from(PACKAGE_JSON)]]);
   for (const [name, path] of sources) contents.set(name, await bundleOne(path));
+  // tfjs' wasm backend loads its binaries from beside the code (the tensorflow runtime passes
+  // this folder as its wasm path when it finds them there).
+  for (const [name, path] of await wasmBinaries()) contents.set(name, await readFile(path));
   return cache(options.home, contents);
 }
 
@@ -74,6 +78,27 @@ async function jsFiles(dir: string, out: string[] = []): Promise<string[]> {
   return out;
 }
 
+/** The tfjs-backend-wasm binaries, when the package is installed (it is a dependency). */
+async function wasmBinaries(): Promise<[string, string][]> {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  } catch {
+    return [];
+  }
+  const names = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+  return names.map((n) => [n, join(dir, 'dist', n)]);
+}
+
+// Bundled CommonJS packages (tfjs) call require() and read __dirname; an ES module has neither.
+const ESM_SHIMS = [
+  "import { createRequire as __dtrainRequire } from 'node:module';",
+  "import { fileURLToPath as __dtrainPath } from 'node:url';",
+  'const require = __dtrainRequire(import.meta.url);',
+  'const __filename = __dtrainPath(import.meta.url);',
+  "const __dirname = __dtrainPath(new URL('.', import.meta.url));",
+].join(' ');
+
 async function bundleOne(entry: string): Promise<Buffer> {
   // esbuild is loaded only when a bundle is built (never for --local runs).
   const esbuild = await import('esbuild');
@@ -87,6 +112,9 @@ async function bundleOne(entry: string): Promise<Buffer> {
       write: false,
       logLevel: 'silent',
       legalComments: 'none',
+      banner: { js: ESM_SHIMS },
+      // Optional native tfjs packages are looked up on the host at run time, never bundled.
+      external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
     });
     const file = result.outputFiles[0];
     if (!file) throw new Error('esbuild produced no output');
