@@ -18,6 +18,19 @@ export async function collect(
   if (!host || host.local || typeof result !== 'object' || result === null) return result;
   const model = (result as { model?: unknown }).model;
   if (typeof model !== 'string') return result;
+  // A tfjs LayersModel is several files (model.json + weights.bin), listed in `modelFiles`.
+  const files = (result as { modelFiles?: unknown }).modelFiles;
+  if (Array.isArray(files) && files.every((f) => typeof f === 'string')) {
+    const dir = join(outputDir, 'model');
+    const local = files.map((f: string) => join(dir, basename(f)));
+    for (let i = 0; i < files.length; i++) await transport.fetch(host, files[i] as string, local[i]!);
+    return {
+      ...result,
+      model: join(dir, basename(model)),
+      modelFiles: local,
+      remoteModel: `${host.name}:${model}`,
+    };
+  }
   const local = join(outputDir, basename(model));
   await transport.fetch(host, model, local);
   return { ...result, model: local, remoteModel: `${host.name}:${model}` };
