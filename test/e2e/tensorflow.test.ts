@@ -5,7 +5,7 @@
  * engine computes and why. One file, so its long jobs run one after another.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, runDtrain, tempDir } from '../helpers/dtrain-process.js';
@@ -134,6 +134,57 @@ params: {optimizer: sgd, learning_rate: 0.5, loss: categoricalCrossentropy, epoc
   let worst = 0;
   for (let i = 0; i < one.length; i++) worst = Math.max(worst, Math.abs(one[i]! - two[i]!));
   assert.ok(worst <= 1e-5, `largest weight difference ${worst}`);
+});
+
+test('checkpoints every epoch, and --resume (model and adam state) ends where one straight run ends', async () => {
+  const dir = tempDir('dtrain-tf-resume-');
+  writeFileSync(join(dir, 'model.js'), SEEDED_MODEL);
+  const rows = ['a,b,label'];
+  for (let i = 0; i < 96; i++) rows.push(`${(i % 7) / 7},${(i % 5) / 5},${(i % 7) + (i % 5) > 5 ? 1 : 0}`);
+  writeFileSync(join(dir, 'train.csv'), `${rows.join('\n')}\n`);
+  const job = (name: string, epochs: number) => {
+    const p = join(dir, `${name}.yaml`);
+    writeFileSync(
+      p,
+      `name: ${name}
+framework: tensorflow
+hosts:
+  - address: localhost
+    slots: 2
+data: {train: train.csv, label: label}
+model: {module: ./model.js}
+params: {optimizer: adam, learning_rate: 0.05, loss: categoricalCrossentropy, epochs: ${epochs}, batch_size: 8, backend: cpu}
+checkpoint: {every: 1, keep: 2}
+`,
+    );
+    return p;
+  };
+  const home = tempDir();
+  const weightsOf = (run: { events: Record<string, unknown>[] }) => {
+    const result = run.events.find((e) => e.type === 'result' && e.rank === 0)!.data as Result;
+    const bin = readFileSync(join(result.model, '..', 'weights.bin'));
+    return { result, w: new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length)) };
+  };
+  const straight = await runDtrain(['run', job('straight', 4), '--json'], { home });
+  assert.equal(straight.code, 0, straight.stderr + straight.stdout.slice(-2000));
+  const first = await runDtrain(['run', job('part', 2), '--json'], { home });
+  assert.equal(first.code, 0, first.stderr + first.stdout.slice(-2000));
+  const ckpts = join(weightsOf(first).result.model, '..', '..', 'checkpoints');
+  assert.deepEqual(readdirSync(ckpts).sort(), ['epoch-0001', 'epoch-0002']);
+  assert.ok(readdirSync(join(ckpts, 'epoch-0002')).includes('optimizer.bin'));
+  const jobId = String(first.events.find((e) => e.type === 'job-start')!.jobId);
+  const resumed = await runDtrain(['run', job('part', 4), '--resume', jobId, '--json'], { home });
+  assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout.slice(-2000));
+  assert.ok(
+    resumed.events.some(
+      (e) => e.type === 'log' && /resuming from .*epoch-0002 after epoch 2 of 4/.test(String(e.line)),
+    ),
+  );
+  const a = weightsOf(straight).w;
+  const b = weightsOf(resumed).w;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  assert.ok(worst <= 1e-6, `resumed weights differ from the straight run by ${worst}`);
 });
 
 test('script mode: the example runs on 2 ranks and differs from the single-process script in ≤ 10 added lines', async (t) => {
