@@ -11,34 +11,11 @@ import { test } from 'node:test';
 import { REPO, runDtrain, tempDir } from '../helpers/dtrain-process.js';
 import { FASHION_DIR, fashionSubset, needFashionMnist } from '../helpers/fashion-mnist.js';
 
+/** configs/examples/tensorflow-local.yaml (sync) or the same job with `parallelism: async`. */
 function mlpJob(parallelism: 'data' | 'async', dir: string): string {
+  const example = readFileSync(join(REPO, 'configs', 'examples', 'tensorflow-local.yaml'), 'utf8');
   const path = join(dir, `mlp-${parallelism}.yaml`);
-  writeFileSync(
-    path,
-    `name: fmnist-mlp-${parallelism}
-framework: tensorflow
-parallelism: ${parallelism}
-hosts:
-  - address: localhost
-    slots: 2
-data:
-  train: ${FASHION_DIR}/train-images-idx3-ubyte.gz
-  test: ${FASHION_DIR}/t10k-images-idx3-ubyte.gz
-model:
-  layers:
-    - flatten: {}
-    - dense: {units: 256, activation: relu}
-    - dense: {units: 10, activation: softmax}
-params:
-  optimizer: adam
-  learning_rate: 0.001
-  loss: categoricalCrossentropy
-  epochs: 3
-  batch_size: 64
-  seed: 7
-checkpoint: {every: 1, keep: 2}
-`,
-  );
+  writeFileSync(path, example.replace('parallelism: data', `parallelism: ${parallelism}`));
   return path;
 }
 
@@ -77,6 +54,20 @@ for (const mode of ['data', 'async'] as const) {
     }
   });
 }
+
+test('Fashion-MNIST CNN, 2 ranks, sync: ≥ 88% test accuracy on wasm (configs/examples/tensorflow-cnn-local.yaml)', async (t) => {
+  if (!needFashionMnist(t)) return;
+  const job = join(REPO, 'configs', 'examples', 'tensorflow-cnn-local.yaml');
+  const out = tempDir('dtrain-tf-cnn-');
+  const copy = join(out, 'cnn.yaml');
+  writeFileSync(copy, readFileSync(job, 'utf8'));
+  const run = await runDtrain(['run', copy, '--json'], { home: tempDir() });
+  assert.equal(run.code, 0, run.stderr + run.stdout.slice(-3000));
+  assert.ok(run.events.filter((e) => e.type === 'backend').every((e) => e.name === 'wasm'));
+  const result = run.events.find((e) => e.type === 'result' && e.rank === 0)!.data as Result;
+  const acc = result.metrics['test-accuracy']!;
+  assert.ok(acc >= 0.88, `test accuracy ${acc}`);
+});
 
 /** A model builder with seeded initializers, so every run starts from the same weights. */
 const SEEDED_MODEL = `export default function build(tf, { inputShape, outputs }) {
