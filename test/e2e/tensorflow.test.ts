@@ -9,7 +9,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, runDtrain, tempDir } from '../helpers/dtrain-process.js';
-import { FASHION_DIR, fashionSubset, needFashionMnist } from '../helpers/fashion-mnist.js';
+import { fashionSubset, needFashionMnist } from '../helpers/fashion-mnist.js';
 
 /** configs/examples/tensorflow-local.yaml (sync) or the same job with `parallelism: async`. */
 function mlpJob(parallelism: 'data' | 'async', dir: string): string {
