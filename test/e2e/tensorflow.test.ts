@@ -117,6 +117,14 @@ params: {optimizer: sgd, learning_rate: 0.5, loss: categoricalCrossentropy, epoc
     const steps = run.events.filter((e) => e.type === 'progress' && e.rank === 0).at(-1)!;
     assert.equal(steps.total, 20);
     const result = run.events.find((e) => e.type === 'result' && e.rank === 0)!.data as Result;
+    if (ranks === 2) {
+      // The model the job wrote scores a file through `dtrain predict` (tfjs LayersModel reader).
+      const p = await runDtrain(['predict', result.model, join(dir, 'train.csv')], { home: tempDir() });
+      assert.equal(p.code, 0, p.stderr);
+      const out = p.stdout.trim().split('\n');
+      assert.equal(out.length, 321);
+      assert.match(out[0]!, /prob_0,prob_1,prob_2/);
+    }
     const bin = readFileSync(join(result.model, '..', 'weights.bin'));
     weights.push(new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length)));
   }
