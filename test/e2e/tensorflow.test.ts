@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO, runDtrain, tempDir } from '../helpers/dtrain-process.js';
+import { REPO, runDtrain, startDtrain, tempDir } from '../helpers/dtrain-process.js';
+import { eventually, processesOfJob } from '../helpers/processes.js';
 import { fashionSubset, needFashionMnist } from '../helpers/fashion-mnist.js';
 
 /** configs/examples/tensorflow-local.yaml (sync) or the same job with `parallelism: async`. */
@@ -237,4 +238,54 @@ params: {loss: binaryCrossentropy, epochs: 1, batch_size: 2, backend: ${backend}
   assert.notEqual(node.code, 0);
   const end = node.events.find((e) => e.type === 'job-end')!;
   assert.match(String(end.error), /tfjs-node/);
+});
+
+test('SIGKILL of a rank mid-training (sync and script mode) ends the job naming it; no process of the job remains', async () => {
+  const dir = tempDir('dtrain-tf-kill-');
+  writeFileSync(
+    join(dir, 'train.csv'),
+    `a,b,label\n${Array.from({ length: 2000 }, (_, i) => `${i % 3},${i % 5},${i % 2}`).join('\n')}\n`,
+  );
+  writeFileSync(
+    join(dir, 'loop.js'),
+    `export default async function main(dt) {
+  const tf = dt.tf;
+  const { x, y } = dt.data.train;
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [2] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+  model.compile({ optimizer: dt.distributedOptimizer(tf.train.sgd(0.1)), loss: 'binaryCrossentropy' });
+  await model.fit(x, y, { epochs: 100000, batchSize: 4, callbacks: dt.callbacks() });
+}
+`,
+  );
+  for (const model of ['layers: [{dense: {units: 1, activation: sigmoid}}]', 'script: ./loop.js']) {
+    const job = join(dir, 'kill.yaml');
+    writeFileSync(
+      job,
+      `name: kill
+framework: tensorflow
+hosts:
+  - address: localhost
+    slots: 2
+data: {train: train.csv, label: label}
+model: {${model}}
+params: {loss: binaryCrossentropy, epochs: 100000, batch_size: 4, backend: cpu}
+network: {heartbeat_interval: 0.5, heartbeat_timeout: 3}
+`,
+    );
+    const run = startDtrain(['run', job, '--json'], { home: tempDir() });
+    await run.waitFor((e) => e.type === 'progress' && e.rank === 0, 60_000);
+    const pid = Number(run.events.find((e) => e.type === 'rank-start' && e.rank === 1)!.pid);
+    const jobId = String(run.events[0]!.jobId);
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    const code = await run.exited;
+    assert.equal(code, 1, model);
+    assert.ok(Date.now() - killedAt < 8000, `${model}: took ${Date.now() - killedAt} ms`);
+    const end = run.events.find((e) => e.type === 'job-end')!;
+    assert.match(String(end.error), /^rank 1 on localhost was killed by SIGKILL/);
+    assert.ok(
+      await eventually(() => processesOfJob(jobId).length === 0, 3000),
+      `${model}: ${processesOfJob(jobId)}`,
+    );
+  }
 });
