@@ -36,6 +36,8 @@ export const TensorflowParamsSchema = z
     shuffle: z.boolean(),
     seed: whole(0),
     max_staleness: whole(0),
+    /** Gradients travel as float16 (sync data parallel). */
+    fp16_allreduce: z.boolean(),
     backend: z.enum(['auto', 'node-gpu', 'node', 'wasm', 'cpu']),
   })
   .partial();

@@ -10,6 +10,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type FlatLayout, flatLayout, packGrads, trainableVariables, unpackGrads } from './flat-weights.js';
 import { epochOrder, gatherRows, type LabelMode, rankSlice, stepsPerEpoch, type TfTable } from './tf-data.js';
 import type { Tf } from './tf-api.js';
+import { addHalves, encodeHalves } from './fp16.js';
 import { ThreadComm } from './thread-comm.js';
 
 /** Loss of one batch: per-sample losses (the compiled model's loss function). */
@@ -29,6 +30,8 @@ export interface TrainRun {
   /** The first epoch to run (0, or where a checkpoint left off). */
   readonly startEpoch: number;
   readonly seed: number;
+  /** Gradients travel as float16 (half the bytes), summed in rank order after an all-gather. */
+  readonly fp16: boolean;
   /** False: every epoch takes the rows in file order. */
   readonly shuffle: boolean;
   readonly rank: number;
@@ -81,6 +84,8 @@ export async function trainSync(run: TrainRun): Promise<void> {
   // [gradients × n, loss × n, correct, n]: one all-reduce per step carries everything.
   const flat = ThreadComm.shared(layout.size + 3);
   const classify = run.labelMode !== 'value';
+  const reduce =
+    run.fp16 && world > 1 ? halfSum(run.comm, flat, rank, world) : () => run.comm.allReduce(flat, 'sum');
   for (let epoch = run.startEpoch; epoch < run.epochs; epoch++) {
     const order = epochOrder(run.table.rows, run.seed, epoch, run.shuffle);
     const steps = stepsPerEpoch(run.table.rows, run.batch * world);
@@ -89,7 +94,7 @@ export async function trainSync(run: TrainRun): Promise<void> {
       const idx = rankSlice(order, step, run.batch, rank, world);
       flat.fill(0);
       if (idx.length > 0) localGradients(run, layout, idx, flat, classify);
-      await run.comm.allReduce(flat, 'sum');
+      await reduce();
       const n = flat[layout.size + 2]!;
       const grads = unpackGrads(tf, layout, flat, 1 / n);
       optimizer.applyGradients(grads);
@@ -105,6 +110,32 @@ export async function trainSync(run: TrainRun): Promise<void> {
     }
     await run.onEpoch(epoch);
   }
+}
+
+/**
+ * A sum over the ranks with float16 on the wire: each rank's block of an all-gather holds its three
+ * counters as float32 and its values as halves; every rank then adds the blocks in rank order, so
+ * all get the same bits. Bytes per rank: (ranks − 1) × (size/2) × 4 — half of the ring all-reduce's
+ * for 2 ranks, the same at 4, more beyond (the option is for 2–3 ranks on slow links).
+ */
+function halfSum(comm: ThreadComm, flat: Float32Array, rank: number, world: number): () => Promise<void> {
+  const meta = 3;
+  const size = flat.length - meta;
+  const slots = meta + Math.ceil(size / 2);
+  const wire = ThreadComm.shared(slots * world);
+  const halves = new Uint16Array(wire.buffer);
+  return async () => {
+    const at = rank * slots;
+    wire.set(flat.subarray(size), at);
+    encodeHalves(flat.subarray(0, size), halves.subarray(2 * (at + meta), 2 * (at + meta) + size));
+    await comm.allGather(wire);
+    flat.fill(0);
+    for (let r = 0; r < world; r++) {
+      const o = r * slots;
+      addHalves(halves.subarray(2 * (o + meta), 2 * (o + meta) + size), flat.subarray(0, size));
+      for (let k = 0; k < meta; k++) flat[size + k]! += wire[o + k]!;
+    }
+  };
 }
 
 /** This rank's gradient sum (mean × n), loss sum, correct count and n into `flat`. */

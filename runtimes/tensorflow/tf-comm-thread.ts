@@ -38,6 +38,12 @@ export type ThreadOp =
       readonly reduce: ReduceOp;
     }
   | {
+      readonly op: 'allGather';
+      readonly sab: SharedArrayBuffer;
+      readonly offset: number;
+      readonly length: number;
+    }
+  | {
       readonly op: 'broadcast';
       readonly sab: SharedArrayBuffer;
       readonly offset: number;
@@ -71,6 +77,8 @@ async function run(comm: Communicator, m: ThreadOp): Promise<void> {
   if (m.op === 'allReduce') {
     const View = m.dtype === 'f32' ? Float32Array : Float64Array;
     await comm.allReduce(new View(m.sab as unknown as ArrayBuffer, m.offset, m.length), m.reduce);
+  } else if (m.op === 'allGather') {
+    await comm.allGather(new Float32Array(m.sab as unknown as ArrayBuffer, m.offset, m.length));
   } else if (m.op === 'broadcast') {
     await comm.broadcast(new Uint8Array(m.sab, m.offset, m.bytes), m.root);
   } else await comm.close();

@@ -96,6 +96,13 @@ export class ThreadComm {
     done();
   }
 
+  /** Each rank's near-equal block of `buf` (bytes copied exactly) ends up on every rank. */
+  async allGather(buf: Float32Array): Promise<void> {
+    const done = this.#post(buf, (sab, offset) => ({ op: 'allGather', sab, offset, length: buf.length }));
+    this.#check(await this.#await());
+    done();
+  }
+
   /** Copies rank `root`'s `buf` into `buf` on every rank. */
   async broadcast(buf: F, root: number): Promise<void> {
     const done = this.#post(buf, (sab, offset) => ({

@@ -137,6 +137,7 @@ async function trainBuiltIn(ctx: WorkloadContext, tf: Tf, comm: ThreadComm): Pro
     startEpoch: resumed ? resumed.epoch + 1 : 0,
     seed,
     shuffle: params['shuffle'] !== false,
+    fp16: params['fp16_allreduce'] === true,
     rank,
     world,
     comm,

@@ -80,7 +80,7 @@ const SEEDED_MODEL = `export default function build(tf, { inputShape, outputs })
 }
 `;
 
-test('sync equivalence: 2 ranks × batch 8 give the weights of 1 rank × batch 16 after 20 steps (1e-5)', async () => {
+test('sync equivalence: 2 ranks × batch 8 give the weights of 1 rank × batch 16 after 20 steps (1e-5); fp16 on the wire stays close', async () => {
   const dir = tempDir('dtrain-tf-eq-');
   writeFileSync(join(dir, 'model.js'), SEEDED_MODEL);
   const lines = ['a,b,c,d,label'];
@@ -96,9 +96,10 @@ test('sync equivalence: 2 ranks × batch 8 give the weights of 1 rank × batch 1
   }
   writeFileSync(join(dir, 'train.csv'), `${lines.join('\n')}\n`);
   const weights: Float32Array[] = [];
-  for (const [ranks, batch] of [
-    [1, 16],
-    [2, 8],
+  for (const [ranks, batch, fp16] of [
+    [1, 16, false],
+    [2, 8, false],
+    [2, 8, true],
   ] as const) {
     const job = join(dir, `eq-${ranks}.yaml`);
     writeFileSync(
@@ -110,7 +111,7 @@ hosts:
     slots: ${ranks}
 data: {train: train.csv, label: label}
 model: {module: ./model.js}
-params: {optimizer: sgd, learning_rate: 0.5, loss: categoricalCrossentropy, epochs: 1, batch_size: ${batch}, seed: 3, backend: cpu}
+params: {optimizer: sgd, learning_rate: 0.5, loss: categoricalCrossentropy, epochs: 1, batch_size: ${batch}, seed: 3, backend: cpu, fp16_allreduce: ${fp16}}
 `,
     );
     const run = await runDtrain(['run', job, '--json'], { home: tempDir() });
@@ -129,11 +130,15 @@ params: {optimizer: sgd, learning_rate: 0.5, loss: categoricalCrossentropy, epoc
     const bin = readFileSync(join(result.model, '..', 'weights.bin'));
     weights.push(new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length)));
   }
-  const [one, two] = weights as [Float32Array, Float32Array];
+  const [one, two, half] = weights as [Float32Array, Float32Array, Float32Array];
   assert.equal(one.length, two.length);
   let worst = 0;
   for (let i = 0; i < one.length; i++) worst = Math.max(worst, Math.abs(one[i]! - two[i]!));
   assert.ok(worst <= 1e-5, `largest weight difference ${worst}`);
+  // fp16_allreduce: gradients rounded to halves on the wire; close to, not equal to, float32.
+  let drift = 0;
+  for (let i = 0; i < one.length; i++) drift = Math.max(drift, Math.abs(half[i]! - two[i]!));
+  assert.ok(drift > 0 && drift < 1e-2, `fp16 weights drift ${drift} from float32`);
 });
 
 test('checkpoints every epoch, and --resume (model and adam state) ends where one straight run ends', async () => {
