@@ -3,6 +3,7 @@
  * `model` path) is fetched into the job's local output folder and the result is rewritten to point
  * at the local copy. Per-rank logs already arrived line by line.
  */
+import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { LaunchPlan } from './plan/types.js';
 import type { Transport } from './transports/types.js';
@@ -23,6 +24,7 @@ export async function collect(
   if (Array.isArray(files) && files.every((f) => typeof f === 'string')) {
     const dir = join(outputDir, 'model');
     const local = files.map((f: string) => join(dir, basename(f)));
+    mkdirSync(dir, { recursive: true });
     for (let i = 0; i < files.length; i++) await transport.fetch(host, files[i] as string, local[i]!);
     return {
       ...result,
