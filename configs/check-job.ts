@@ -94,10 +94,11 @@ function frameworkBlocks(root: Rec, fw: Framework, parallelism: Parallelism | un
     });
   }
   const ranks = countRanks(root['hosts']);
-  if (modelParallel && stages !== undefined && ranks !== undefined && stages > ranks) {
+  if (modelParallel && stages !== undefined && ranks !== undefined && stages !== ranks) {
+    // One stage per rank: the hosts' slots must add up to the stage count.
     out.push({
       path: ['pipeline', 'stages'],
-      message: `needs ${stages} ranks but the hosts give ${ranks}`,
+      message: `needs ${stages} ranks (one per stage) but the hosts give ${ranks}`,
     });
   }
   if (fw === 'doctor' && root['tune'] !== undefined) {

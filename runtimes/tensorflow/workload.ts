@@ -21,6 +21,7 @@ import { registerChainedOps } from './chained-ops.js';
 import { compileOptions } from './compile-options.js';
 import { buildModel } from './model-spec.js';
 import { runScript } from './script-mode.js';
+import { trainPipeline } from './pipeline-trainer.js';
 import { type LossFn, trainSync } from './sync-trainer.js';
 import type { Tf } from './tf-api.js';
 import { classCount, type LabelMode, readTable, type TfTable } from './tf-data.js';
@@ -168,6 +169,13 @@ async function trainBuiltIn(ctx: WorkloadContext, tf: Tf, comm: ThreadComm): Pro
   if (parallelism === 'async')
     await trainAsync({ ...run, ctx, maxStaleness: Number(params['max_staleness'] ?? 4) });
   else if (parallelism === 'data') await trainSync(run);
+  else if (parallelism === 'model')
+    await trainPipeline({
+      ...run,
+      ctx,
+      stages: spec.pipeline?.stages ?? world,
+      microBatches: spec.pipeline?.micro_batches ?? 4,
+    });
   else
     throw new DtrainError('E_PARALLELISM', `tensorflow parallelism ${parallelism} is not built yet`, {
       category: 'config',

@@ -80,7 +80,7 @@ const SEEDED_MODEL = `export default function build(tf, { inputShape, outputs })
 }
 `;
 
-test('sync equivalence: 2 ranks × batch 8 give the weights of 1 rank × batch 16 after 20 steps (1e-5); fp16 on the wire stays close', async () => {
+test('sync equivalence: 2 ranks × batch 8 give the weights of 1 rank × batch 16 after 20 steps (1e-5); fp16 on the wire stays close; 2 pipeline stages equal 1 rank', async () => {
   const dir = tempDir('dtrain-tf-eq-');
   writeFileSync(join(dir, 'model.js'), SEEDED_MODEL);
   const lines = ['a,b,c,d,label'];
@@ -96,17 +96,18 @@ test('sync equivalence: 2 ranks × batch 8 give the weights of 1 rank × batch 1
   }
   writeFileSync(join(dir, 'train.csv'), `${lines.join('\n')}\n`);
   const weights: Float32Array[] = [];
-  for (const [ranks, batch, fp16] of [
-    [1, 16, false],
-    [2, 8, false],
-    [2, 8, true],
+  for (const [ranks, batch, fp16, pipeline] of [
+    [1, 16, false, false],
+    [2, 8, false, false],
+    [2, 8, true, false],
+    [2, 16, false, true],
   ] as const) {
-    const job = join(dir, `eq-${ranks}.yaml`);
+    const job = join(dir, `eq-${ranks}-${fp16}-${pipeline}.yaml`);
     writeFileSync(
       job,
-      `name: eq-${ranks}
+      `name: eq-${ranks}${pipeline ? '-pipeline' : ''}
 framework: tensorflow
-hosts:
+${pipeline ? 'parallelism: model\npipeline: {stages: 2, micro_batches: 4}\n' : ''}hosts:
   - address: localhost
     slots: ${ranks}
 data: {train: train.csv, label: label}
@@ -130,7 +131,11 @@ params: {optimizer: sgd, learning_rate: 0.5, loss: categoricalCrossentropy, epoc
     const bin = readFileSync(join(result.model, '..', 'weights.bin'));
     weights.push(new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length)));
   }
-  const [one, two, half] = weights as [Float32Array, Float32Array, Float32Array];
+  const [one, two, half, piped] = weights as [Float32Array, Float32Array, Float32Array, Float32Array];
+  // parallelism: model — 2 stages × 4 micro-batches of 16 equal one full-batch step of the model.
+  let stageGap = 0;
+  for (let i = 0; i < one.length; i++) stageGap = Math.max(stageGap, Math.abs(one[i]! - piped[i]!));
+  assert.ok(stageGap <= 1e-5, `pipeline weights differ by ${stageGap}`);
   assert.equal(one.length, two.length);
   let worst = 0;
   for (let i = 0; i < one.length; i++) worst = Math.max(worst, Math.abs(one[i]! - two[i]!));
