@@ -3,9 +3,11 @@
  * float32 like LightGBM's score_t), the boost_from_average initial scores, and the map onto the
  * predictor's objectives. regression_l1 uses sign gradients with unit hessians and, unlike LightGBM,
  * does not renew leaf outputs to the residual median afterwards (its leaves are the gradient steps).
+ * lambdarank (lightgbm-rank.ts) reads the training set's query groups, given to `lgbObjective`.
  */
 import { DtrainError } from '../../configs/errors.js';
 import type { LgbParams } from './lightgbm-params.js';
+import { Lambdarank, queryBoundaries } from './lightgbm-rank.js';
 import type { Collective, ObjectiveName } from './types.js';
 
 export interface LgbObjectiveImpl {
@@ -80,9 +82,44 @@ async function globalMedian(labels: Float32Array, collective: Collective): Promi
   return joined.length % 2 === 1 ? joined[mid]! : (joined[mid - 1]! + joined[mid]!) / 2;
 }
 
-export function lgbObjective(p: LgbParams): LgbObjectiveImpl {
+/** Query groups are required by lambdarank (and ndcg): this says how to give them. */
+export function missingGroupsError(what: string): DtrainError {
+  return new DtrainError('E_DATA', `${what} needs query groups, but the data has none`, {
+    category: 'config',
+    detail:
+      'name the query column with params.group_column (csv), or write qid:N on every line (libsvm); rows of one query must be consecutive',
+  });
+}
+
+/** The objective of `p`; `groups` are the training rows' query ids (lambdarank only). */
+export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImpl {
   const K = p.numClass;
   switch (p.objective) {
+    case 'lambdarank': {
+      if (!groups) throw missingGroupsError('objective lambdarank');
+      const bounds = queryBoundaries(groups);
+      let rank: Lambdarank | undefined;
+      return {
+        outputs: 1,
+        xgbName: 'reg:squarederror',
+        neutralBase: 0,
+        line: 'lambdarank',
+        gradients(margins, labels, grad, hess) {
+          rank ??= new Lambdarank({
+            bounds,
+            labels,
+            labelGain: p.labelGain,
+            sigmoid: p.sigmoid,
+            truncationLevel: p.truncationLevel,
+            norm: p.lambdarankNorm,
+          });
+          rank.gradients(margins, grad, hess);
+        },
+        transform: (m) => m,
+        // LightGBM does not boost ranking objectives from an average.
+        initScores: async () => [0],
+      };
+    }
     case 'regression':
     case 'regression_l1':
     case 'huber': {
