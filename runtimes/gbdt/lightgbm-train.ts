@@ -223,6 +223,8 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         env.sampler.startTree(p.seed, round, k, 2);
         const t = await growLossguide(env, n);
         efbRules?.restore(t);
+        if (t.numLeaves > 1)
+          await objective.renewLeaves?.(t, ctx.rowIndex, margins, train.labels, collective);
         const tree = toLgbTree(t, bins);
         if (t.numLeaves > 1) {
           anySplit = true;
