@@ -299,7 +299,7 @@ async function main(): Promise<void> {
     cells.map((s, i) => (i < 2 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('');
   console.log(line(head));
   const summary: Record<string, string> = {};
-  let maxAucDiff = 0;
+  let maxAucDiff: number | undefined;
   let passed = 0;
   let judged = 0;
   let lgbmPassed = 0;
@@ -338,7 +338,7 @@ async function main(): Promise<void> {
       ]),
     );
     if (r.note !== '') notes.push(`${c.name}: ${r.note}`);
-    if (c.metric === 'auc' && !lgbm) maxAucDiff = Math.max(maxAucDiff, Math.abs(r.diff));
+    if (c.metric === 'auc' && !lgbm) maxAucDiff = Math.max(maxAucDiff ?? 0, Math.abs(r.diff));
     if (c.metric === 'auc') summary[`${c.key}_auc_diff`] = r.diff.toFixed(5);
     if (c.metric === 'accuracy') summary[`${c.key}_acc_diff`] = r.diff.toFixed(2);
     if (c.metric === 'rmse') summary[`${c.key}_rmse_rel_diff`] = (r.diff / r.xgboost).toFixed(4);
@@ -346,7 +346,7 @@ async function main(): Promise<void> {
   for (const n of notes) console.log(`note: ${n}`);
   const fields = [
     `rows=${rows}`,
-    `max_auc_diff=${maxAucDiff.toFixed(5)}`,
+    `max_auc_diff=${maxAucDiff === undefined ? 'n/a' : maxAucDiff.toFixed(5)}`,
     ...Object.entries(summary).map(([k, v]) => `${k}=${v}`),
     `pass=${passed}/${judged}`,
     `lgbm_pass=${lgbmPassed}/${lgbmJudged}`,
