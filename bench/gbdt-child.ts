@@ -4,13 +4,16 @@
  *   node dist/bench/gbdt-child.js '<GbdtJob as JSON>'
  *
  * Reads the train CSV with runtimes/data, trains with trainGbdt (train logloss/metric evaluated every
- * round, as the engine always does), takes maxRSS, then reads the test CSV and times `predictParallel`
+ * round, as the engine always does) or, with `flavour: 'lightgbm'`, trainLightgbm on LightGBM-spelled
+ * params (no metric: LightGBM scores the training set only when asked), takes maxRSS, then reads the test CSV and times `predictParallel`
  * (the same thread count as XGBoost's predict).
  * Prints one JSON line (GbdtRun).
  */
 import { writeFileSync } from 'node:fs';
 import { readDataset } from '../runtimes/data/index.js';
-import { parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
+import { type GbdtModel, parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
+import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
+import { trainLightgbm } from '../runtimes/gbdt/lightgbm-train.js';
 import { predictParallel } from '../runtimes/gbdt/predict-parallel.js';
 import type { GbdtJob, GbdtRun } from './gbdt-job.js';
 
@@ -22,9 +25,19 @@ async function main(): Promise<void> {
   let t = performance.now();
   const train = await readDataset(job.train);
   const loadSeconds = seconds(t);
-  const params = parseXgbParams({ ...job.params, num_boost_round: job.rounds });
-  t = performance.now();
-  const model = await trainGbdt({ train, params });
+  let model: GbdtModel;
+  let nthread: number;
+  if (job.flavour === 'lightgbm') {
+    const params = parseLgbParams({ ...job.params, num_iterations: job.rounds });
+    nthread = params.numThreads;
+    t = performance.now();
+    model = await trainLightgbm({ train, params });
+  } else {
+    const params = parseXgbParams({ ...job.params, num_boost_round: job.rounds });
+    nthread = params.nthread;
+    t = performance.now();
+    model = await trainGbdt({ train, params });
+  }
   const trainSeconds = seconds(t);
   const maxRssKiB = process.resourceUsage().maxRSS;
 
@@ -34,7 +47,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < job.predictReps; i++) {
     t = performance.now();
     // The same thread count XGBoost's predict gets.
-    predictions = await predictParallel(model, test, { nthread: params.nthread });
+    predictions = await predictParallel(model, test, { nthread });
     predictSeconds = Math.min(predictSeconds, seconds(t));
   }
   writeFileSync(job.predictionsOut, predictions);

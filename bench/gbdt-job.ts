@@ -12,8 +12,13 @@ import { fileURLToPath } from 'node:url';
 export interface GbdtJob {
   readonly train: string;
   readonly test: string;
-  /** XGBoost-spelled params (objective, eta, max_depth, max_bin, nthread, eval_metric, num_class). */
+  /**
+   * XGBoost-spelled params (objective, eta, max_depth, max_bin, nthread, eval_metric, num_class); for
+   * our side with `flavour: 'lightgbm'`, LightGBM-spelled ones.
+   */
   readonly params: Readonly<Record<string, string | number>>;
+  /** Our side only: which engine flavour trains (default xgboost). */
+  readonly flavour?: 'xgboost' | 'lightgbm';
   readonly rounds: number;
   /** Predictions of the test set are timed this many times; the fastest counts. */
   readonly predictReps: number;
@@ -39,8 +44,15 @@ export type Side = 'ours' | 'xgboost';
 
 export const PYTHON = '/usr/bin/python3';
 
-/** Runs `job` on one side in a fresh process; rejects with the child's stderr when it fails. */
-export function runSide(side: Side, job: GbdtJob): Promise<GbdtRun> {
+/**
+ * Runs `job` on one side in a fresh process (`env` added to ours); rejects with the child's stderr
+ * when it fails.
+ */
+export function runSide(
+  side: Side,
+  job: GbdtJob,
+  env: Readonly<Record<string, string>> = {},
+): Promise<GbdtRun> {
   const script =
     side === 'ours'
       ? fileURLToPath(new URL('./gbdt-child.js', import.meta.url))
@@ -50,7 +62,7 @@ export function runSide(side: Side, job: GbdtJob): Promise<GbdtRun> {
       ? [process.execPath, [script, JSON.stringify(job)]]
       : [PYTHON, [script, JSON.stringify(job)]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => {

@@ -76,7 +76,7 @@ export function checkParams(framework: Framework, params: Readonly<Record<string
     }
     if (numeric.has(name) && typeof value !== 'number') return [{ path, message: 'must be a number' }];
     if (framework === 'xgboost') return checkXgboostValue(name, value, path);
-    return [];
+    return checkLightgbmValue(name, value, path);
   });
 }
 
@@ -121,5 +121,57 @@ function checkXgboostValue(name: string, value: unknown, path: readonly (string 
       return [{ path: at, message: `unknown metric${hint}` }];
     });
   }
+  return [];
+}
+
+/** LightGBM's query column names (`group_column` and its aliases). */
+export const LIGHTGBM_GROUP_PARAMS: readonly string[] = [
+  'group_column',
+  'group',
+  'group_id',
+  'query_column',
+  'query',
+  'query_id',
+];
+
+const isIntList = (v: unknown): boolean =>
+  (Array.isArray(v) && v.length > 0 && v.every((k) => Number.isInteger(k) && k >= 1)) ||
+  (typeof v === 'string' && /^\s*\d+(\s*,\s*\d+)*\s*$/.test(v) && !/(^|,)\s*0+\s*(,|$)/.test(v)) ||
+  (Number.isInteger(v) && (v as number) >= 1);
+
+function checkLightgbmValue(
+  name: string,
+  value: unknown,
+  path: readonly (string | number)[],
+): FoundProblem[] {
+  if (LIGHTGBM_GROUP_PARAMS.includes(name)) {
+    const ok =
+      (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+      (typeof value === 'string' && value.trim() !== '' && value.trim() !== 'name:');
+    return ok
+      ? []
+      : [
+          {
+            path,
+            message:
+              'must be the query column: a header name (name:qid or qid) or a 0-based index not counting the label',
+          },
+        ];
+  }
+  if (['eval_at', 'ndcg_eval_at', 'ndcg_at', 'map_eval_at', 'map_at'].includes(name) && !isIntList(value))
+    return [{ path, message: 'must be a list of positions >= 1, e.g. [1, 3, 5]' }];
+  if (name === 'label_gain') {
+    const list = typeof value === 'string' ? value.split(',').map(Number) : value;
+    if (
+      !(
+        Array.isArray(list) &&
+        list.length > 0 &&
+        list.every((g) => typeof g === 'number' && Number.isFinite(g) && g >= 0)
+      )
+    )
+      return [{ path, message: 'must be a list of gains >= 0, one per relevance grade' }];
+  }
+  if (name === 'lambdarank_truncation_level' && !(Number.isInteger(value) && (value as number) >= 1))
+    return [{ path, message: 'must be an integer >= 1' }];
   return [];
 }

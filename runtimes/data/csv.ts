@@ -6,6 +6,8 @@
  * - Label: a header name or a 0-based field index; null = no label column (labels are NaN, e.g. for
  *   predict). Default: the column named label, target or y (any case), else field 0, as XGBoost's
  *   `label_column=0`.
+ * - Group (ranking queries): a header name, or LightGBM's `group_column` index, which does not count
+ *   the label column. Its values must be integers; the column is not a feature.
  * - Missing values (NaN): an empty field, NA, nan, NaN, ?, null. Blank lines are skipped; every other
  *   line must have as many fields as line 1, or reading fails with `FILE:LINE: …`.
  * - Ranges: see scan-lines.ts. Every range reader reads line 1 for the column count and names; a
@@ -22,6 +24,8 @@ import { type ByteRange, readFirstLine, scanLines } from './scan-lines.js';
 export interface CsvOptions {
   /** Header name or 0-based field index of the label; null = none. Default: see the module doc. */
   readonly label?: string | number | null;
+  /** Query column: a header name or LightGBM's index (the label not counted). Default: none. */
+  readonly group?: string | number;
   /** Whether line 1 names the columns; 'auto' (default) decides from its fields. */
   readonly header?: 'auto' | boolean;
   /** Read only the lines that start in this byte range. */
@@ -45,9 +49,12 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<D
       ? fields.some((f) => !isNumberOrMissing(f))
       : options.header;
   const labelCol = resolveLabel(name, options.label, header ? fields : undefined, fields.length);
+  const groupCol = resolveGroup(name, options.group, header ? fields : undefined, fields.length, labelCol);
   let f = 0;
-  const columnNames = fields.map((h, i) => (header ? h : i === labelCol ? 'label' : `f${f++}`));
-  const rows = new CsvRows(fields.length, labelCol, columnNames);
+  const columnNames = fields.map((h, i) =>
+    header ? h : i === labelCol ? 'label' : i === groupCol ? 'group' : `f${f++}`,
+  );
+  const rows = new CsvRows(fields.length, labelCol, columnNames, groupCol);
   await scanLines(path, options.range, (buf, from, to, offset) => {
     if (offset === 0) {
       if (header) return true;
@@ -61,7 +68,33 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<D
     const whole = options.range === undefined || (await stat(path)).size <= options.range.end;
     if (whole) throw dataError(name, header ? 'the file has a header but no data rows' : 'no data rows');
   }
-  return rows.dataset(columnNames.filter((_, i) => i !== labelCol));
+  return rows.dataset(columnNames.filter((_, i) => i !== labelCol && i !== groupCol));
+}
+
+function resolveGroup(
+  name: string,
+  group: string | number | undefined,
+  header: readonly string[] | undefined,
+  count: number,
+  labelCol: number,
+): number {
+  if (group === undefined) return -1;
+  let i: number;
+  if (typeof group === 'number') {
+    // LightGBM's group_column index does not count the label column.
+    i = labelCol >= 0 && group >= labelCol ? group + 1 : group;
+    if (!(Number.isInteger(group) && group >= 0 && i < count))
+      throw dataError(`${name}:1`, `group column ${group} not found: line 1 has ${count} fields`);
+  } else {
+    if (header === undefined)
+      throw dataError(`${name}:1`, `group column "${group}" not found: the file has no header line`);
+    i = header.indexOf(group);
+    if (i < 0)
+      throw dataError(`${name}:1`, `group column "${group}" not found (columns: ${header.join(', ')})`);
+  }
+  if (i === labelCol)
+    throw dataError(`${name}:1`, `the group column ${JSON.stringify(group)} is the label column`);
+  return i;
 }
 
 function splitHeader(line: Buffer): string[] {
@@ -107,15 +140,18 @@ class CsvRows {
   private readonly cols: number;
   private features: Float32Array<ArrayBuffer>;
   private labels: Float32Array<ArrayBuffer>;
+  private groups = new Int32Array(0);
 
   constructor(
     private readonly fields: number,
     private readonly labelCol: number,
     private readonly names: readonly string[],
+    private readonly groupCol = -1,
   ) {
-    this.cols = labelCol >= 0 ? fields - 1 : fields;
+    this.cols = fields - (labelCol >= 0 ? 1 : 0) - (groupCol >= 0 ? 1 : 0);
     this.features = new Float32Array(1024 * this.cols);
     this.labels = new Float32Array(1024);
+    if (groupCol >= 0) this.groups = new Int32Array(1024);
   }
 
   push(buf: Buffer, from: number, to: number, offset: number): boolean {
@@ -123,6 +159,11 @@ class CsvRows {
     if (row === this.labels.length) {
       this.labels = growFloat32(this.labels, row + 1);
       this.features = growFloat32(this.features, this.labels.length * this.cols);
+      if (this.groupCol >= 0) {
+        const g = new Int32Array(this.labels.length);
+        g.set(this.groups);
+        this.groups = g;
+      }
     }
     const features = this.features;
     let out = row * this.cols;
@@ -137,7 +178,14 @@ class CsvRows {
         return this.fail(offset, message, MISSING_HINT);
       }
       if (field === this.labelCol) this.labels[row] = v;
-      else features[out++] = v;
+      else if (field === this.groupCol) {
+        if (!Number.isInteger(v) || Math.abs(v) > 2147483647)
+          return this.fail(
+            offset,
+            `field ${field + 1} (${this.names[field]}): query id ${showToken(buf, start, i)} is not an integer`,
+          );
+        this.groups[row] = v;
+      } else features[out++] = v;
       field++;
       start = i + 1;
       if (i === to) break;
@@ -155,6 +203,7 @@ class CsvRows {
       features: this.features.slice(0, this.count * this.cols),
       labels: this.labels.slice(0, this.count),
       featureNames,
+      ...(this.groupCol >= 0 ? { groups: this.groups.slice(0, this.count) } : {}),
     };
   }
 

@@ -19,6 +19,8 @@ export interface ReadDatasetOptions {
   readonly format?: DataFileFormat;
   /** csv only: header name or 0-based index of the label column (null = none). */
   readonly label?: string | number | null;
+  /** csv only: the query column (a name, or LightGBM's index that does not count the label). */
+  readonly group?: string | number;
   /** csv only: whether line 1 is a header ('auto' by default). */
   readonly header?: 'auto' | boolean;
   /** Read only the lines that start in this byte range. */
@@ -53,11 +55,16 @@ export async function readDataset(path: string, options: ReadDatasetOptions = {}
       'set data.format: csv or libsvm',
     );
   }
-  const { range, displayName, label, header, numFeatures } = options;
+  const { range, displayName, label, header, numFeatures, group } = options;
   if (format === 'csv') {
     if (numFeatures !== undefined) throw dataError(name, 'numFeatures applies to libsvm files only');
-    return readCsv(path, { label, header, range, displayName });
+    return readCsv(path, { label, header, range, displayName, ...(group === undefined ? {} : { group }) });
   }
+  if (group !== undefined)
+    throw dataError(
+      name,
+      'a group column applies to csv files only (libsvm lines give their query as qid:N)',
+    );
   // The label of a libsvm line is always its first token: index 0 is the only label that makes sense.
   if ((label !== undefined && label !== 0) || header !== undefined) {
     throw dataError(name, 'label and header apply to csv files only (a libsvm label is the first token)');

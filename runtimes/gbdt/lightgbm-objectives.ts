@@ -1,11 +1,16 @@
 /**
  * LightGBM's objectives (src/objective/*.hpp): gradients and hessians (computed in double, stored as
  * float32 like LightGBM's score_t), the boost_from_average initial scores, and the map onto the
- * predictor's objectives. regression_l1 uses sign gradients with unit hessians and, unlike LightGBM,
- * does not renew leaf outputs to the residual median afterwards (its leaves are the gradient steps).
+ * predictor's objectives. regression_l1 uses sign gradients with unit hessians and then, as LightGBM,
+ * renews each leaf to the median residual of its rows (lightgbm-renew.ts); huber does not (nor does
+ * LightGBM 4.x).
+ * lambdarank (lightgbm-rank.ts) reads the training set's query groups, given to `lgbObjective`.
  */
 import { DtrainError } from '../../configs/errors.js';
 import type { LgbParams } from './lightgbm-params.js';
+import { Lambdarank, queryBoundaries } from './lightgbm-rank.js';
+import { lgbPercentile, renewL1Leaves } from './lightgbm-renew.js';
+import type { TreeBuilder } from './tree-builder.js';
 import type { Collective, ObjectiveName } from './types.js';
 
 export interface LgbObjectiveImpl {
@@ -21,6 +26,14 @@ export interface LgbObjectiveImpl {
   transform(margins: Float32Array): Float32Array;
   /** boost_from_average: the initial score per output over all ranks' labels. */
   initScores(labels: Float32Array, collective: Collective): Promise<number[]>;
+  /** LightGBM's RenewTreeOutput: refits a grown tree's leaves from the rows' scores before it. */
+  renewLeaves?(
+    t: TreeBuilder,
+    rows: Uint32Array,
+    margins: Float32Array,
+    labels: Float32Array,
+    collective: Collective,
+  ): Promise<void>;
 }
 
 const K_EPSILON = 1e-15;
@@ -74,15 +87,49 @@ async function globalMedian(labels: Float32Array, collective: Collective): Promi
     joined.set(v, at);
     at += v.length;
   }
-  joined.sort();
   if (joined.length === 0) return 0;
-  const mid = joined.length >> 1;
-  return joined.length % 2 === 1 ? joined[mid]! : (joined[mid - 1]! + joined[mid]!) / 2;
+  // LightGBM's BoostFromScore for l1 is its PercentileFun at 0.5 (the upper middle for even counts).
+  return lgbPercentile(Float64Array.from(joined), 0.5);
 }
 
-export function lgbObjective(p: LgbParams): LgbObjectiveImpl {
+/** Query groups are required by lambdarank (and ndcg): this says how to give them. */
+export function missingGroupsError(what: string): DtrainError {
+  return new DtrainError('E_DATA', `${what} needs query groups, but the data has none`, {
+    category: 'config',
+    detail:
+      'name the query column with params.group_column (csv), or write qid:N on every line (libsvm); rows of one query must be consecutive',
+  });
+}
+
+/** The objective of `p`; `groups` are the training rows' query ids (lambdarank only). */
+export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImpl {
   const K = p.numClass;
   switch (p.objective) {
+    case 'lambdarank': {
+      if (!groups) throw missingGroupsError('objective lambdarank');
+      const bounds = queryBoundaries(groups);
+      let rank: Lambdarank | undefined;
+      return {
+        outputs: 1,
+        xgbName: 'reg:squarederror',
+        neutralBase: 0,
+        line: 'lambdarank',
+        gradients(margins, labels, grad, hess) {
+          rank ??= new Lambdarank({
+            bounds,
+            labels,
+            labelGain: p.labelGain,
+            sigmoid: p.sigmoid,
+            truncationLevel: p.truncationLevel,
+            norm: p.lambdarankNorm,
+          });
+          rank.gradients(margins, grad, hess);
+        },
+        transform: (m) => m,
+        // LightGBM does not boost ranking objectives from an average.
+        initScores: async () => [0],
+      };
+    }
     case 'regression':
     case 'regression_l1':
     case 'huber': {
@@ -102,6 +149,17 @@ export function lgbObjective(p: LgbParams): LgbObjectiveImpl {
           }
         },
         transform: (m) => m,
+        ...(kind === 'regression_l1'
+          ? {
+              renewLeaves: (
+                t: TreeBuilder,
+                rows: Uint32Array,
+                margins: Float32Array,
+                labels: Float32Array,
+                c: Collective,
+              ) => renewL1Leaves(t, rows, margins, labels, p.learningRate, c),
+            }
+          : {}),
         async initScores(labels, collective) {
           if (!p.boostFromAverage) return [0];
           if (kind === 'regression_l1') return [await globalMedian(labels, collective)];

@@ -2,11 +2,13 @@
  * LightGBM's training parameters: its names, every documented alias and the 4.x defaults
  * (docs/Parameters.rst), parsed once into a readonly spec. Unknown keys are ignored here (configs/
  * checks spelling); bad values of known keys throw one DtrainError (E_PARAM, category config) listing
- * every problem. Parameters LightGBM has but this engine does not implement yet (dart, rf, lambdarank,
- * zero_as_missing, linear trees) are refused with a message saying so.
+ * every problem. Parameters LightGBM has but this engine does not implement yet (dart, rf, rank_xendcg,
+ * zero_as_missing, linear trees) are refused with a message saying so. The `ndcg` metric is expanded
+ * into one `ndcg@k` per `eval_at` entry, as LightGBM reports it.
  */
 import { availableParallelism } from 'node:os';
 import { DtrainError } from '../../configs/errors.js';
+import { defaultLabelGain } from './lightgbm-rank.js';
 
 export type LgbObjective =
   | 'regression'
@@ -14,7 +16,8 @@ export type LgbObjective =
   | 'huber'
   | 'binary'
   | 'multiclass'
-  | 'multiclassova';
+  | 'multiclassova'
+  | 'lambdarank';
 
 /** The parsed parameters the LightGBM flavour reads. */
 export interface LgbParams {
@@ -63,6 +66,21 @@ export interface LgbParams {
   readonly maxConflictRate: number;
   /** Voting parallel (PV-Tree): features each rank votes for per node (`top_k`, alias `topk`). */
   readonly topK: number;
+  /** Ranking: the k of each `ndcg@k` (`eval_at`, default 1..5). */
+  readonly evalAt: readonly number[];
+  /** Ranking: the gain of each integer relevance grade (default 2^i − 1, i < 31). */
+  readonly labelGain: readonly number[];
+  /** lambdarank: pairs need one document in the top `lambdarank_truncation_level` (30). */
+  readonly truncationLevel: number;
+  /** lambdarank: `lambdarank_norm` (true) normalises each query's lambdas. */
+  readonly lambdarankNorm: boolean;
+  /** lambdarank's sigmoid parameter (`sigmoid`, 1). */
+  readonly sigmoid: number;
+  /**
+   * The query column of a CSV file (`group_column` and aliases): a header name, or LightGBM's index,
+   * which does not count the label column. LibSVM files give groups with `qid:`.
+   */
+  readonly groupColumn: number | string | undefined;
 }
 
 const OBJECTIVE_ALIASES: Readonly<Record<string, LgbObjective>> = {
@@ -86,6 +104,7 @@ const OBJECTIVE_ALIASES: Readonly<Record<string, LgbObjective>> = {
   multiclass_ova: 'multiclassova',
   ova: 'multiclassova',
   ovr: 'multiclassova',
+  lambdarank: 'lambdarank',
 };
 
 /** LightGBM metric aliases → the canonical names this engine computes. */
@@ -115,11 +134,21 @@ export const LGB_METRIC_ALIASES: Readonly<Record<string, string>> = {
   ova: 'multi_logloss',
   ovr: 'multi_logloss',
   multi_error: 'multi_error',
+  ndcg: 'ndcg',
+  lambdarank: 'ndcg',
+  rank_xendcg: 'ndcg',
+  xendcg: 'ndcg',
+  xe_ndcg: 'ndcg',
+  xe_ndcg_mart: 'ndcg',
+  xendcg_mart: 'ndcg',
 };
 
 const NOT_YET = new Set([
-  'lambdarank',
   'rank_xendcg',
+  'xendcg',
+  'xe_ndcg',
+  'xe_ndcg_mart',
+  'xendcg_mart',
   'poisson',
   'quantile',
   'mape',
@@ -140,6 +169,8 @@ export function defaultLgbMetric(objective: LgbObjective): string {
       return 'huber';
     case 'binary':
       return 'binary_logloss';
+    case 'lambdarank':
+      return 'ndcg';
     default:
       return 'multi_logloss';
   }
@@ -247,6 +278,17 @@ export function parseLgbParams(params: Readonly<Record<string, unknown>>): LgbPa
       );
     else if (!metric.includes(canonical)) metric.push(canonical);
   }
+  const evalAt = intList(
+    params,
+    ['eval_at', 'ndcg_eval_at', 'ndcg_at', 'map_eval_at', 'map_at'],
+    [1, 2, 3, 4, 5],
+    1,
+    problems,
+  );
+  const labelGain = numberList(params, 'label_gain', problems) ?? defaultLabelGain();
+  const ndcgAt = metric.indexOf('ndcg');
+  if (ndcgAt >= 0) metric.splice(ndcgAt, 1, ...evalAt.map((k) => `ndcg@${k}`));
+  const groupColumn = parseGroupColumn(params, problems);
 
   const esr = pick(['early_stopping_round', 'early_stopping_rounds', 'early_stopping', 'n_iter_no_change']);
   const esrValue = esr === undefined ? 0 : num([esr], 0, 'int');
@@ -341,6 +383,12 @@ export function parseLgbParams(params: Readonly<Record<string, unknown>>): LgbPa
     enableBundle: bool(['enable_bundle', 'is_enable_bundle', 'bundle'], true),
     maxConflictRate: num(['max_conflict_rate'], 0, 'unit0'),
     topK: num(['top_k', 'topk'], 20, 'int1'),
+    evalAt,
+    labelGain,
+    truncationLevel: num(['lambdarank_truncation_level'], 30, 'int1'),
+    lambdarankNorm: bool(['lambdarank_norm'], true),
+    sigmoid: num(['sigmoid'], 1, 'pos'),
+    groupColumn,
   };
   if (parsed.maxBin > 65535) problems.push(`params.max_bin: must be <= 65535, got ${parsed.maxBin}`);
   if (parsed.sampleStrategy === 'goss' && parsed.topRate + parsed.otherRate > 1)
@@ -356,6 +404,63 @@ export function parseLgbParams(params: Readonly<Record<string, unknown>>): LgbPa
     });
   }
   return parsed;
+}
+
+const GROUP_NAMES = ['group_column', 'group', 'group_id', 'query_column', 'query', 'query_id'];
+
+/** `group_column`: an index (LightGBM's: the label column is not counted) or a name (`name:` optional). */
+function parseGroupColumn(
+  params: Readonly<Record<string, unknown>>,
+  problems: string[],
+): number | string | undefined {
+  const name = GROUP_NAMES.find((n) => params[n] !== undefined);
+  if (name === undefined) return undefined;
+  const raw = params[name];
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return raw;
+  if (typeof raw === 'string' && raw.trim() !== '') {
+    const t = raw.trim();
+    if (t.startsWith('name:') && t.length > 5) return t.slice(5);
+    return /^\d+$/.test(t) ? Number(t) : t;
+  }
+  problems.push(`params.${name}: must be a column name or a 0-based index, got ${JSON.stringify(raw)}`);
+  return undefined;
+}
+
+/** A list of integers >= `min`, as a YAML list or LightGBM's comma string. */
+function intList(
+  params: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+  def: readonly number[],
+  min: number,
+  problems: string[],
+): readonly number[] {
+  const name = names.find((n) => params[n] !== undefined);
+  if (name === undefined) return def;
+  const raw = params[name];
+  const items =
+    typeof raw === 'string' ? raw.split(',').map((t) => Number(t.trim())) : Array.isArray(raw) ? raw : [raw];
+  if (items.length === 0 || !items.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= min)) {
+    problems.push(`params.${name}: must be a list of integers >= ${min}, got ${JSON.stringify(raw)}`);
+    return def;
+  }
+  return items as number[];
+}
+
+/** `label_gain`: a list of finite numbers >= 0 (YAML list or comma string). */
+function numberList(
+  params: Readonly<Record<string, unknown>>,
+  name: string,
+  problems: string[],
+): number[] | undefined {
+  const raw = params[name];
+  if (raw === undefined) return undefined;
+  const items =
+    typeof raw === 'string' ? raw.split(',').map((t) => Number(t.trim())) : Array.isArray(raw) ? raw : [raw];
+  if (items.length === 0 || !items.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+    problems.push(`params.${name}: must be a list of numbers >= 0, got ${JSON.stringify(raw)}`);
+    return undefined;
+  }
+  return items as number[];
 }
 
 /** `categorical_feature`: a list, or LightGBM's comma string (`0,3,5` or `name:a,b`). */
@@ -409,5 +514,12 @@ export function lgbParamsAsStrings(p: LgbParams): Record<string, string> {
     cat_l2: String(p.catL2),
     min_data_per_group: String(p.minDataPerGroup),
     ...(p.metric.length > 0 ? { metric: p.metric.join(',') } : {}),
+    ...(p.objective === 'lambdarank'
+      ? {
+          lambdarank_truncation_level: String(p.truncationLevel),
+          lambdarank_norm: String(p.lambdarankNorm),
+          eval_at: p.evalAt.join(','),
+        }
+      : {}),
   };
 }

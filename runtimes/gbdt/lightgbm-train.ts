@@ -22,7 +22,7 @@ import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-b
 import { bundleFeatures } from './lightgbm-efb.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
 import { gossSample } from './lightgbm-goss.js';
-import { lgbEvalMetrics, lgbHigherIsBetter } from './lightgbm-metrics.js';
+import { lgbEvalMetrics, lgbHigherIsBetter, rankEval } from './lightgbm-metrics.js';
 import { lgbObjective } from './lightgbm-objectives.js';
 import { type LgbParams, lgbParamsAsStrings } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
@@ -92,7 +92,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const mode = input.parallelism ?? 'data';
   // Feature parallel: every rank has all rows, so everything but the split exchange is single-rank.
   const collective = mode === 'feature' ? SINGLE : gang;
-  const objective = lgbObjective(p);
+  const objective = lgbObjective(p, train.groups);
   const K = objective.outputs;
   const categorical = categoricalIndices(p.categoricalFeature, train.featureNames, train.cols);
   const span = await rowSpan(collective, train.rows);
@@ -223,6 +223,8 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         env.sampler.startTree(p.seed, round, k, 2);
         const t = await growLossguide(env, n);
         efbRules?.restore(t);
+        if (t.numLeaves > 1)
+          await objective.renewLeaves?.(t, ctx.rowIndex, margins, train.labels, collective);
         const tree = toLgbTree(t, bins);
         if (t.numLeaves > 1) {
           anySplit = true;
@@ -258,7 +260,15 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       for (const [name, data, m] of sets) {
         if (metricNames.length === 0) break;
         const preds = objective.transform(Float32Array.from(m));
-        const values = await lgbEvalMetrics(metricNames, preds, data.labels, K, collective, p.alpha);
+        const values = await lgbEvalMetrics(
+          metricNames,
+          preds,
+          data.labels,
+          K,
+          collective,
+          p.alpha,
+          rankEval(data, p.labelGain),
+        );
         metricNames.forEach((metric, j) => {
           metrics[`${name}-${metric}`] = values[j]!;
         });

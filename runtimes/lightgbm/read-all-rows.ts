@@ -10,14 +10,19 @@ import type { WorkloadContext } from '../workload.js';
 import { readShard } from '../xgboost/workload.js';
 
 /** All rows of the training or validation file (a shipped part is only this rank's; see `gatherRows`). */
-export async function readAllRows(ctx: WorkloadContext, role: 'train' | 'valid'): Promise<Dataset> {
-  if (ctx.data[role]) return readShard(ctx, role);
+export async function readAllRows(
+  ctx: WorkloadContext,
+  role: 'train' | 'valid',
+  group?: string | number,
+): Promise<Dataset> {
+  if (ctx.data[role]) return readShard(ctx, role, group);
   const data = ctx.spec.data!;
   const file = role === 'train' ? data.train! : data.valid!;
   const format = data.format === 'csv' || data.format === 'libsvm' ? data.format : formatOf(file);
   return readDataset(resolve(ctx.data.dir, file), {
     ...(format ? { format } : {}),
     ...(format === 'csv' && data.label !== undefined ? { label: data.label } : {}),
+    ...(group !== undefined ? { group } : {}),
     displayName: file,
   });
 }

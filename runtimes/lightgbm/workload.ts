@@ -1,8 +1,8 @@
 /**
  * The `lightgbm` framework on one rank: read the training (and validation) rows, train with the GBDT
  * engine's LightGBM flavour in the job's `parallelism` (LightGBM's `tree_learner`: `data` and `voting`
- * on this rank's shard, `feature` on all rows), report every iteration, checkpoint, and on rank 0
- * write the model in LightGBM's text format.
+ * on this rank's shard, with ranking queries kept whole (whole-queries.ts), `feature` on all rows),
+ * report every iteration, checkpoint, and on rank 0 write the model in LightGBM's text format.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import type { Workload, WorkloadContext } from '../workload.js';
 import { writeAtomic } from '../xgboost/checkpoints.js';
 import { readShard, threadsFor, widen } from '../xgboost/workload.js';
 import { gatherRows, readAllRows } from './read-all-rows.js';
+import { wholeQueries } from './whole-queries.js';
 import { latestLgbCheckpoint, lgbCheckpointDir, saveLgbCheckpoint } from './checkpoints.js';
 
 export const lightgbmWorkload: Workload = async (ctx) => {
@@ -31,8 +32,8 @@ export const lightgbmWorkload: Workload = async (ctx) => {
     ['num_threads', 'num_thread', 'nthread', 'nthreads', 'n_jobs'].includes(k),
   );
   const params = parseLgbParams(given ? spec.params : { ...spec.params, num_threads: threadsFor(spec) });
-  let train = await read(ctx, 'train');
-  let valid = spec.data?.valid ? await read(ctx, 'valid') : undefined;
+  let train = await read(ctx, 'train', params.groupColumn);
+  let valid = spec.data?.valid ? await read(ctx, 'valid', params.groupColumn) : undefined;
   const width = new Float64Array([train.cols, valid?.cols ?? 0]);
   await ctx.comm.allReduce(width, 'max');
   const cols = Math.max(width[0]!, width[1]!);
@@ -40,6 +41,9 @@ export const lightgbmWorkload: Workload = async (ctx) => {
   if (valid) valid = widen(valid, cols);
   if (allRows && ctx.data.train) train = await gatherRows(ctx.comm, train);
   if (allRows && valid && ctx.data.valid) valid = await gatherRows(ctx.comm, valid);
+  // Row shards cut queries at byte boundaries; ranking needs each query on one rank.
+  if (!allRows) train = await wholeQueries(ctx.comm, train);
+  if (!allRows && valid) valid = await wholeQueries(ctx.comm, valid);
 
   const resumed = resumeModel(ctx);
   const perIter = (m: GbdtModel) => m.lightgbm?.treesPerIteration ?? 1;

@@ -82,14 +82,19 @@ export function threadsFor(spec: JobSpec): number {
   return Math.max(1, Math.floor(availableParallelism() / sharing));
 }
 
-/** This rank's part of a data file: the lines that start in its byte range. */
-export async function readShard(ctx: WorkloadContext, role: 'train' | 'valid'): Promise<Dataset> {
+/** This rank's part of a data file: the lines that start in its byte range (`group`: csv query column). */
+export async function readShard(
+  ctx: WorkloadContext,
+  role: 'train' | 'valid',
+  group?: string | number,
+): Promise<Dataset> {
   const data = ctx.spec.data!;
   const file = role === 'train' ? data.train! : data.valid!;
   const format = data.format === 'csv' || data.format === 'libsvm' ? data.format : formatOf(file);
   const options = {
     ...(format ? { format } : {}),
     ...(format === 'csv' && data.label !== undefined ? { label: data.label } : {}),
+    ...(group !== undefined ? { group } : {}),
     displayName: file,
   };
   // A shipped part is this rank's rows already; a shared file is read by byte range.

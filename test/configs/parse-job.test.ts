@@ -177,3 +177,28 @@ test('doctor params are sizes and iterations', () => {
     'job.yaml:2:28  params.iteration: unknown doctor parameter; did you mean `iterations`?',
   ]);
 });
+
+test('lightgbm ranking params: the query column and eval_at are checked with their positions', () => {
+  const spec = ok(`framework: lightgbm
+data: {train: t.csv}
+params: {objective: lambdarank, group_column: "name:qid", eval_at: [1, 5], label_gain: [0, 1, 3]}
+`);
+  assert.equal(spec.params['group_column'], 'name:qid');
+  assert.deepEqual(
+    lines(`framework: lightgbm
+data: {train: t.csv}
+params:
+  objective: lambdarank
+  query: [qid]
+  ndcg_eval_at: [0, 5]
+  label_gain: "1,x"
+  lambdarank_truncation_level: 0
+`),
+    [
+      'job.yaml:5:10  params.query: must be the query column: a header name (name:qid or qid) or a 0-based index not counting the label (got ["qid"])',
+      'job.yaml:6:17  params.ndcg_eval_at: must be a list of positions >= 1, e.g. [1, 3, 5] (got [0,5])',
+      'job.yaml:7:15  params.label_gain: must be a list of gains >= 0, one per relevance grade (got "1,x")',
+      'job.yaml:8:32  params.lambdarank_truncation_level: must be an integer >= 1 (got 0)',
+    ],
+  );
+});

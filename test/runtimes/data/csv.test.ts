@@ -127,3 +127,23 @@ test('an empty file and a header-only file are errors', async () => {
     message: 'header.csv: the file has a header but no data rows',
   });
 });
+
+test('a group column (by name, or by LightGBM index not counting the label) gives groups, not a feature', async () => {
+  const path = tmp.file('rank.csv', 'label,a,qid,b\n2,1,7,2\n0,3,7,4\n1,5,9,6\n');
+  const byName = await readCsv(path, { group: 'qid' });
+  assert.deepEqual(byName, {
+    rows: 3,
+    cols: 2,
+    features: f32([1, 2, 3, 4, 5, 6]),
+    labels: f32([2, 0, 1]),
+    featureNames: ['a', 'b'],
+    groups: Int32Array.of(7, 7, 9),
+  });
+  // LightGBM's group_column=1: the second column once the label is left out.
+  assert.deepEqual(await readCsv(path, { group: 1 }), byName);
+  await assert.rejects(readCsv(path, { group: 'query' }), { message: /group column "query" not found/ });
+  const bad = tmp.file('rank-bad.csv', 'label,a,qid\n1,2,3.5\n');
+  await assert.rejects(readCsv(bad, { group: 'qid' }), {
+    message: /rank-bad.csv:2: field 3 \(qid\): query id "3.5" is not an integer/,
+  });
+});

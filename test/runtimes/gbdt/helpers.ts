@@ -33,6 +33,32 @@ export function synthBinary(
   return { rows, cols, features, labels, featureNames: Array.from({ length: cols }, (_, i) => `f${i}`) };
 }
 
+/** Queries of 20 documents; grade 0..4 from a nonlinear score of 8 features plus noise. */
+export function synthRanking(queries: number, seed: number): Dataset {
+  const docs = 20;
+  const cols = 8;
+  const rng = new Rng(seed);
+  const rows = queries * docs;
+  const features = new Float32Array(rows * cols);
+  const labels = new Float32Array(rows);
+  const groups = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const x = (c: number) => features[r * cols + c]!;
+    for (let c = 0; c < cols; c++) features[r * cols + c] = rng.next() * 2 - 1;
+    const s = Math.sin(3 * x(0)) + x(1) * x(2) + 0.8 * x(3) + 0.6 * (rng.next() - 0.5);
+    labels[r] = Math.max(0, Math.min(4, Math.floor(s * 1.4 + 1.6)));
+    groups[r] = Math.floor(r / docs);
+  }
+  return {
+    rows,
+    cols,
+    features,
+    labels,
+    groups,
+    featureNames: Array.from({ length: cols }, (_, i) => `f${i}`),
+  };
+}
+
 /** Row slice [from, to) of a dataset (a shard). */
 export function shard(d: Dataset, from: number, to: number): Dataset {
   return {

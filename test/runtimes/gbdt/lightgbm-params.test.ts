@@ -121,7 +121,7 @@ test('bad values are one E_PARAM config error listing every problem', () => {
     for (const part of ['num_class', 'num_leaves', 'learning_rate', 'dart', 'nope'])
       assert.match(all, new RegExp(part), all);
   }
-  assert.throws(() => parseLgbParams({ objective: 'lambdarank' }), /not implemented/);
+  assert.throws(() => parseLgbParams({ objective: 'rank_xendcg' }), /not implemented/);
   assert.throws(
     () => parseLgbParams({ data_sample_strategy: 'goss', top_rate: 0.8, other_rate: 0.5 }),
     /top_rate/,
