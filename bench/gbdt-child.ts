@@ -4,17 +4,31 @@
  *   node dist/bench/gbdt-child.js '<GbdtJob as JSON>'
  *
  * Reads the train CSV with runtimes/data, trains with trainGbdt (train logloss/metric evaluated every
- * round, as the engine always does), takes maxRSS, then reads the test CSV and times `predictParallel`
+ * round, as the engine always does) or, for flavour `lightgbm`, trainLightgbm (no training metric,
+ * LightGBM's default), takes maxRSS, then reads the test CSV and times `predictParallel`
  * (the same thread count as XGBoost's predict).
  * Prints one JSON line (GbdtRun).
  */
 import { writeFileSync } from 'node:fs';
+import type { Dataset } from '../runtimes/data/dataset.js';
 import { readDataset } from '../runtimes/data/index.js';
-import { parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
+import { type GbdtModel, parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
+import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
+import { trainLightgbm } from '../runtimes/gbdt/lightgbm-train.js';
 import { predictParallel } from '../runtimes/gbdt/predict-parallel.js';
 import type { GbdtJob, GbdtRun } from './gbdt-job.js';
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
+
+/** The job's trainer and thread count, its params parsed before the clock starts. */
+function trainerOf(job: GbdtJob): { nthread: number; train: (d: Dataset) => Promise<GbdtModel> } {
+  if (job.flavour === 'lightgbm') {
+    const params = parseLgbParams({ ...job.params, num_iterations: job.rounds });
+    return { nthread: params.numThreads, train: (train) => trainLightgbm({ train, params }) };
+  }
+  const params = parseXgbParams({ ...job.params, num_boost_round: job.rounds });
+  return { nthread: params.nthread, train: (train) => trainGbdt({ train, params }) };
+}
 
 async function main(): Promise<void> {
   const startRssKiB = process.resourceUsage().maxRSS;
@@ -22,9 +36,10 @@ async function main(): Promise<void> {
   let t = performance.now();
   const train = await readDataset(job.train);
   const loadSeconds = seconds(t);
-  const params = parseXgbParams({ ...job.params, num_boost_round: job.rounds });
+  const trainer = trainerOf(job);
+  const nthread = trainer.nthread;
   t = performance.now();
-  const model = await trainGbdt({ train, params });
+  const model = await trainer.train(train);
   const trainSeconds = seconds(t);
   const maxRssKiB = process.resourceUsage().maxRSS;
 
@@ -34,7 +49,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < job.predictReps; i++) {
     t = performance.now();
     // The same thread count XGBoost's predict gets.
-    predictions = await predictParallel(model, test, { nthread: params.nthread });
+    predictions = await predictParallel(model, test, { nthread });
     predictSeconds = Math.min(predictSeconds, seconds(t));
   }
   writeFileSync(job.predictionsOut, predictions);

@@ -12,8 +12,13 @@ import { fileURLToPath } from 'node:url';
 export interface GbdtJob {
   readonly train: string;
   readonly test: string;
-  /** XGBoost-spelled params (objective, eta, max_depth, max_bin, nthread, eval_metric, num_class). */
+  /**
+   * XGBoost-spelled params (objective, eta, max_depth, max_bin, nthread, eval_metric, num_class); with
+   * flavour `lightgbm`, LightGBM-spelled ones (ours only).
+   */
   readonly params: Readonly<Record<string, string | number>>;
+  /** Which of our flavours trains (default `xgboost`); the XGBoost side ignores it. */
+  readonly flavour?: 'xgboost' | 'lightgbm';
   readonly rounds: number;
   /** Predictions of the test set are timed this many times; the fastest counts. */
   readonly predictReps: number;
