@@ -201,12 +201,28 @@ function stitch(ctx: HistContext, begin: number, blocks: readonly number[]): num
   return mid;
 }
 
+/** Fewest rows per partition block when a node is cut finer than PART_ROWS. */
+const MIN_PART_ROWS = 4096;
+
+/**
+ * Rows per partition task: PART_ROWS, or, for a batch of one node (leaf-wise growth), about a
+ * quarter of the node per thread, so that every thread gets blocks; any block size gives the same
+ * partition.
+ */
+function partRows(ctx: HistContext, runner: TaskRunner, jobs: readonly PartitionJob[]): number {
+  if (runner.threads <= 1 || jobs.length !== 1) return PART_ROWS;
+  const n = jobs[0]!.end - jobs[0]!.begin;
+  const size = Math.min(PART_ROWS, Math.max(MIN_PART_ROWS, Math.ceil(n / (4 * runner.threads))));
+  return Math.ceil(n / size) <= ctx.taskCapacity ? size : PART_ROWS;
+}
+
 /** Partitions every job's range (one batch of tasks); returns each job's first right position. */
 export function partitionNodes(
   ctx: HistContext,
   runner: TaskRunner,
   jobs: readonly PartitionJob[],
 ): number[] {
+  const size = partRows(ctx, runner, jobs);
   const tasks: number[] = [];
   let rows = 0;
   let catJobs = 0;
@@ -224,8 +240,8 @@ export function partitionNodes(
       ctx.catLeft.fill(0, at, at + ctx.catStride);
       for (const c of j.cats) ctx.catLeft[at + c] = 1;
     }
-    for (let a = j.begin; a < j.end; a += PART_ROWS) {
-      tasks.push(kind, a, Math.min(j.end, a + PART_ROWS), j.feature, j.bin, miss, j.defaultLeft ? 1 : 0, at);
+    for (let a = j.begin; a < j.end; a += size) {
+      tasks.push(kind, a, Math.min(j.end, a + size), j.feature, j.bin, miss, j.defaultLeft ? 1 : 0, at);
     }
     rows += j.end - j.begin;
   }
@@ -234,8 +250,8 @@ export function partitionNodes(
   let t = 0;
   for (const j of jobs) {
     const blocks: number[] = [];
-    for (let a = j.begin; a < j.end; a += PART_ROWS, t++)
-      blocks.push(a, Math.min(j.end, a + PART_ROWS), ctx.counts[t]!);
+    for (let a = j.begin; a < j.end; a += size, t++)
+      blocks.push(a, Math.min(j.end, a + size), ctx.counts[t]!);
     mids.push(stitch(ctx, j.begin, blocks));
   }
   return mids;

@@ -41,6 +41,7 @@ export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
   }
 
   return {
+    threads,
     run(tasks, rows) {
       const n = tasks.length / TASK_INTS;
       if (n > ctx.taskCapacity) {
