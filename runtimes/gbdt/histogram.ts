@@ -44,6 +44,8 @@ export interface HistContext {
   readonly catLeft: Uint8Array;
   /** Codes per job in catLeft (the widest feature's bins + its missing slot). */
   readonly catStride: number;
+  /** Per row: 1 if the tree being started samples it (bagging, GOSS, subsample); see loadRows. */
+  readonly keep: Uint8Array;
 }
 
 /** Categorical partition jobs one batch can hold. */
@@ -92,6 +94,7 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
     taskCapacity,
     catLeft: new Uint8Array(sab(CAT_JOBS * catStride)),
     catStride,
+    keep: new Uint8Array(sab(rows)),
   };
 }
 

@@ -219,7 +219,8 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       const grown: Tree[] = [];
       let anySplit = false;
       for (let k = 0; k < K; k++) {
-        const n = loadRows(ctx, bagged && sampled < train.rows ? inSample : undefined, grad, hess, K, k);
+        const keep = bagged && sampled < train.rows ? inSample : undefined;
+        const n = loadRows(ctx, runner, keep, grad, hess, K, k);
         env.sampler.startTree(p.seed, round, k, 2);
         const t = await growLossguide(env, n);
         efbRules?.restore(t);

@@ -17,6 +17,8 @@ export const PARTITION = 2;
 export const RESTORE = 3;
 /** `[CAT_PARTITION, a, b, feature, 0, 0, 0, catOffset]`: left iff catLeft[catOffset + code] is 1. */
 export const CAT_PARTITION = 4;
+/** `[KEEP, a, b, 0...]`: left iff the row is kept (ctx.keep[row] is 1); see loadRows. */
+export const KEEP = 5;
 
 /** One node to partition: positions [begin, end), left iff code ≤ bin (missing code: defaultLeft). */
 export interface PartitionJob {
@@ -163,6 +165,7 @@ export function runPartitionTask(ctx: HistContext, tasks: ArrayLike<number>, o: 
     return 0;
   }
   const args = [tasks[o + 3]!, tasks[o + 4]!, tasks[o + 5]!, tasks[o + 6]!];
+  if (tasks[o] === KEEP) return runBlock(ctx, compile(ctx).keep, a, b, args, ctx.keep);
   if (tasks[o] === CAT_PARTITION) {
     const at = tasks[o + 7]!;
     return runBlock(ctx, compile(ctx).cat, a, b, args, ctx.catLeft.subarray(at, at + ctx.catStride));
@@ -259,10 +262,12 @@ export function partitionNodes(
 
 /**
  * Starts a tree: the rows with keep[row] = 1 (all when `keep` is undefined) first, in row order, and
- * their `[g, h]` for output k of `grad`/`hess` (rows × K). Returns how many rows the tree sees.
+ * their `[g, h]` for output k of `grad`/`hess` (rows × K). Returns how many rows the tree sees. The
+ * kept rows are moved in parallel blocks (KEEP tasks) stitched in block order: a stable partition.
  */
 export function loadRows(
   ctx: HistContext,
+  runner: TaskRunner,
   keep: Uint8Array | undefined,
   grad: Float32Array,
   hess: Float32Array,
@@ -271,7 +276,17 @@ export function loadRows(
 ): number {
   const rows = ctx.matrix.rows;
   let n = rows;
-  if (keep) n = stitch(ctx, 0, [0, rows, runBlock(ctx, compile(ctx).keep, 0, rows, [0, 0, 0, 0], keep)]);
+  if (keep) {
+    ctx.keep.set(keep.subarray(0, rows));
+    const tasks: number[] = [];
+    for (let a = 0; a < rows; a += PART_ROWS)
+      tasks.push(KEEP, a, Math.min(rows, a + PART_ROWS), 0, 0, 0, 0, 0);
+    runner.run(tasks, rows);
+    const blocks: number[] = [];
+    for (let a = 0, t = 0; a < rows; a += PART_ROWS, t++)
+      blocks.push(a, Math.min(rows, a + PART_ROWS), ctx.counts[t]!);
+    n = stitch(ctx, 0, blocks);
+  }
   const { gh, rowIndex } = ctx;
   for (let i = 0; i < n; i++) {
     const j = rowIndex[i]! * K + k;
