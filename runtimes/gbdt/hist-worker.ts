@@ -4,9 +4,16 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { HistContext } from './histogram.js';
+import { type SplitIO, type SplitSpec, splitTasks } from './split-tasks.js';
 import { runTaskAt } from './tasks.js';
 
-const { ctx, ctl, tasks } = workerData as { ctx: HistContext; ctl: Int32Array; tasks: Int32Array };
+const { ctx, ctl, tasks, split } = workerData as {
+  ctx: HistContext;
+  ctl: Int32Array;
+  tasks: Int32Array;
+  split?: { spec: SplitSpec; io: SplitIO };
+};
+const mine = split && splitTasks(split.spec, split.io);
 let seen = 0;
 for (;;) {
   Atomics.wait(ctl, 0, seen);
@@ -17,7 +24,7 @@ for (;;) {
     for (;;) {
       const t = Atomics.add(ctl, 1, 1);
       if (t >= n) break;
-      runTaskAt(ctx, tasks, t);
+      runTaskAt(ctx, tasks, t, mine);
     }
   } catch {
     Atomics.store(ctl, 5, 1);

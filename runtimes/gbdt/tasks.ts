@@ -16,6 +16,7 @@ import {
   TASK_INTS,
 } from './histogram.js';
 import { runPartitionTask } from './partition.js';
+import { runSplitTask, SPLIT, type SplitTasks } from './split-tasks.js';
 
 /** Runs batches of tasks. */
 export interface TaskRunner {
@@ -26,11 +27,14 @@ export interface TaskRunner {
   close(): Promise<void>;
 }
 
-/** Runs task `t` of `tasks`. */
-export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number): void {
+/** Runs task `t` of `tasks` (SPLIT tasks need this thread's `split`). */
+export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number, split?: SplitTasks): void {
   const o = t * TASK_INTS;
   const kind = tasks[o];
-  if (kind === HIST || kind === HIST_PARTIAL) {
+  if (kind === SPLIT) {
+    if (split === undefined) throw new Error('a split task on a runner without split rules');
+    runSplitTask(split, ctx.pool, tasks[o + 1]!, tasks[o + 2]!);
+  } else if (kind === HIST || kind === HIST_PARTIAL) {
     const out = kind === HIST ? ctx.pool : ctx.partials;
     runHistTask(ctx, out, tasks[o + 1]!, tasks[o + 2]!, tasks[o + 3]!, tasks[o + 4]!, tasks[o + 5]!);
   } else {
@@ -39,11 +43,11 @@ export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number)
 }
 
 /** The single-thread runner. */
-export function serialRunner(ctx: HistContext): TaskRunner {
+export function serialRunner(ctx: HistContext, split?: SplitTasks): TaskRunner {
   return {
     threads: 1,
     run(tasks) {
-      for (let t = 0; t < tasks.length / TASK_INTS; t++) runTaskAt(ctx, tasks, t);
+      for (let t = 0; t < tasks.length / TASK_INTS; t++) runTaskAt(ctx, tasks, t, split);
     },
     close: async () => {},
   };

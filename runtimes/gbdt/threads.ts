@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { DtrainError } from '../../configs/errors.js';
 import { type HistContext, TASK_INTS } from './histogram.js';
+import type { SplitTasks } from './split-tasks.js';
 import { runTaskAt, type TaskRunner } from './tasks.js';
 
 // Control words: generation, next task, task count, workers done, stop, failed.
@@ -22,13 +23,14 @@ const FAILED = 5;
 const MIN_PARALLEL_ROWS = 8192;
 
 /** Starts `threads − 1` workers and returns a runner that uses them; `close` joins them. */
-export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
+export function threadedRunner(ctx: HistContext, threads: number, split?: SplitTasks): TaskRunner {
   const ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
   const taskBuf = new Int32Array(new SharedArrayBuffer(4 * TASK_INTS * ctx.taskCapacity));
   const workers: Worker[] = [];
   const url = new URL('./hist-worker.js', import.meta.url);
   for (let i = 1; i < threads; i++) {
-    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf } }));
+    const splitData = split && { spec: split.spec, io: split.io };
+    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf, split: splitData } }));
   }
   const nw = workers.length;
 
@@ -36,7 +38,7 @@ export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
     for (;;) {
       const t = Atomics.add(ctl, NEXT, 1);
       if (t >= n) return;
-      runTaskAt(ctx, taskBuf, t);
+      runTaskAt(ctx, taskBuf, t, split);
     }
   }
 
@@ -50,7 +52,7 @@ export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
         });
       }
       if (nw === 0 || n <= 1 || rows < MIN_PARALLEL_ROWS) {
-        for (let t = 0; t < n; t++) runTaskAt(ctx, tasks, t);
+        for (let t = 0; t < n; t++) runTaskAt(ctx, tasks, t, split);
         return;
       }
       taskBuf.set(tasks);
