@@ -4,18 +4,11 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { HistContext } from './histogram.js';
-import { type SplitIO, type SplitSpec, splitTasks } from './split-tasks.js';
 import { runTaskAt } from './tasks.js';
 import { batchCount, claimTasks, GEN, STOP } from './threads.js';
 
-const { ctx, ctl, tasks, split } = workerData as {
-  ctx: HistContext;
-  ctl: Int32Array;
-  tasks: Int32Array;
-  split?: { spec: SplitSpec; io: SplitIO };
-};
-const mine = split && splitTasks(split.spec, split.io);
-const run = (t: number) => runTaskAt(ctx, tasks, t, mine);
+const { ctx, ctl, tasks } = workerData as { ctx: HistContext; ctl: Int32Array; tasks: Int32Array };
+const run = (t: number) => runTaskAt(ctx, tasks, t);
 let seen = 0;
 for (;;) {
   Atomics.wait(ctl, GEN, seen);

@@ -31,7 +31,6 @@ import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
 import { loadRows, restoreRows } from './partition.js';
 import { Rng } from './rng.js';
-import { createSplitIO, splitTasks } from './split-tasks.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
 import { threadedRunner } from './threads.js';
 import type { GrowEnv, SplitLearner, TreeBuilder } from './tree-builder.js';
@@ -118,15 +117,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const slots = Math.min(Math.max(4, Math.floor(POOL_BYTES / (8 * histLen))), 2 * p.numLeaves + 2);
   const ctx = createHistContext(matrix, slots);
-  // Data mode without EFB evaluates nodes on the worker threads too (split-tasks.ts).
-  const split =
-    p.numThreads > 1 && mode === 'data' && !efb
-      ? splitTasks(
-          { params: p, bins, slotOffsets: full.slotOffsets },
-          createSplitIO(train.cols, ctx.catStride),
-        )
-      : undefined;
-  const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads, split) : serialRunner(ctx);
+  const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads) : serialRunner(ctx);
   const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
   const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
   const rules = efbRules ?? lgbRules;
@@ -148,7 +139,6 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     sampler: new ColumnSampler(train.cols, p.featureFraction, 1, 1),
     collective,
     rules,
-    ...(split ? { splitIO: split.io } : {}),
     ...(mode === 'data'
       ? {}
       : { learner: learnerFor(mode, p, bins, full.slotOffsets, lgbRules, gang, train.cols) }),

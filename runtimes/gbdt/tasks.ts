@@ -16,7 +16,6 @@ import {
   TASK_INTS,
 } from './histogram.js';
 import { runPartitionTask } from './partition.js';
-import { runSplitTask, SPLIT, type SplitTasks } from './split-tasks.js';
 
 /** Runs batches of tasks. */
 export interface TaskRunner {
@@ -27,14 +26,11 @@ export interface TaskRunner {
   close(): Promise<void>;
 }
 
-/** Runs task `t` of `tasks` (SPLIT tasks need this thread's `split`). */
-export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number, split?: SplitTasks): void {
+/** Runs task `t` of `tasks`. */
+export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number): void {
   const o = t * TASK_INTS;
   const kind = tasks[o];
-  if (kind === SPLIT) {
-    if (split === undefined) throw new Error('a split task on a runner without split rules');
-    runSplitTask(split, ctx.pool, tasks[o + 1]!, tasks[o + 2]!);
-  } else if (kind === HIST || kind === HIST_PARTIAL) {
+  if (kind === HIST || kind === HIST_PARTIAL) {
     const out = kind === HIST ? ctx.pool : ctx.partials;
     runHistTask(ctx, out, tasks[o + 1]!, tasks[o + 2]!, tasks[o + 3]!, tasks[o + 4]!, tasks[o + 5]!);
   } else {
@@ -43,11 +39,11 @@ export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number,
 }
 
 /** The single-thread runner. */
-export function serialRunner(ctx: HistContext, split?: SplitTasks): TaskRunner {
+export function serialRunner(ctx: HistContext): TaskRunner {
   return {
     threads: 1,
     run(tasks) {
-      for (let t = 0; t < tasks.length / TASK_INTS; t++) runTaskAt(ctx, tasks, t, split);
+      for (let t = 0; t < tasks.length / TASK_INTS; t++) runTaskAt(ctx, tasks, t);
     },
     close: async () => {},
   };

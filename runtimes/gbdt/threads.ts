@@ -13,7 +13,6 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { DtrainError } from '../../configs/errors.js';
 import { type HistContext, TASK_INTS } from './histogram.js';
-import type { SplitTasks } from './split-tasks.js';
 import { runTaskAt, type TaskRunner } from './tasks.js';
 
 // Control words: generation, next claim (generation << GEN_SHIFT | task), tasks finished, stop,
@@ -57,19 +56,18 @@ export function claimTasks(ctl: Int32Array, gen: number, n: number, run: (t: num
 }
 
 /** Starts `threads − 1` workers and returns a runner that uses them; `close` joins them. */
-export function threadedRunner(ctx: HistContext, threads: number, split?: SplitTasks): TaskRunner {
+export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
   const ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
   const taskBuf = new Int32Array(new SharedArrayBuffer(4 * TASK_INTS * ctx.taskCapacity));
   const workers: Worker[] = [];
   const url = new URL('./hist-worker.js', import.meta.url);
   for (let i = 1; i < threads; i++) {
-    const splitData = split && { spec: split.spec, io: split.io };
-    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf, split: splitData } }));
+    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf } }));
   }
   const nw = workers.length;
 
   let gen = 0;
-  const run = (t: number) => runTaskAt(ctx, taskBuf, t, split);
+  const run = (t: number) => runTaskAt(ctx, taskBuf, t);
 
   return {
     threads,
@@ -81,7 +79,7 @@ export function threadedRunner(ctx: HistContext, threads: number, split?: SplitT
         });
       }
       if (nw === 0 || n <= 1 || rows < MIN_PARALLEL_ROWS) {
-        for (let t = 0; t < n; t++) runTaskAt(ctx, tasks, t, split);
+        for (let t = 0; t < n; t++) runTaskAt(ctx, tasks, t);
         return;
       }
       taskBuf.set(tasks);

@@ -11,7 +11,6 @@ import type { HistContext, NodeBuild, SlotPool } from './histogram.js';
 import { subtractHist } from './histogram.js';
 import { type PartitionJob, partitionNodes } from './partition.js';
 import { calcWeight, emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
-import { readSplit, SPLIT, SPLIT_JOBS, type SplitIO } from './split-tasks.js';
 import { buildHistograms, type TaskRunner } from './tasks.js';
 import type { Collective, Tree } from './types.js';
 
@@ -66,8 +65,6 @@ export interface GrowEnv {
   readonly collective: Collective;
   readonly rules?: SplitRules;
   readonly learner?: SplitLearner;
-  /** Present when `runner` runs SPLIT tasks (split-tasks.ts): nodes are then evaluated on its threads. */
-  readonly splitIO?: SplitIO;
 }
 
 const RT_EPS = 1e-6;
@@ -149,34 +146,7 @@ export class TreeBuilder {
   async #evaluateAll(nids: readonly number[]): Promise<void> {
     const learner = this.env.learner;
     if (learner) return learner.findSplits(this, nids);
-    const io = this.env.splitIO;
-    if (io !== undefined && nids.length > 1) this.#evaluateAsTasks(io, nids);
-    else for (const nid of nids) this.evaluate(nid);
-  }
-
-  /** `evaluate` of each node as SPLIT tasks (masks drawn in the same order), SPLIT_JOBS at a time. */
-  #evaluateAsTasks(io: SplitIO, nids: readonly number[]): void {
-    const { ctx, sampler, runner } = this.env;
-    for (let from = 0; from < nids.length; from += SPLIT_JOBS) {
-      const tasks: number[] = [];
-      const jobs: number[] = [];
-      for (const nid of nids.slice(from, from + SPLIT_JOBS)) {
-        const slot = this.slot[nid]!;
-        if (slot < 0) continue;
-        const j = jobs.length;
-        io.sums[3 * j] = this.g[nid]!;
-        io.sums[3 * j + 1] = this.h[nid]!;
-        io.sums[3 * j + 2] = this.count[nid]!;
-        io.allowed.set(sampler.nodeMask(this.depth[nid]!), j * io.cols);
-        tasks.push(SPLIT, slot * ctx.histLen, j, 0, 0, 0, 0, 0);
-        jobs.push(nid);
-      }
-      // A node's scan is worth a thread whatever its row count.
-      runner.run(tasks, Number.POSITIVE_INFINITY);
-      jobs.forEach((nid, j) => {
-        readSplit(io, j, this.best[nid]!);
-      });
-    }
+    for (const nid of nids) this.evaluate(nid);
   }
 
   #weight(g: number, h: number): number {
