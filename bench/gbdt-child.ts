@@ -4,12 +4,13 @@
  *   node dist/bench/gbdt-child.js '<GbdtJob as JSON>'
  *
  * Reads the train CSV with runtimes/data, trains with trainGbdt (train logloss/metric evaluated every
- * round, as the engine always does) or, with `flavour: 'lightgbm'`, trainLightgbm on LightGBM-spelled
- * params (no metric: LightGBM scores the training set only when asked), takes maxRSS, then reads the test CSV and times `predictParallel`
+ * round, as the engine always does) or, for flavour `lightgbm`, trainLightgbm (no training metric,
+ * LightGBM's default), takes maxRSS, then reads the test CSV and times `predictParallel`
  * (the same thread count as XGBoost's predict).
  * Prints one JSON line (GbdtRun).
  */
 import { writeFileSync } from 'node:fs';
+import type { Dataset } from '../runtimes/data/dataset.js';
 import { readDataset } from '../runtimes/data/index.js';
 import { type GbdtModel, parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
 import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
@@ -19,25 +20,26 @@ import type { GbdtJob, GbdtRun } from './gbdt-job.js';
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
 
+/** The job's trainer and thread count, its params parsed before the clock starts. */
+function trainerOf(job: GbdtJob): { nthread: number; train: (d: Dataset) => Promise<GbdtModel> } {
+  if (job.flavour === 'lightgbm') {
+    const params = parseLgbParams({ ...job.params, num_iterations: job.rounds });
+    return { nthread: params.numThreads, train: (train) => trainLightgbm({ train, params }) };
+  }
+  const params = parseXgbParams({ ...job.params, num_boost_round: job.rounds });
+  return { nthread: params.nthread, train: (train) => trainGbdt({ train, params }) };
+}
+
 async function main(): Promise<void> {
   const startRssKiB = process.resourceUsage().maxRSS;
   const job = JSON.parse(process.argv[2] ?? '') as GbdtJob;
   let t = performance.now();
   const train = await readDataset(job.train);
   const loadSeconds = seconds(t);
-  let model: GbdtModel;
-  let nthread: number;
-  if (job.flavour === 'lightgbm') {
-    const params = parseLgbParams({ ...job.params, num_iterations: job.rounds });
-    nthread = params.numThreads;
-    t = performance.now();
-    model = await trainLightgbm({ train, params });
-  } else {
-    const params = parseXgbParams({ ...job.params, num_boost_round: job.rounds });
-    nthread = params.nthread;
-    t = performance.now();
-    model = await trainGbdt({ train, params });
-  }
+  const trainer = trainerOf(job);
+  const nthread = trainer.nthread;
+  t = performance.now();
+  const model = await trainer.train(train);
   const trainSeconds = seconds(t);
   const maxRssKiB = process.resourceUsage().maxRSS;
 

@@ -13,11 +13,11 @@ export interface GbdtJob {
   readonly train: string;
   readonly test: string;
   /**
-   * XGBoost-spelled params (objective, eta, max_depth, max_bin, nthread, eval_metric, num_class); for
-   * our side with `flavour: 'lightgbm'`, LightGBM-spelled ones.
+   * XGBoost-spelled params (objective, eta, max_depth, max_bin, nthread, eval_metric, num_class); with
+   * flavour `lightgbm`, LightGBM-spelled ones (ours only).
    */
   readonly params: Readonly<Record<string, string | number>>;
-  /** Our side only: which engine flavour trains (default xgboost). */
+  /** Which of our flavours trains (default `xgboost`); the XGBoost side ignores it. */
   readonly flavour?: 'xgboost' | 'lightgbm';
   readonly rounds: number;
   /** Predictions of the test set are timed this many times; the fastest counts. */
@@ -44,15 +44,8 @@ export type Side = 'ours' | 'xgboost';
 
 export const PYTHON = '/usr/bin/python3';
 
-/**
- * Runs `job` on one side in a fresh process (`env` added to ours); rejects with the child's stderr
- * when it fails.
- */
-export function runSide(
-  side: Side,
-  job: GbdtJob,
-  env: Readonly<Record<string, string>> = {},
-): Promise<GbdtRun> {
+/** Runs `job` on one side in a fresh process; rejects with the child's stderr when it fails. */
+export function runSide(side: Side, job: GbdtJob): Promise<GbdtRun> {
   const script =
     side === 'ours'
       ? fileURLToPath(new URL('./gbdt-child.js', import.meta.url))
@@ -62,7 +55,7 @@ export function runSide(
       ? [process.execPath, [script, JSON.stringify(job)]]
       : [PYTHON, [script, JSON.stringify(job)]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => {

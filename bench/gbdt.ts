@@ -1,15 +1,25 @@
 /**
- * bench:gbdt — our GBDT engine against XGBoost 1.7 `hist` on the synthetic 1M × 28 binary set:
- * 100 rounds, eta 0.1, max_depth 8, max_bin 256, binary:logistic, 2 threads, train logloss evaluated
- * every round on both sides. Each side runs in its own process (gbdt-job.ts), alternating ours,
- * xgboost, ours, xgboost, … so drift on a shared machine hits both. Measures training seconds, peak
- * RSS (load + train), prediction throughput on the test set and test AUC (both scored by our
- * binaryAuc). Prints a table and one summary line.
+ * bench:gbdt — our GBDT engine against XGBoost 1.7 `hist` on the synthetic 1M × 28 binary set, 2
+ * threads, binary objective, learning rate 0.1, four variants:
+ *
+ * - `ours`: our XGBoost flavour, depthwise max_depth 8, max_bin 256, train logloss every round;
+ * - `xgboost`: XGBoost 1.7 hist with the same params (the baseline every ratio divides by);
+ * - `lgbm`: our LightGBM flavour, leaf-wise num_leaves 255, min_data_in_leaf 20, max_bin 255 (no
+ *   training metric: LightGBM's default);
+ * - `goss`: `lgbm` with GOSS (top_rate 0.2, other_rate 0.1).
+ *
+ * Each runs in its own process (gbdt-job.ts), alternating ours, xgboost, lgbm, goss, … so drift on a
+ * shared machine hits all. Measures training seconds, peak RSS (load + train), prediction throughput
+ * on the test set and test AUC (all scored by our binaryAuc). Prints a table and one summary line.
  *
  *   npm run bench:gbdt -- [--rows 1000000] [--test-rows N] [--rounds 100] [--reps 2] [--threads 2]
+ *                         [--variants ours,xgboost,lgbm,goss]
+ *
+ * For quick runs the environment may set the defaults of --rows (DTRAIN_BENCH_ROWS) and --variants
+ * (DTRAIN_BENCH_VARIANTS).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDataset } from '../runtimes/data/index.js';
@@ -18,12 +28,44 @@ import { defaultCacheDir } from './datasets.js';
 import { ensureSyntheticPair } from './gbdt-data.js';
 import { type GbdtJob, type GbdtRun, runSide, type Side } from './gbdt-job.js';
 
-const SIDES: readonly Side[] = ['ours', 'xgboost'];
+const VARIANTS = ['ours', 'xgboost', 'lgbm', 'goss'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+/** How each variant runs: which process, which of our flavours, which params. */
+function jobOf(v: Variant, threads: number): Pick<GbdtJob, 'params' | 'flavour'> & { side: Side } {
+  const xgb = {
+    objective: 'binary:logistic',
+    eta: 0.1,
+    max_depth: 8,
+    max_bin: 256,
+    nthread: threads,
+    eval_metric: 'logloss',
+  };
+  const lgbm = {
+    objective: 'binary',
+    learning_rate: 0.1,
+    num_leaves: 255,
+    min_data_in_leaf: 20,
+    max_bin: 255,
+    num_threads: threads,
+  };
+  if (v === 'ours' || v === 'xgboost') return { side: v, params: xgb };
+  const goss = { data_sample_strategy: 'goss', top_rate: 0.2, other_rate: 0.1 };
+  return { side: 'ours', flavour: 'lightgbm', params: v === 'goss' ? { ...lgbm, ...goss } : lgbm };
+}
 
 function intOption(name: string, raw: string): number {
   const v = Number(raw);
   if (!(Number.isInteger(v) && v >= 1)) throw new Error(`--${name} must be an integer >= 1, got ${raw}`);
   return v;
+}
+
+function variantsOption(raw: string): Variant[] {
+  const names = raw.split(',').map((s) => s.trim());
+  const bad = names.filter((n) => !(VARIANTS as readonly string[]).includes(n));
+  if (bad.length > 0 || names.length === 0)
+    throw new Error(`--variants takes a list of ${VARIANTS.join(', ')}; got ${raw}`);
+  return VARIANTS.filter((v) => names.includes(v));
 }
 
 const median = (xs: readonly number[]) => {
@@ -37,19 +79,19 @@ function readFloat32(path: string): Float32Array {
   return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 }
 
-function row(what: string, ours: number, xgb: number, digits: number, ratioDigits = 2): string {
-  const ratio = (ours / xgb).toFixed(ratioDigits);
-  return `${what.padEnd(26)}${ours.toFixed(digits).padStart(12)}${xgb.toFixed(digits).padStart(12)}${ratio.padStart(9)}`;
-}
+/** `x.toFixed(digits)`, or n/a when the variant did not run. */
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
 async function main(): Promise<void> {
+  const env = process.env;
   const { values } = parseArgs({
     options: {
-      rows: { type: 'string', default: '1000000' },
+      rows: { type: 'string', default: env['DTRAIN_BENCH_ROWS'] ?? '1000000' },
       'test-rows': { type: 'string' },
       rounds: { type: 'string', default: '100' },
       reps: { type: 'string', default: '2' },
       threads: { type: 'string', default: '2' },
+      variants: { type: 'string', default: env['DTRAIN_BENCH_VARIANTS'] ?? VARIANTS.join(',') },
     },
   });
   const rows = intOption('rows', values.rows);
@@ -57,43 +99,39 @@ async function main(): Promise<void> {
   const rounds = intOption('rounds', values.rounds);
   const reps = intOption('reps', values.reps);
   const threads = intOption('threads', values.threads);
+  const variants = variantsOption(values.variants);
 
   const dir = defaultCacheDir();
   let t = performance.now();
   const files = ensureSyntheticPair(dir, 'binary', rows, testRows);
   console.log(
-    `data: ${files.train} / ${files.test} (ready in ${((performance.now() - t) / 1000).toFixed(1)} s)`,
+    `data: ${files.train} / ${files.test} (ready in ${((performance.now() - t) / 1000).toFixed(1)} s); ` +
+      `load average ${loadavg()[0]!.toFixed(2)}`,
   );
   const labels = (await readDataset(files.test)).labels;
   const scratch = mkdtempSync(join(tmpdir(), 'bench-gbdt-'));
-  const runs: Record<Side, GbdtRun[]> = { ours: [], xgboost: [] };
-  const auc: Record<Side, number[]> = { ours: [], xgboost: [] };
+  const runs = new Map<Variant, GbdtRun[]>(variants.map((v) => [v, []]));
+  const auc = new Map<Variant, number[]>(variants.map((v) => [v, []]));
   try {
     for (let rep = 1; rep <= reps; rep++) {
-      for (const side of SIDES) {
+      for (const v of variants) {
+        const { side, ...how } = jobOf(v, threads);
         const job: GbdtJob = {
           train: files.train,
           test: files.test,
-          params: {
-            objective: 'binary:logistic',
-            eta: 0.1,
-            max_depth: 8,
-            max_bin: 256,
-            nthread: threads,
-            eval_metric: 'logloss',
-          },
+          ...how,
           rounds,
           predictReps: 3,
-          predictionsOut: join(scratch, `${side}.f32`),
+          predictionsOut: join(scratch, `${v}.f32`),
         };
         t = performance.now();
         const run = await runSide(side, job);
-        runs[side].push(run);
-        auc[side].push(binaryAuc(readFloat32(job.predictionsOut), labels));
+        runs.get(v)!.push(run);
+        auc.get(v)!.push(binaryAuc(readFloat32(job.predictionsOut), labels));
         console.log(
-          `rep ${rep} ${side.padEnd(7)}: train ${run.trainSeconds.toFixed(2)} s, load ${run.loadSeconds.toFixed(2)} s, ` +
+          `rep ${rep} ${v.padEnd(7)}: train ${run.trainSeconds.toFixed(2)} s, load ${run.loadSeconds.toFixed(2)} s, ` +
             `peak ${(run.maxRssKiB / 1024).toFixed(0)} MiB, predict ${(run.predictSeconds * 1000).toFixed(0)} ms ` +
-            `(process ${((performance.now() - t) / 1000).toFixed(1)} s)`,
+            `(process ${((performance.now() - t) / 1000).toFixed(1)} s, load average ${loadavg()[0]!.toFixed(2)})`,
         );
       }
     }
@@ -101,42 +139,54 @@ async function main(): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
 
-  const pick = (side: Side, f: (r: GbdtRun) => number) => runs[side].map(f);
-  const train = (s: Side) => median(pick(s, (r) => r.trainSeconds));
-  const load = (s: Side) => median(pick(s, (r) => r.loadSeconds));
-  const rss = (s: Side) => median(pick(s, (r) => r.maxRssKiB / 1024));
-  const startRss = (s: Side) => median(pick(s, (r) => r.startRssKiB / 1024));
-  const predictRate = (s: Side) => Math.max(...pick(s, (r) => r.testRows / r.predictSeconds));
-  const aucOf = (s: Side) => auc[s][auc[s].length - 1]!;
+  const pick = (v: Variant, f: (r: GbdtRun) => number) => (runs.get(v) ?? []).map(f);
+  const med = (v: Variant, f: (r: GbdtRun) => number) => (runs.has(v) ? median(pick(v, f)) : Number.NaN);
+  const train = (v: Variant) => med(v, (r) => r.trainSeconds);
+  const rss = (v: Variant) => med(v, (r) => r.maxRssKiB / 1024);
+  const predictRate = (v: Variant) =>
+    runs.has(v) ? Math.max(...pick(v, (r) => r.testRows / r.predictSeconds)) : Number.NaN;
+  const aucOf = (v: Variant) => auc.get(v)?.at(-1) ?? Number.NaN;
 
+  const others = runs.has('xgboost') ? variants.filter((v) => v !== 'xgboost') : [];
+  const header = [...variants, ...others.map((v) => `${v}/xgb`)];
+  const line = (what: string, f: (v: Variant) => number, digits: number, ratioDigits = 2) => {
+    const cells = variants.map((v) => fixed(f(v), digits));
+    const ratios = others.map((v) => fixed(f(v) / f('xgboost'), ratioDigits));
+    return what.padEnd(26) + [...cells, ...ratios].map((c) => c.padStart(11)).join('');
+  };
   console.log(
-    `\nsynthetic binary ${rows} × 28 train, ${testRows} test; ${rounds} rounds, eta 0.1, depth 8, ` +
-      `max_bin 256, ${threads} threads; median of ${reps} alternating runs; ratio = ours / xgboost`,
+    `\nsynthetic binary ${rows} × 28 train, ${testRows} test; ${rounds} rounds, eta 0.1, ${threads} threads; ` +
+      `ours/xgboost depthwise depth 8 max_bin 256, lgbm/goss leaf-wise 255 leaves max_bin 255; ` +
+      `median of ${reps} alternating runs`,
   );
-  console.log(`${'what'.padEnd(26)}${'ours'.padStart(12)}${'xgboost'.padStart(12)}${'ratio'.padStart(9)}`);
-  for (let i = 0; i < reps; i++) {
-    console.log(row(`train s (rep ${i + 1})`, runs.ours[i]!.trainSeconds, runs.xgboost[i]!.trainSeconds, 2));
+  console.log('what'.padEnd(26) + header.map((c) => c.padStart(11)).join(''));
+  for (let i = 0; i < reps; i++)
+    console.log(line(`train s (rep ${i + 1})`, (v) => pick(v, (r) => r.trainSeconds)[i]!, 2));
+  console.log(line('train s (median)', train, 2));
+  console.log(line('load train CSV s (median)', (v) => med(v, (r) => r.loadSeconds), 2));
+  console.log(line('peak RSS MiB (load+train)', rss, 0));
+  console.log(line('  of it at startup MiB', (v) => med(v, (r) => r.startRssKiB / 1024), 0));
+  console.log(line('predict rows/s (best)', predictRate, 0));
+  console.log(line('test AUC', aucOf, 5, 4));
+  for (const v of variants) {
+    const all = auc.get(v)!;
+    if (new Set(all).size > 1) console.log(`note: ${v} test AUC differs between reps: ${all.join(', ')}`);
   }
-  console.log(row('train s (median)', train('ours'), train('xgboost'), 2));
-  console.log(row('load train CSV s (median)', load('ours'), load('xgboost'), 2));
-  console.log(row('peak RSS MiB (load+train)', rss('ours'), rss('xgboost'), 0));
-  console.log(row('  of it at startup MiB', startRss('ours'), startRss('xgboost'), 0));
-  console.log(row('predict rows/s (best)', predictRate('ours'), predictRate('xgboost'), 0));
-  console.log(row('test AUC', aucOf('ours'), aucOf('xgboost'), 5, 4));
-  for (const side of SIDES) {
-    if (new Set(auc[side]).size > 1)
-      console.log(`note: ${side} test AUC differs between reps: ${auc[side].join(', ')}`);
-  }
-  const x = runs.xgboost[runs.xgboost.length - 1]!;
-  if (x.sklearnMetric !== undefined && Math.abs(x.sklearnMetric - aucOf('xgboost')) > 1e-6)
+  const x = runs.get('xgboost')?.at(-1);
+  if (x?.sklearnMetric !== undefined && Math.abs(x.sklearnMetric - aucOf('xgboost')) > 1e-6)
     console.log(`note: binaryAuc ${aucOf('xgboost')} vs sklearn ${x.sklearnMetric} on xgboost's predictions`);
 
   console.log(
     `\nbench gbdt: rows=${rows} rounds=${rounds} threads=${threads} reps=${reps} ` +
-      `train_ratio=${(train('ours') / train('xgboost')).toFixed(2)} ` +
-      `mem_ratio=${(rss('ours') / rss('xgboost')).toFixed(2)} ` +
-      `predict_ratio=${(predictRate('ours') / predictRate('xgboost')).toFixed(2)} ` +
-      `auc_ours=${aucOf('ours').toFixed(5)} auc_xgb=${aucOf('xgboost').toFixed(5)}`,
+      `train_ratio=${fixed(train('ours') / train('xgboost'), 2)} ` +
+      `mem_ratio=${fixed(rss('ours') / rss('xgboost'), 2)} ` +
+      `predict_ratio=${fixed(predictRate('ours') / predictRate('xgboost'), 2)} ` +
+      `auc_ours=${fixed(aucOf('ours'), 5)} auc_xgb=${fixed(aucOf('xgboost'), 5)} ` +
+      `lgbm_ratio=${fixed(train('lgbm') / train('xgboost'), 2)} ` +
+      `goss_ratio=${fixed(train('goss') / train('xgboost'), 2)} ` +
+      `goss_speedup=${fixed(train('lgbm') / train('goss'), 2)} ` +
+      `auc_lgbm=${fixed(aucOf('lgbm'), 5)} auc_goss=${fixed(aucOf('goss'), 5)} ` +
+      `loadavg=${loadavg()[0]!.toFixed(2)}`,
   );
 }
 

@@ -1,27 +1,18 @@
 /**
- * Worker thread of threads.ts: waits for a new batch generation, claims tasks with an atomic counter
- * until none are left, reports done, and exits when the stop word is set.
+ * Worker thread of threads.ts: waits for a new batch generation, claims its tasks until none are left
+ * (or the batch is over), and exits when the stop word is set.
  */
 import { workerData } from 'node:worker_threads';
 import type { HistContext } from './histogram.js';
 import { runTaskAt } from './tasks.js';
+import { batchCount, claimTasks, GEN, STOP } from './threads.js';
 
 const { ctx, ctl, tasks } = workerData as { ctx: HistContext; ctl: Int32Array; tasks: Int32Array };
+const run = (t: number) => runTaskAt(ctx, tasks, t);
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
-  if (Atomics.load(ctl, 4) !== 0) break;
-  const n = Atomics.load(ctl, 2);
-  try {
-    for (;;) {
-      const t = Atomics.add(ctl, 1, 1);
-      if (t >= n) break;
-      runTaskAt(ctx, tasks, t);
-    }
-  } catch {
-    Atomics.store(ctl, 5, 1);
-  }
-  Atomics.add(ctl, 3, 1);
-  Atomics.notify(ctl, 3);
+  Atomics.wait(ctl, GEN, seen);
+  seen = Atomics.load(ctl, GEN);
+  if (Atomics.load(ctl, STOP) !== 0) break;
+  claimTasks(ctl, seen, batchCount(ctl, seen), run);
 }

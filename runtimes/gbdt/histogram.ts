@@ -44,6 +44,8 @@ export interface HistContext {
   readonly catLeft: Uint8Array;
   /** Codes per job in catLeft (the widest feature's bins + its missing slot). */
   readonly catStride: number;
+  /** Per row: 1 if the tree being started samples it (bagging, GOSS, subsample); see loadRows. */
+  readonly keep: Uint8Array;
 }
 
 /** Categorical partition jobs one batch can hold. */
@@ -92,6 +94,7 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
     taskCapacity,
     catLeft: new Uint8Array(sab(CAT_JOBS * catStride)),
     catStride,
+    keep: new Uint8Array(sab(rows)),
   };
 }
 
@@ -101,24 +104,72 @@ export const TASK_INTS = 8;
 export const HIST = 0;
 export const HIST_PARTIAL = 1;
 
+/** Below this many rows a batch's histograms are not worth splitting by features. */
+const MIN_SPLIT_ROWS = 8192;
+
 /**
- * The task list of a batch: `[HIST | HIST_PARTIAL, base, begin, end, 0, 0, 0, 0]` per task, plus the
- * reductions `[nodeBase, partialBase]` to apply, in order, after all tasks ran.
+ * Feature ranges per row block for a batch: 1, or — when its row blocks are too few to keep
+ * `threads` busy (leaf-wise growth builds one node at a time) — up to `threads`, within `capacity`.
  */
-export function planTasks(nodes: readonly NodeBuild[], histLen: number): { tasks: number[]; adds: number[] } {
+export function featureParts(
+  nodes: readonly NodeBuild[],
+  cols: number,
+  threads: number,
+  capacity: number,
+): number {
+  let blocks = 0;
+  let rows = 0;
+  for (const { begin, end } of nodes) {
+    blocks += Math.ceil((end - begin) / BLOCK_ROWS);
+    rows += end - begin;
+  }
+  if (threads <= 1 || blocks >= 2 * threads || rows < MIN_SPLIT_ROWS) return 1;
+  return Math.max(1, Math.min(threads, cols, Math.floor(capacity / blocks)));
+}
+
+/**
+ * The task list of a batch: `[HIST | HIST_PARTIAL, base, begin, end, fromFeature, toFeature, 0, 0]`
+ * per task, plus the reductions `[nodeBase, partialBase]` to apply, in order, after all tasks ran.
+ * Each row block is split into `parts` feature ranges of about equal slots (see featureParts): a
+ * bin's sum is over the same rows in the same order either way, so the histograms are the same.
+ */
+export function planTasks(
+  nodes: readonly NodeBuild[],
+  histLen: number,
+  featOff: Int32Array,
+  parts = 1,
+): { tasks: number[]; adds: number[] } {
+  const ranges = featureRanges(featOff, histLen, parts);
   const tasks: number[] = [];
   const adds: number[] = [];
   let partial = 0;
   for (const { slot, begin, end } of nodes) {
     const base = slot * histLen;
-    tasks.push(HIST, base, begin, Math.min(end, begin + BLOCK_ROWS), 0, 0, 0, 0);
+    for (let r = 0; r < ranges.length; r += 2)
+      tasks.push(HIST, base, begin, Math.min(end, begin + BLOCK_ROWS), ranges[r]!, ranges[r + 1]!, 0, 0);
     for (let b = begin + BLOCK_ROWS; b < end; b += BLOCK_ROWS) {
-      tasks.push(HIST_PARTIAL, partial, b, Math.min(end, b + BLOCK_ROWS), 0, 0, 0, 0);
+      for (let r = 0; r < ranges.length; r += 2)
+        tasks.push(HIST_PARTIAL, partial, b, Math.min(end, b + BLOCK_ROWS), ranges[r]!, ranges[r + 1]!, 0, 0);
       adds.push(base, partial);
       partial += histLen;
     }
   }
   return { tasks, adds };
+}
+
+/** `parts` contiguous feature ranges `[from, to, …]` with about equal histogram slots each. */
+function featureRanges(featOff: Int32Array, histLen: number, parts: number): number[] {
+  const cols = featOff.length;
+  const out: number[] = [];
+  let from = 0;
+  for (let k = 1; k <= parts && from < cols; k++) {
+    let to = from + 1;
+    while (to < cols && k < parts && featOff[to]! < (k * histLen) / parts) to++;
+    if (k === parts) to = cols;
+    out.push(from, to);
+    from = to;
+  }
+  return out;
 }
 
 export type Kernel = (
@@ -130,7 +181,7 @@ export type Kernel = (
   base: number,
 ) => void;
 
-let cached: { featOff: Int32Array; cols: number; kernel: Kernel } | undefined;
+let cached: { featOff: Int32Array; cols: number; kernels: Map<number, Kernel> } | undefined;
 
 /**
  * Features per generated loop. V8 stops optimising a function past a bytecode size, so one loop
@@ -143,12 +194,19 @@ export const KERNEL_BLOCK = 32;
  * The accumulation loop specialised for this matrix: features unrolled with their slot offsets as
  * constants (3.5× faster than the generic double loop in V8), over contiguous positions. Wide
  * matrices run one such loop per block of features; each bin still sums its rows in row order, so
- * the result is the same as one loop over all features.
+ * the result is the same as one loop over all features. `first`/`last` restrict it to features
+ * [first, last) (a feature-split task).
  */
-export function histKernel(featOff: Int32Array, cols: number, block = KERNEL_BLOCK): Kernel {
+export function histKernel(
+  featOff: Int32Array,
+  cols: number,
+  block = KERNEL_BLOCK,
+  first = 0,
+  last = cols,
+): Kernel {
   const loops: Kernel[] = [];
-  for (let from = 0; from < cols; from += block) {
-    const to = Math.min(cols, from + block);
+  for (let from = first; from < last; from += block) {
+    const to = Math.min(last, from + block);
     let body = '';
     for (let f = from; f < to; f++) {
       body += `s = base + ${featOff[f]} + 2 * codes[row + ${f}]; hist[s] += g; hist[s + 1] += h;\n`;
@@ -174,24 +232,34 @@ export function histKernel(featOff: Int32Array, cols: number, block = KERNEL_BLO
   };
 }
 
-function kernelFor(featOff: Int32Array, cols: number): Kernel {
-  if (cached?.featOff === featOff && cached.cols === cols) return cached.kernel;
-  const kernel = histKernel(featOff, cols);
-  cached = { featOff, cols, kernel };
+function kernelFor(featOff: Int32Array, cols: number, from: number, to: number): Kernel {
+  if (cached?.featOff !== featOff || cached.cols !== cols) cached = { featOff, cols, kernels: new Map() };
+  const key = from * (cols + 1) + to;
+  let kernel = cached.kernels.get(key);
+  if (kernel === undefined) {
+    kernel = histKernel(featOff, cols, KERNEL_BLOCK, from, to);
+    cached.kernels.set(key, kernel);
+  }
   return kernel;
 }
 
-/** Runs one histogram task: zeroes `out[base, base+histLen)` and accumulates positions [begin, end). */
+/**
+ * Runs one histogram task: zeroes the slots of features [from, to) of the histogram at `out[base…]`
+ * and accumulates positions [begin, end) into them.
+ */
 export function runHistTask(
   ctx: HistContext,
   out: Float64Array,
   base: number,
   begin: number,
   end: number,
+  from: number,
+  to: number,
 ): void {
-  out.fill(0, base, base + ctx.histLen);
   const m = ctx.matrix;
-  kernelFor(ctx.featOff, m.cols)(m.codes, ctx.gh, begin, end, out, base);
+  const { featOff, histLen } = ctx;
+  out.fill(0, base + featOff[from]!, base + (to < m.cols ? featOff[to]! : histLen));
+  kernelFor(featOff, m.cols, from, to)(m.codes, ctx.gh, begin, end, out, base);
 }
 
 /** Adds the partials into their nodes, in plan order. */

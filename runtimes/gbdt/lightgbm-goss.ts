@@ -35,7 +35,8 @@ export function kthLargest(a: Float32Array, k: number): number {
 
 /**
  * Marks the sample in `inSample` (1 = kept), scales the drawn small-gradient rows' grad/hess (rows × K)
- * in place, and returns the sample size. `scratch` holds ≥ rows floats.
+ * in place, and returns the sample size. `scratch` holds ≥ rows floats; with ≥ 2·rows, the selection
+ * works in its second half instead of a fresh copy.
  */
 export function gossSample(
   grad: Float32Array,
@@ -56,7 +57,8 @@ export function gossSample(
     for (let k = 0; k < K; k++) s += Math.abs(grad[i * K + k]! * hess[i * K + k]!);
     score[i] = s;
   }
-  const work = Float32Array.from(score);
+  const work = scratch.length >= 2 * rows ? scratch.subarray(rows, 2 * rows) : new Float32Array(rows);
+  work.set(score);
   const threshold = kthLargest(work, topK - 1);
   const multiply = Math.fround((rows - topK) / otherK);
   let kept = 0;

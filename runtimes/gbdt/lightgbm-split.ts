@@ -24,6 +24,36 @@ function thresholdL1(g: number, l1: number): number {
   return 0;
 }
 
+/** LightGBM's GetLeafGain (a plain function, so V8 inlines it into the split scans). */
+function leafGain(g: number, h: number, l1: number, l2: number, mds: number): number {
+  const t = thresholdL1(g, l1);
+  if (mds <= 0) return (t * t) / (h + l2);
+  const w = leafWeight(g, h, l1, l2, mds);
+  return -(2 * t * w + (h + l2) * w * w);
+}
+
+/** LightGBM's CalculateSplittedLeafOutput (no path smoothing). */
+function leafWeight(g: number, h: number, l1: number, l2: number, mds: number): number {
+  const w = -thresholdL1(g, l1) / (h + l2);
+  if (mds > 0 && Math.abs(w) > mds) return w < 0 ? -mds : mds;
+  return w;
+}
+
+/** Relative slack of `cannotBeat`, far above its rounding error (a few 2^-53). */
+const BEAT_SLACK = 1 - 1e-12;
+
+/**
+ * Whether a candidate with plain leaf gains (no L1, no max_delta_step) surely scores no more than
+ * `target` = best + shift, i.e. lg²/bl + rg²/br ≤ target, tested without dividing: lg²·br + rg²·bl
+ * ≤ target·bl·br with a relative slack that covers every rounding of both forms. The exact gain is
+ * then not above the best, so skipping it picks the same split; divisions, the scan's cost, are left
+ * for the few candidates near the best. NaN or a zero/denormal denominator: false (computed exactly).
+ */
+function cannotBeat(lg: number, bl: number, rg: number, br: number, target: number): boolean {
+  const q = bl * br;
+  return lg * lg * br + rg * rg * bl <= target * q * BEAT_SLACK && q > 1e-200;
+}
+
 export class LgbSplitRules implements SplitRules {
   readonly #p: LgbParams;
   readonly #bins: LgbBins;
@@ -38,18 +68,12 @@ export class LgbSplitRules implements SplitRules {
 
   /** LightGBM's CalculateSplittedLeafOutput (no path smoothing). */
   leafWeight(g: number, h: number, l2 = this.#p.lambdaL2): number {
-    const w = -thresholdL1(g, this.#p.lambdaL1) / (h + l2);
-    const mds = this.#p.maxDeltaStep;
-    if (mds > 0 && Math.abs(w) > mds) return w < 0 ? -mds : mds;
-    return w;
+    return leafWeight(g, h, this.#p.lambdaL1, l2, this.#p.maxDeltaStep);
   }
 
   /** LightGBM's GetLeafGain. */
   leafGain(g: number, h: number, l2 = this.#p.lambdaL2): number {
-    const t = thresholdL1(g, this.#p.lambdaL1);
-    if (this.#p.maxDeltaStep <= 0) return (t * t) / (h + l2);
-    const w = this.leafWeight(g, h, l2);
-    return -(2 * t * w + (h + l2) * w * w);
+    return leafGain(g, h, this.#p.lambdaL1, l2, this.#p.maxDeltaStep);
   }
 
   acceptable(s: SplitInfo): boolean {
@@ -96,6 +120,10 @@ export class LgbSplitRules implements SplitRules {
     const p = this.#p;
     const minData = p.minDataInLeaf;
     const minHess = p.minSumHessianInLeaf;
+    const l1 = p.lambdaL1;
+    const l2 = p.lambdaL2;
+    const mds = p.maxDeltaStep;
+    const plain = l1 === 0 && mds <= 0;
     // Reverse: right side accumulates value bins from the top; the NaN slot stays left.
     let rg = 0;
     let rh = K_EPS;
@@ -110,7 +138,8 @@ export class LgbSplitRules implements SplitRules {
       const lh = h - rh;
       if (lc < minData || lh < minHess) break;
       const lg = g - rg;
-      const gain = this.leafGain(lg, lh) + this.leafGain(rg, rh) - shift;
+      if (plain && cannotBeat(lg, lh + l2, rg, rh + l2, out.gain + shift)) continue;
+      const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg, rh, l1, l2, mds) - shift;
       if (gain > out.gain) this.#set(out, gain, f, t - 1, true, lg, lh, lc, rg, rh, rc);
     }
     if (this.#bins.missingType[f] !== MISSING_NAN) return;
@@ -128,7 +157,8 @@ export class LgbSplitRules implements SplitRules {
       const rh2 = h - lh;
       if (rc2 < minData || rh2 < minHess) break;
       const rg2 = g - lg;
-      const gain = this.leafGain(lg, lh) + this.leafGain(rg2, rh2) - shift;
+      if (plain && cannotBeat(lg, lh + l2, rg2, rh2 + l2, out.gain + shift)) continue;
+      const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg2, rh2, l1, l2, mds) - shift;
       if (gain > out.gain) this.#set(out, gain, f, t, false, lg, lh, lc, rg2, rh2, rc2);
     }
   }

@@ -154,7 +154,8 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const grad = new Float32Array(train.rows * K);
   const hess = new Float32Array(train.rows * K);
   const inSample = new Uint8Array(train.rows);
-  const scratch = new Float32Array(train.rows);
+  const scratch = new Float32Array(2 * train.rows);
+  const unsampled = new Uint32Array(train.rows);
   const firstRound = trees.length / K;
   const metricNames = p.metric;
   const watched = metricNames[0];
@@ -219,7 +220,8 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       const grown: Tree[] = [];
       let anySplit = false;
       for (let k = 0; k < K; k++) {
-        const n = loadRows(ctx, bagged && sampled < train.rows ? inSample : undefined, grad, hess, K, k);
+        const keep = bagged && sampled < train.rows ? inSample : undefined;
+        const n = loadRows(ctx, runner, keep, grad, hess, K, k);
         env.sampler.startTree(p.seed, round, k, 2);
         const t = await growLossguide(env, n);
         efbRules?.restore(t);
@@ -229,7 +231,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         if (t.numLeaves > 1) {
           anySplit = true;
           addLeafValues(t, ctx.rowIndex, margins, K, k);
-          if (n < train.rows) addUnsampled(tree, train, inSample, margins, K, k);
+          if (n < train.rows) addUnsampled(tree, train, inSample, unsampled, margins, K, k);
           if (valid && validMargins)
             addTreeMargins(tree, valid.features, valid.cols, validMargins, K, k, valid.rows);
         }
@@ -358,18 +360,17 @@ function addLeafValues(t: TreeBuilder, rows: Uint32Array, margins: Float32Array,
   }
 }
 
+/** Adds the tree's values to the margins of the rows it was not grown on; `out` holds ≥ rows ints. */
 function addUnsampled(
   tree: Tree,
   train: Dataset,
   inSample: Uint8Array,
+  out: Uint32Array,
   margins: Float32Array,
   K: number,
   k: number,
 ) {
   let n = 0;
-  for (let r = 0; r < train.rows; r++) if (inSample[r] === 0) n++;
-  const out = new Uint32Array(n);
-  n = 0;
   for (let r = 0; r < train.rows; r++) if (inSample[r] === 0) out[n++] = r;
-  addTreeMargins(tree, train.features, train.cols, margins, K, k, train.rows, out);
+  addTreeMargins(tree, train.features, train.cols, margins, K, k, train.rows, out.subarray(0, n));
 }

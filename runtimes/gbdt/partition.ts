@@ -17,6 +17,8 @@ export const PARTITION = 2;
 export const RESTORE = 3;
 /** `[CAT_PARTITION, a, b, feature, 0, 0, 0, catOffset]`: left iff catLeft[catOffset + code] is 1. */
 export const CAT_PARTITION = 4;
+/** `[KEEP, a, b, 0...]`: left iff the row is kept (ctx.keep[row] is 1); see loadRows. */
+export const KEEP = 5;
 
 /** One node to partition: positions [begin, end), left iff code ≤ bin (missing code: defaultLeft). */
 export interface PartitionJob {
@@ -163,6 +165,7 @@ export function runPartitionTask(ctx: HistContext, tasks: ArrayLike<number>, o: 
     return 0;
   }
   const args = [tasks[o + 3]!, tasks[o + 4]!, tasks[o + 5]!, tasks[o + 6]!];
+  if (tasks[o] === KEEP) return runBlock(ctx, compile(ctx).keep, a, b, args, ctx.keep);
   if (tasks[o] === CAT_PARTITION) {
     const at = tasks[o + 7]!;
     return runBlock(ctx, compile(ctx).cat, a, b, args, ctx.catLeft.subarray(at, at + ctx.catStride));
@@ -201,12 +204,28 @@ function stitch(ctx: HistContext, begin: number, blocks: readonly number[]): num
   return mid;
 }
 
+/** Fewest rows per partition block when a node is cut finer than PART_ROWS. */
+const MIN_PART_ROWS = 4096;
+
+/**
+ * Rows per partition task: PART_ROWS, or, for a batch of one node (leaf-wise growth), about a
+ * quarter of the node per thread, so that every thread gets blocks; any block size gives the same
+ * partition.
+ */
+function partRows(ctx: HistContext, runner: TaskRunner, jobs: readonly PartitionJob[]): number {
+  if (runner.threads <= 1 || jobs.length !== 1) return PART_ROWS;
+  const n = jobs[0]!.end - jobs[0]!.begin;
+  const size = Math.min(PART_ROWS, Math.max(MIN_PART_ROWS, Math.ceil(n / (4 * runner.threads))));
+  return Math.ceil(n / size) <= ctx.taskCapacity ? size : PART_ROWS;
+}
+
 /** Partitions every job's range (one batch of tasks); returns each job's first right position. */
 export function partitionNodes(
   ctx: HistContext,
   runner: TaskRunner,
   jobs: readonly PartitionJob[],
 ): number[] {
+  const size = partRows(ctx, runner, jobs);
   const tasks: number[] = [];
   let rows = 0;
   let catJobs = 0;
@@ -224,8 +243,8 @@ export function partitionNodes(
       ctx.catLeft.fill(0, at, at + ctx.catStride);
       for (const c of j.cats) ctx.catLeft[at + c] = 1;
     }
-    for (let a = j.begin; a < j.end; a += PART_ROWS) {
-      tasks.push(kind, a, Math.min(j.end, a + PART_ROWS), j.feature, j.bin, miss, j.defaultLeft ? 1 : 0, at);
+    for (let a = j.begin; a < j.end; a += size) {
+      tasks.push(kind, a, Math.min(j.end, a + size), j.feature, j.bin, miss, j.defaultLeft ? 1 : 0, at);
     }
     rows += j.end - j.begin;
   }
@@ -234,8 +253,8 @@ export function partitionNodes(
   let t = 0;
   for (const j of jobs) {
     const blocks: number[] = [];
-    for (let a = j.begin; a < j.end; a += PART_ROWS, t++)
-      blocks.push(a, Math.min(j.end, a + PART_ROWS), ctx.counts[t]!);
+    for (let a = j.begin; a < j.end; a += size, t++)
+      blocks.push(a, Math.min(j.end, a + size), ctx.counts[t]!);
     mids.push(stitch(ctx, j.begin, blocks));
   }
   return mids;
@@ -243,10 +262,12 @@ export function partitionNodes(
 
 /**
  * Starts a tree: the rows with keep[row] = 1 (all when `keep` is undefined) first, in row order, and
- * their `[g, h]` for output k of `grad`/`hess` (rows × K). Returns how many rows the tree sees.
+ * their `[g, h]` for output k of `grad`/`hess` (rows × K). Returns how many rows the tree sees. The
+ * kept rows are moved in parallel blocks (KEEP tasks) stitched in block order: a stable partition.
  */
 export function loadRows(
   ctx: HistContext,
+  runner: TaskRunner,
   keep: Uint8Array | undefined,
   grad: Float32Array,
   hess: Float32Array,
@@ -255,7 +276,17 @@ export function loadRows(
 ): number {
   const rows = ctx.matrix.rows;
   let n = rows;
-  if (keep) n = stitch(ctx, 0, [0, rows, runBlock(ctx, compile(ctx).keep, 0, rows, [0, 0, 0, 0], keep)]);
+  if (keep) {
+    ctx.keep.set(keep.subarray(0, rows));
+    const tasks: number[] = [];
+    for (let a = 0; a < rows; a += PART_ROWS)
+      tasks.push(KEEP, a, Math.min(rows, a + PART_ROWS), 0, 0, 0, 0, 0);
+    runner.run(tasks, rows);
+    const blocks: number[] = [];
+    for (let a = 0, t = 0; a < rows; a += PART_ROWS, t++)
+      blocks.push(a, Math.min(rows, a + PART_ROWS), ctx.counts[t]!);
+    n = stitch(ctx, 0, blocks);
+  }
   const { gh, rowIndex } = ctx;
   for (let i = 0; i < n; i++) {
     const j = rowIndex[i]! * K + k;

@@ -6,6 +6,7 @@
  */
 import {
   applyAdds,
+  featureParts,
   HIST,
   HIST_PARTIAL,
   type HistContext,
@@ -18,6 +19,8 @@ import { runPartitionTask } from './partition.js';
 
 /** Runs batches of tasks. */
 export interface TaskRunner {
+  /** Threads that run a batch's tasks (1: the calling thread alone). */
+  readonly threads: number;
   /** Runs `tasks`; `rows` (the rows they touch) decides whether waking threads pays off. */
   run(tasks: readonly number[], rows: number): void;
   close(): Promise<void>;
@@ -28,7 +31,8 @@ export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number)
   const o = t * TASK_INTS;
   const kind = tasks[o];
   if (kind === HIST || kind === HIST_PARTIAL) {
-    runHistTask(ctx, kind === HIST ? ctx.pool : ctx.partials, tasks[o + 1]!, tasks[o + 2]!, tasks[o + 3]!);
+    const out = kind === HIST ? ctx.pool : ctx.partials;
+    runHistTask(ctx, out, tasks[o + 1]!, tasks[o + 2]!, tasks[o + 3]!, tasks[o + 4]!, tasks[o + 5]!);
   } else {
     ctx.counts[t] = runPartitionTask(ctx, tasks, o);
   }
@@ -37,6 +41,7 @@ export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number)
 /** The single-thread runner. */
 export function serialRunner(ctx: HistContext): TaskRunner {
   return {
+    threads: 1,
     run(tasks) {
       for (let t = 0; t < tasks.length / TASK_INTS; t++) runTaskAt(ctx, tasks, t);
     },
@@ -46,7 +51,8 @@ export function serialRunner(ctx: HistContext): TaskRunner {
 
 /** Builds the histograms of `nodes` into their pool slots. */
 export function buildHistograms(ctx: HistContext, runner: TaskRunner, nodes: readonly NodeBuild[]): void {
-  const { tasks, adds } = planTasks(nodes, ctx.histLen);
+  const parts = featureParts(nodes, ctx.matrix.cols, runner.threads, ctx.taskCapacity);
+  const { tasks, adds } = planTasks(nodes, ctx.histLen, ctx.featOff, parts);
   let rows = 0;
   for (const b of nodes) rows += b.end - b.begin;
   runner.run(tasks, rows);

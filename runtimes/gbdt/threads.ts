@@ -4,6 +4,10 @@
  * Tasks are claimed with an atomic counter and each writes its own output region, so results are
  * bit-identical for any thread count and any timing. One wake-up and one join per batch (a tree
  * level's histograms, or its partition); tiny batches run on the calling thread alone.
+ *
+ * The join waits for the batch's tasks, not for the workers: the claim counter carries the batch's
+ * generation, so a worker that the OS has not scheduled yet (a busy shared host) is simply not waited
+ * for — the calling thread claims what is left, and a late worker finds the batch closed.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -11,15 +15,45 @@ import { DtrainError } from '../../configs/errors.js';
 import { type HistContext, TASK_INTS } from './histogram.js';
 import { runTaskAt, type TaskRunner } from './tasks.js';
 
-// Control words: generation, next task, task count, workers done, stop, failed.
-const GEN = 0;
+// Control words: generation, next claim (generation << GEN_SHIFT | task), tasks finished, stop,
+// failed, and the task count of even / odd generations (two slots, so a worker that read an old
+// generation never pairs it with the next batch's count).
+export const GEN = 0;
 const NEXT = 1;
-const COUNT = 2;
-const DONE = 3;
-const STOP = 4;
+const FINISHED = 3;
+export const STOP = 4;
 const FAILED = 5;
+const COUNTS = 6;
+const GEN_SHIFT = 20;
+const TASK_MASK = (1 << GEN_SHIFT) - 1;
+const GEN_MASK = 0x7ff;
 // Below this many rows in a batch, waking workers costs more than it saves.
 const MIN_PARALLEL_ROWS = 8192;
+
+/** The task count of batch `gen`. */
+export function batchCount(ctl: Int32Array, gen: number): number {
+  return Atomics.load(ctl, COUNTS + (gen & 1));
+}
+
+/**
+ * Claims and runs tasks of batch `gen` (n tasks) until none is left or the batch is no longer the
+ * current one; counts each finished task (a failed one too, after marking the batch failed).
+ */
+export function claimTasks(ctl: Int32Array, gen: number, n: number, run: (t: number) => void): void {
+  for (;;) {
+    const v = Atomics.load(ctl, NEXT);
+    const t = v & TASK_MASK;
+    if (v >>> GEN_SHIFT !== gen || t >= n) return;
+    if (Atomics.compareExchange(ctl, NEXT, v, v + 1) !== v) continue;
+    try {
+      run(t);
+    } catch {
+      Atomics.store(ctl, FAILED, 1);
+    }
+    Atomics.add(ctl, FINISHED, 1);
+    Atomics.notify(ctl, FINISHED);
+  }
+}
 
 /** Starts `threads − 1` workers and returns a runner that uses them; `close` joins them. */
 export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
@@ -32,18 +66,14 @@ export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
   }
   const nw = workers.length;
 
-  function claim(n: number): void {
-    for (;;) {
-      const t = Atomics.add(ctl, NEXT, 1);
-      if (t >= n) return;
-      runTaskAt(ctx, taskBuf, t);
-    }
-  }
+  let gen = 0;
+  const run = (t: number) => runTaskAt(ctx, taskBuf, t);
 
   return {
+    threads,
     run(tasks, rows) {
       const n = tasks.length / TASK_INTS;
-      if (n > ctx.taskCapacity) {
+      if (n > ctx.taskCapacity || n > TASK_MASK) {
         throw new DtrainError('E_INTERNAL', `a batch of ${n} tasks exceeds ${ctx.taskCapacity}`, {
           category: 'internal',
         });
@@ -53,20 +83,24 @@ export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
         return;
       }
       taskBuf.set(tasks);
-      Atomics.store(ctl, NEXT, 0);
-      Atomics.store(ctl, COUNT, n);
-      Atomics.store(ctl, DONE, 0);
-      Atomics.add(ctl, GEN, 1);
+      gen = (gen + 1) & GEN_MASK;
+      Atomics.store(ctl, COUNTS + (gen & 1), n);
+      Atomics.store(ctl, FINISHED, 0);
+      Atomics.store(ctl, FAILED, 0);
+      // Opens the batch: claims of an older generation fail from here on.
+      Atomics.store(ctl, NEXT, gen << GEN_SHIFT);
+      Atomics.store(ctl, GEN, gen);
       Atomics.notify(ctl, GEN);
-      claim(n);
-      for (let d = Atomics.load(ctl, DONE); d < nw; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d);
+      claimTasks(ctl, gen, n, run);
+      for (let f = Atomics.load(ctl, FINISHED); f < n; f = Atomics.load(ctl, FINISHED))
+        Atomics.wait(ctl, FINISHED, f);
       if (Atomics.load(ctl, FAILED) !== 0) {
         throw new DtrainError('E_INTERNAL', 'a gbdt worker thread failed', { category: 'internal' });
       }
     },
     async close() {
       Atomics.store(ctl, STOP, 1);
-      Atomics.add(ctl, GEN, 1);
+      Atomics.store(ctl, GEN, (gen + 1) & GEN_MASK);
       Atomics.notify(ctl, GEN);
       await Promise.all(workers.map((w) => once(w, 'exit')));
     },

@@ -112,7 +112,7 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
         if (fromPreds && keep === undefined) n = train.rows;
         else {
           if (fromPreds) unpackGh(ctx.gh, grad, hess);
-          n = loadRows(ctx, keep, grad, hess, K, k);
+          n = loadRows(ctx, runner, keep, grad, hess, K, k);
         }
         env.sampler.startTree(p.seed, round, k, 1);
         const grown =

@@ -235,3 +235,27 @@ test('multiclass and multiclassova train; early stopping keeps the best iteratio
   assert.equal(m.trees.length, m.bestIteration! + 1);
   assert.equal(rounds.length, m.bestIteration! + 4);
 });
+
+test('2 threads grow the same trees as 1 (feature-split histograms, finer partition blocks, parallel keep)', async () => {
+  const data = synthBinary(40_000, 6, 5);
+  // Column 5 as an informative categorical with 12 levels and NaN, so splits carry category sets.
+  for (let r = 0; r < data.rows; r++) {
+    const level = data.labels[r] === 1 ? r % 7 : (r % 7) + 5;
+    data.features[r * data.cols + 5] = r % 17 === 0 ? Number.NaN : level;
+  }
+  const base = {
+    objective: 'binary',
+    num_iterations: 14,
+    num_leaves: 63,
+    learning_rate: 0.2,
+    categorical_feature: [5],
+    data_sample_strategy: 'goss',
+  };
+  const one = await trainLightgbm({ train: data, params: parseLgbParams({ ...base, num_threads: 1 }) });
+  const two = await trainLightgbm({ train: data, params: parseLgbParams({ ...base, num_threads: 2 }) });
+  assert.ok(
+    one.trees.some((t) => (t.lgb?.catThreshold.length ?? 0) > 0),
+    'a categorical split',
+  );
+  assert.deepEqual(two.trees, one.trees);
+});
