@@ -44,8 +44,15 @@ export type Side = 'ours' | 'xgboost';
 
 export const PYTHON = '/usr/bin/python3';
 
-/** Runs `job` on one side in a fresh process; rejects with the child's stderr when it fails. */
-export function runSide(side: Side, job: GbdtJob): Promise<GbdtRun> {
+/**
+ * Runs `job` on one side in a fresh process (`env` added to its environment); rejects with the
+ * child's stderr when it fails.
+ */
+export function runSide(
+  side: Side,
+  job: GbdtJob,
+  env: Readonly<Record<string, string>> = {},
+): Promise<GbdtRun> {
   const script =
     side === 'ours'
       ? fileURLToPath(new URL('./gbdt-child.js', import.meta.url))
@@ -55,7 +62,7 @@ export function runSide(side: Side, job: GbdtJob): Promise<GbdtRun> {
       ? [process.execPath, [script, JSON.stringify(job)]]
       : [PYTHON, [script, JSON.stringify(job)]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => {
