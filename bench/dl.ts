@@ -96,7 +96,7 @@ const add = (k: string, v: number) => {
   rows[k] = [...(rows[k] ?? []), v];
 };
 for (let i = 0; i < reps; i++) {
-  for (const model of ['mlp', 'cnn']) {
+  for (const model of (process.env['DTRAIN_BENCH_MODELS'] ?? 'mlp,cnn').split(',')) {
     add(`${model} plain`, plain(model));
     add(`${model} dtrain 1`, await viaDtrain(model, 1));
     add(`${model} dtrain 2`, await viaDtrain(model, 2));
@@ -117,8 +117,8 @@ for (const [k, xs] of Object.entries(rows)) {
     `${`${model} ${label[rest.join(' ')]}`.padEnd(34)}${median(xs).toFixed(0).padStart(9)}   ${xs.map((x) => x.toFixed(0)).join(' ')}`,
   );
 }
-const m = (k: string) => median(rows[k]!);
-const r = (a: string, b: string) => (m(a) / m(b)).toFixed(2);
+const m = (k: string) => (rows[k] ? median(rows[k]) : Number.NaN);
+const r = (a: string, b: string) => (rows[a] && rows[b] ? (m(a) / m(b)).toFixed(2) : 'n/a');
 console.log(
   `bench dl: images=${images} reps=${reps} mlp_dtrain_over_plain=${r('mlp dtrain 1', 'mlp plain')} cnn_dtrain_over_plain=${r('cnn dtrain 1', 'cnn plain')} mlp_2ranks_over_1=${r('mlp dtrain 2', 'mlp dtrain 1')} cnn_2ranks_over_1=${r('cnn dtrain 2', 'cnn dtrain 1')}`,
 );

@@ -19,6 +19,8 @@ export interface ModelIO {
   readonly inputShape: readonly number[];
   /** The last layer's width the loss expects: classes (softmax), 1 (sigmoid or one regression target). */
   readonly outputs: number;
+  /** Draw `layers:` models' random initial weights from this seed (the job's `seed`). */
+  readonly seed?: number;
 }
 
 /** What a `model: {module: ./model.js}` module exports (default or `buildModel`). */
@@ -65,6 +67,7 @@ function fromLayers(tf: Tf, entries: readonly unknown[], io: ModelIO): LayersMod
     const factory = name === undefined ? undefined : factories[name];
     if (factory === undefined) throw modelError(`model.layers.${i}: unknown layer \`${written}\``);
     const args = layerArgs((settings ?? {}) as Record<string, unknown>);
+    if (io.seed !== undefined) seedInitializers(tf, name!, args, io.seed * 7919 + i);
     const hasInput = ['inputShape', 'batchInputShape', 'inputDim'].some((k) => args[k] !== undefined);
     if (i === 0 && !hasInput) args['inputShape'] = [...io.inputShape];
     try {
@@ -74,6 +77,31 @@ function fromLayers(tf: Tf, entries: readonly unknown[], io: ModelIO): LayersMod
     }
   });
   return tf.layers.sequential({ layers });
+}
+
+/** The random initializers a layer uses by default, by argument, with tfjs' default for each. */
+const RANDOM_INIT: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  dense: { kernelInitializer: 'glorotUniform' },
+  conv2d: { kernelInitializer: 'glorotUniform' },
+  embedding: { embeddingsInitializer: 'randomUniform' },
+  lstm: { kernelInitializer: 'glorotUniform', recurrentInitializer: 'orthogonal' },
+};
+
+/**
+ * With a seed, a layer's random initial weights are drawn from that seed (its written initializer
+ * or tfjs' default), so the same job starts from the same weights every run.
+ */
+function seedInitializers(tf: Tf, layer: string, args: Record<string, unknown>, seed: number): void {
+  const factories = tf.layers.initializers as unknown as Readonly<Record<string, (c: object) => unknown>>;
+  for (const [arg, fallback] of Object.entries(RANDOM_INIT[layer] ?? {})) {
+    const written = args[arg];
+    if (written !== undefined && typeof written !== 'string') continue;
+    const make = factories[written ?? fallback];
+    if (!make) continue;
+    const config =
+      (written ?? fallback) === 'randomUniform' ? { minval: -0.05, maxval: 0.05, seed } : { seed };
+    args[arg] = make(config);
+  }
 }
 
 // Keras spellings of values that tfjs names in camelCase (`glorot_uniform`, `hard_sigmoid`).

@@ -85,7 +85,12 @@ export async function trainSync(run: TrainRun): Promise<void> {
   const flat = ThreadComm.shared(layout.size + 3);
   const classify = run.labelMode !== 'value';
   const reduce =
-    run.fp16 && world > 1 ? halfSum(run.comm, flat, rank, world) : () => run.comm.allReduce(flat, 'sum');
+    world === 1
+      ? // Nothing to sum, but the event loop must turn: progress and heartbeats go out from it.
+        () => new Promise<void>((r) => setImmediate(r))
+      : run.fp16
+        ? halfSum(run.comm, flat, rank, world)
+        : () => run.comm.allReduce(flat, 'sum');
   for (let epoch = run.startEpoch; epoch < run.epochs; epoch++) {
     const order = epochOrder(run.table.rows, run.seed, epoch, run.shuffle);
     const steps = stepsPerEpoch(run.table.rows, run.batch * world);
@@ -96,7 +101,9 @@ export async function trainSync(run: TrainRun): Promise<void> {
       if (idx.length > 0) localGradients(run, layout, idx, flat, classify);
       await reduce();
       const n = flat[layout.size + 2]!;
-      const grads = unpackGrads(tf, layout, flat, 1 / n);
+      // Each rank sent mean × n/batch, so the sum × batch/n is the mean over the global batch
+      // (exactly 1/world on full steps, and no scaling at all for one rank).
+      const grads = unpackGrads(tf, layout, flat, run.batch / n);
       optimizer.applyGradients(grads);
       for (const g of Object.values(grads)) g.dispose();
       run.onStep({
@@ -138,7 +145,7 @@ function halfSum(comm: ThreadComm, flat: Float32Array, rank: number, world: numb
   };
 }
 
-/** This rank's gradient sum (mean × n), loss sum, correct count and n into `flat`. */
+/** This rank's gradient mean × n/batch (1 on full steps: a plain copy), loss sum, correct count and n into `flat`. */
 function localGradients(
   run: TrainRun,
   layout: FlatLayout,
@@ -156,7 +163,7 @@ function localGradients(
       if (classify) correct = tf.core.keep(correctCount(tf, run.labelMode, ys, pred));
       return tf.core.mean(run.loss(ys, pred)) as Scalar;
     }, layout.vars as never);
-    packGrads(layout, grads, n, flat);
+    packGrads(layout, grads, n / run.batch, flat);
     flat[layout.size] = (value.dataSync()[0] ?? 0) * n;
     flat[layout.size + 1] = correct ? (correct.dataSync()[0] ?? 0) : 0;
     flat[layout.size + 2] = n;

@@ -105,7 +105,7 @@ async function trainBuiltIn(ctx: WorkloadContext, tf: Tf, comm: ThreadComm): Pro
     : await buildModel(
         tf,
         spec.model ?? {},
-        { inputShape: [...train.inputShape], outputs: labelMode === 'binary' ? 1 : classes },
+        { inputShape: [...train.inputShape], outputs: labelMode === 'binary' ? 1 : classes, seed },
         spec.source.dir,
       );
   model.compile(compiled);

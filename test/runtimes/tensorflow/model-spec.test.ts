@@ -119,3 +119,22 @@ test('every name the job-file check accepts is one tfjs knows', async () => {
     model.compile({ optimizer: 'sgd', loss, metrics: [...TENSORFLOW_METRICS] });
   assert.throws(() => model.compile({ optimizer: 'sgd', loss: 'nope' }), /Unknown loss nope/);
 });
+
+test('a seed makes the random initial weights repeatable (written or default initializers), and another seed changes them', async () => {
+  const block = {
+    layers: [
+      { conv2d: { filters: 2, kernel_size: 3, kernel_initializer: 'he_normal' } },
+      { flatten: {} },
+      { dense: { units: 3 } },
+    ],
+  };
+  const weights = async (seed: number) => {
+    const m = await buildModel(tf, block, { inputShape: [5, 5, 1], outputs: 3, seed }, '.');
+    return m.getWeights().map((w) => Array.from(w.dataSync()));
+  };
+  const a = await weights(5);
+  assert.deepEqual(await weights(5), a);
+  const b = await weights(6);
+  assert.notDeepEqual(b[0], a[0]);
+  assert.notDeepEqual(b[2], a[2]);
+});
