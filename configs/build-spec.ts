@@ -57,7 +57,8 @@ export function buildSpec(file: JobFile, source: JobSpec['source'], fileName: st
     test: file.data.test,
     label: file.data.label,
     format: file.data.format,
-    input: file.data.input,
+    // tensorflow ranks read whole files (their shard changes every epoch), so there is nothing to ship.
+    input: file.data.input ?? (file.framework === 'tensorflow' ? 'host' : 'ship'),
   };
   return {
     name: file.name ?? defaultJobName(fileName),

@@ -7,7 +7,7 @@
 import { didYouMean } from './did-you-mean.js';
 import { checkParams, TensorflowParamsSchema } from './check-params.js';
 import { checkLayers } from './check-tensorflow.js';
-import { parseHost } from './host-grammar.js';
+import { isLocalAddress, parseHost } from './host-grammar.js';
 import { type Framework, type Parallelism, PARALLELISM_BY_FRAMEWORK } from './job-spec.js';
 import { GBDT_PARAMS } from './params-gbdt.js';
 import type { FoundProblem } from './problems.js';
@@ -99,6 +99,13 @@ function frameworkBlocks(root: Rec, fw: Framework, parallelism: Parallelism | un
     out.push({
       path: ['pipeline', 'stages'],
       message: `needs ${stages} ranks (one per stage) but the hosts give ${ranks}`,
+    });
+  }
+  const remote = Array.isArray(root['hosts']) && root['hosts'].some((h) => !isLocalEntry(h));
+  if (fw === 'tensorflow' && remote && rec(root['data'])?.['input'] === 'ship') {
+    out.push({
+      path: ['data', 'input'],
+      message: 'tensorflow ranks read whole files on their hosts: use `host` (the default for tensorflow)',
     });
   }
   if (fw === 'doctor' && root['tune'] !== undefined) {
@@ -210,4 +217,12 @@ function checkSecrets(root: Rec): FoundProblem[] {
         ]
       : [],
   );
+}
+
+/** A `hosts:` entry that names this machine (string or mapping form). */
+function isLocalEntry(entry: unknown): boolean {
+  const text = typeof entry === 'string' ? entry : rec(entry)?.['address'];
+  if (typeof text !== 'string') return true;
+  const parsed = parseHost(text, typeof entry === 'string' ? 'string' : 'address');
+  return parsed.ok ? isLocalAddress(parsed.host.address) : true;
 }

@@ -120,9 +120,9 @@ const DataSchema = z
     format: z.enum(['csv', 'libsvm', 'idx']).optional().describe('File format (default: by extension)'),
     input: z
       .enum(['ship', 'host'])
-      .default('ship')
+      .optional()
       .describe(
-        'ship: dtrain shards the file and sends each worker its part; host: workers read the path on their host',
+        'ship (default; tensorflow: host): dtrain shards the file and sends each worker its part; host: workers read the path on their host',
       ),
   })
   .describe('Training data');

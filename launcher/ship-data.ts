@@ -22,7 +22,7 @@ export async function shipData(
 ): Promise<void> {
   const data = spec.data;
   const remote = plan.hosts.filter((h) => !h.local);
-  if (!data || data.input !== 'ship' || remote.length === 0) return;
+  if (data?.input !== 'ship' || remote.length === 0) return;
   if (spec.framework === 'tensorflow') {
     // Its ranks read whole files and draw their shard per epoch; shipping per-rank parts would be wrong.
     throw new DtrainError(

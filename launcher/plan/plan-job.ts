@@ -150,6 +150,14 @@ function shardsFor(spec: JobSpec, rank: number, worldSize: number): DataShard[] 
   const data = spec.data;
   if (!data) return [];
   const out: DataShard[] = [];
+  if (spec.framework === 'tensorflow') {
+    // Every tensorflow rank reads whole files and takes its slice of each step's batch.
+    for (const role of ['train', 'valid', 'test'] as const) {
+      const file = data[role];
+      if (file) out.push({ file, role, index: 0, count: 1, input: data.input });
+    }
+    return out;
+  }
   if (data.train)
     out.push({ file: data.train, role: 'train', index: rank, count: worldSize, input: data.input });
   // Validation metrics are combined across ranks, so the validation set is sharded like the training set.

@@ -84,7 +84,7 @@ pipeline: {stages: 2}
     test: undefined,
     label: 'label',
     format: undefined,
-    input: 'ship',
+    input: 'host', // tensorflow's default: its ranks read whole files
   });
   assert.deepEqual(spec.pipeline, { stages: 2, micro_batches: 4 });
   const tuned = ok('framework: xgboost\ndata: {train: t.csv}\ntune: {space: {eta: [0.1, 0.3]}}\n');
