@@ -7,9 +7,8 @@
  * staler than `max_staleness` is dropped rather than applied (bounded staleness). At each epoch's end
  * the ranks meet, take the server's weights and evaluate together.
  */
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { type FlatLayout, flatLayout, packGrads, trainableVariables, unpackGrads } from './flat-weights.js';
-import { correctCount, type TrainRun, batchTensors } from './sync-trainer.js';
+import { type FlatLayout, flatLayout, trainableVariables, unpackGrads } from './flat-weights.js';
+import { batchGradients, type TrainRun } from './sync-trainer.js';
 import { epochOrder, rankSlice, stepsPerEpoch } from './tf-data.js';
 import type { WorkloadContext } from '../workload.js';
 
@@ -102,7 +101,7 @@ async function workLoop(run: AsyncRun, layout: FlatLayout, state: ServerState): 
       if (run.signal.aborted) return;
       const idx = rankSlice(order, step, run.batch, rank, world);
       if (idx.length === 0) continue;
-      const { loss, correct } = gradients(run, layout, idx, flat, classify);
+      const { loss, correct } = batchGradients(run, layout, idx, flat, idx.length);
       if (rank === 0) {
         apply(run, layout, state, flat, idx.length, state.version);
         // Between own steps the event loop answers the other ranks' pushes.
@@ -140,30 +139,4 @@ async function workLoop(run: AsyncRun, layout: FlatLayout, state: ServerState): 
     await run.onEpoch(epoch);
   }
   if (rank !== 0) await run.ctx.comm.sendTo(0, { t: 'ps-push', v: version, n: 0, done: true });
-}
-
-function gradients(
-  run: AsyncRun,
-  layout: FlatLayout,
-  idx: Uint32Array,
-  flat: Float32Array,
-  classify: boolean,
-): { loss: number; correct: number } {
-  const { tf, model } = run;
-  let loss = 0;
-  let correct = 0;
-  tf.core.tidy(() => {
-    const { xs, ys } = batchTensors(run, idx);
-    let c: Tensor | undefined;
-    const { value, grads } = tf.core.variableGrads(() => {
-      const pred = model.apply(xs, { training: true }) as Tensor;
-      if (classify) c = tf.core.keep(correctCount(tf, run.labelMode, ys, pred));
-      return tf.core.mean(run.loss(ys, pred)) as Scalar;
-    }, layout.vars as never);
-    packGrads(layout, grads, idx.length, flat);
-    loss = value.dataSync()[0] ?? 0;
-    correct = c ? (c.dataSync()[0] ?? 0) : 0;
-    c?.dispose();
-  });
-  return { loss, correct };
 }

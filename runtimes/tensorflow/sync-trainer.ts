@@ -98,7 +98,14 @@ export async function trainSync(run: TrainRun): Promise<void> {
       if (run.signal.aborted) return;
       const idx = rankSlice(order, step, run.batch, rank, world);
       flat.fill(0);
-      if (idx.length > 0) localGradients(run, layout, idx, flat, classify);
+      if (idx.length > 0) {
+        // Mean × n/batch (1 on full steps: a plain copy), loss sum, correct count and n.
+        const n = idx.length;
+        const { loss, correct } = batchGradients(run, layout, idx, flat, n / run.batch);
+        flat[layout.size] = loss * n;
+        flat[layout.size + 1] = correct;
+        flat[layout.size + 2] = n;
+      }
       await reduce();
       const n = flat[layout.size + 2]!;
       // Each rank sent mean × n/batch, so the sum × batch/n is the mean over the global batch
@@ -145,28 +152,33 @@ function halfSum(comm: ThreadComm, flat: Float32Array, rank: number, world: numb
   };
 }
 
-/** This rank's gradient mean × n/batch (1 on full steps: a plain copy), loss sum, correct count and n into `flat`. */
-function localGradients(
+/**
+ * The gradients of the rows `idx` (the mean loss's, × `scale`) into `flat` at the layout's offsets;
+ * returns the batch's mean loss and its count of correct predictions (0 when not classifying).
+ */
+export function batchGradients(
   run: TrainRun,
   layout: FlatLayout,
   idx: Uint32Array,
   flat: Float32Array,
-  classify: boolean,
-): void {
+  scale: number,
+): { loss: number; correct: number } {
   const { tf, model } = run;
-  const n = idx.length;
+  const classify = run.labelMode !== 'value';
+  let loss = 0;
+  let correct = 0;
   tf.core.tidy(() => {
     const { xs, ys } = batchTensors(run, idx);
-    let correct: Tensor | undefined;
+    let c: Tensor | undefined;
     const { value, grads } = tf.core.variableGrads(() => {
       const pred = model.apply(xs, { training: true }) as Tensor;
-      if (classify) correct = tf.core.keep(correctCount(tf, run.labelMode, ys, pred));
+      if (classify) c = tf.core.keep(correctCount(tf, run.labelMode, ys, pred));
       return tf.core.mean(run.loss(ys, pred)) as Scalar;
     }, layout.vars as never);
-    packGrads(layout, grads, n / run.batch, flat);
-    flat[layout.size] = (value.dataSync()[0] ?? 0) * n;
-    flat[layout.size + 1] = correct ? (correct.dataSync()[0] ?? 0) : 0;
-    flat[layout.size + 2] = n;
-    correct?.dispose();
+    packGrads(layout, grads, scale, flat);
+    loss = value.dataSync()[0] ?? 0;
+    correct = c ? (c.dataSync()[0] ?? 0) : 0;
+    c?.dispose();
   });
+  return { loss, correct };
 }

@@ -70,36 +70,34 @@ export class ThreadComm {
 
   /** Element-wise all-reduce in place; the main thread keeps running while it travels. */
   async allReduce(buf: F, op: ReduceOp): Promise<void> {
-    const done = this.#post(buf, (sab, offset) => ({
-      op: 'allReduce',
-      sab,
-      offset,
-      length: buf.length,
-      dtype: buf instanceof Float32Array ? 'f32' : 'f64',
-      reduce: op,
-    }));
-    this.#check(await this.#await());
+    const done = this.#postAllReduce(buf, op);
+    await this.#await();
     done();
   }
 
   /** The same, blocking the main thread until it is done (for synchronous tfjs callers). */
   allReduceSync(buf: F, op: ReduceOp): void {
-    const done = this.#post(buf, (sab, offset) => ({
+    const done = this.#postAllReduce(buf, op);
+    this.#block();
+    done();
+  }
+
+  #postAllReduce(buf: F, op: ReduceOp): () => void {
+    const dtype = buf instanceof Float32Array ? 'f32' : 'f64';
+    return this.#post(buf, (sab, offset) => ({
       op: 'allReduce',
       sab,
       offset,
       length: buf.length,
-      dtype: buf instanceof Float32Array ? 'f32' : 'f64',
+      dtype,
       reduce: op,
     }));
-    this.#check(this.#block());
-    done();
   }
 
   /** Each rank's near-equal block of `buf` (bytes copied exactly) ends up on every rank. */
   async allGather(buf: Float32Array): Promise<void> {
     const done = this.#post(buf, (sab, offset) => ({ op: 'allGather', sab, offset, length: buf.length }));
-    this.#check(await this.#await());
+    await this.#await();
     done();
   }
 
@@ -112,7 +110,7 @@ export class ThreadComm {
       bytes: buf.byteLength,
       root,
     }));
-    this.#check(await this.#await());
+    await this.#await();
     done();
   }
 
@@ -154,6 +152,7 @@ export class ThreadComm {
     return this.#take();
   }
 
+  /** The thread's answer to the last op; throws its error when it failed. */
   #take(): ThreadReply {
     const m = receiveMessageOnPort(this.#reply);
     if (!m)
