@@ -4,13 +4,21 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { HistContext } from './histogram.js';
+import { installScan, type ScanConfig } from './split-tasks.js';
 import { runTaskAt } from './tasks.js';
-import { batchCount, claimTasks, GEN, STOP } from './threads.js';
+import { batchCount, claimTasks, GEN, STOP, spinWhile } from './threads.js';
 
-const { ctx, ctl, tasks } = workerData as { ctx: HistContext; ctl: Int32Array; tasks: Int32Array };
+const { ctx, ctl, tasks, scan } = workerData as {
+  ctx: HistContext;
+  ctl: Int32Array;
+  tasks: Int32Array;
+  scan?: ScanConfig;
+};
+if (scan) installScan(ctx, scan);
 const run = (t: number) => runTaskAt(ctx, tasks, t);
 let seen = 0;
 for (;;) {
+  spinWhile(ctl, GEN, seen);
   Atomics.wait(ctl, GEN, seen);
   seen = Atomics.load(ctl, GEN);
   if (Atomics.load(ctl, STOP) !== 0) break;

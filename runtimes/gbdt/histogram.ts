@@ -46,7 +46,21 @@ export interface HistContext {
   readonly catStride: number;
   /** Per row: 1 if the tree being started samples it (bagging, GOSS, subsample); see loadRows. */
   readonly keep: Uint8Array;
+  /** Split-scan tasks (split-tasks.ts): per job `[g, h, count, histogram base]`. */
+  readonly scanIn: Float64Array;
+  /** Per job: the feature mask (cols bytes). */
+  readonly scanMask: Uint8Array;
+  /** Per task: its best split record (SCAN_RECORD doubles). */
+  readonly scanOut: Float64Array;
+  /** Per task: a categorical best split's left bins (catStride ints). */
+  readonly scanCats: Int32Array;
 }
+
+/** Nodes one split-scan batch can hold, and the feature ranges each may be cut into. */
+export const SCAN_JOBS = 16;
+export const SCAN_PARTS = 8;
+/** Doubles per split record (split-tasks.ts). */
+export const SCAN_RECORD = 12;
 
 /** Categorical partition jobs one batch can hold. */
 export const CAT_JOBS = 64;
@@ -71,7 +85,7 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
   const rowIndex = new Uint32Array(sab(4 * rows));
   for (let i = 0; i < rows; i++) rowIndex[i] = i;
   const blocks = Math.ceil(rows / BLOCK_ROWS);
-  const taskCapacity = slots + blocks + Math.ceil(rows / PART_ROWS) + 8;
+  const taskCapacity = Math.max(slots + blocks + Math.ceil(rows / PART_ROWS) + 8, SCAN_JOBS * SCAN_PARTS);
   let catStride = 1;
   for (let f = 0; f < matrix.cols; f++) catStride = Math.max(catStride, matrix.missingCode[f]! + 1);
   return {
@@ -95,6 +109,10 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
     catLeft: new Uint8Array(sab(CAT_JOBS * catStride)),
     catStride,
     keep: new Uint8Array(sab(rows)),
+    scanIn: f64(4 * SCAN_JOBS),
+    scanMask: new Uint8Array(sab(SCAN_JOBS * matrix.cols)),
+    scanOut: f64(SCAN_RECORD * SCAN_JOBS * SCAN_PARTS),
+    scanCats: new Int32Array(sab(4 * SCAN_JOBS * SCAN_PARTS * catStride)),
   };
 }
 

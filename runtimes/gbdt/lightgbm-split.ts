@@ -88,14 +88,17 @@ export class LgbSplitRules implements SplitRules {
     count: number,
     allowed: Uint8Array,
     out: SplitInfo,
+    from = 0,
+    to = this.#bins.cuts.numFeature,
   ): void {
     Object.assign(out, emptySplit());
     const p = this.#p;
     if (count < 2 * p.minDataInLeaf || h < 2 * p.minSumHessianInLeaf) return;
     const shift = this.leafGain(g, h) + p.minGainToSplit;
     const cnt = count / h;
-    const { cuts, categories } = this.#bins;
-    for (let f = 0; f < cuts.numFeature; f++) {
+    const { categories } = this.#bins;
+    const cuts = this.#bins.cuts;
+    for (let f = from; f < to; f++) {
       if (allowed[f] === 0) continue;
       const nb = cuts.ptrs[f + 1]! - cuts.ptrs[f]!;
       if (nb <= 1) continue;

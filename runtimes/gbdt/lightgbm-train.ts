@@ -31,6 +31,7 @@ import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
 import { loadRows, restoreRows } from './partition.js';
 import { Rng } from './rng.js';
+import { installScan } from './split-tasks.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
 import { threadedRunner } from './threads.js';
 import type { GrowEnv, SplitLearner, TreeBuilder } from './tree-builder.js';
@@ -117,8 +118,15 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const slots = Math.min(Math.max(4, Math.floor(POOL_BYTES / (8 * histLen))), 2 * p.numLeaves + 2);
   const ctx = createHistContext(matrix, slots);
-  const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads) : serialRunner(ctx);
+  // Split scans as tasks where the rules read the engine's histograms as they are (no EFB) and
+  // the node's histogram is complete here (data mode: all-reduced before the scan).
+  const scan =
+    p.numThreads > 1 && efb === undefined && mode === 'data'
+      ? { params: p, bins, slotOffsets: full.slotOffsets }
+      : undefined;
+  const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads, scan) : serialRunner(ctx);
   const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
+  if (scan) installScan(ctx, scan, lgbRules);
   const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
   const rules = efbRules ?? lgbRules;
   const env: GrowEnv = {
@@ -139,6 +147,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     sampler: new ColumnSampler(train.cols, p.featureFraction, 1, 1),
     collective,
     rules,
+    ...(scan ? { scanSlots: full.slotOffsets } : {}),
     ...(mode === 'data'
       ? {}
       : { learner: learnerFor(mode, p, bins, full.slotOffsets, lgbRules, gang, train.cols) }),

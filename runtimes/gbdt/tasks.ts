@@ -16,6 +16,7 @@ import {
   TASK_INTS,
 } from './histogram.js';
 import { runPartitionTask } from './partition.js';
+import { runScanTask, SCAN } from './split-tasks.js';
 
 /** Runs batches of tasks. */
 export interface TaskRunner {
@@ -33,6 +34,8 @@ export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number)
   if (kind === HIST || kind === HIST_PARTIAL) {
     const out = kind === HIST ? ctx.pool : ctx.partials;
     runHistTask(ctx, out, tasks[o + 1]!, tasks[o + 2]!, tasks[o + 3]!, tasks[o + 4]!, tasks[o + 5]!);
+  } else if (kind === SCAN) {
+    runScanTask(ctx, tasks, o);
   } else {
     ctx.counts[t] = runPartitionTask(ctx, tasks, o);
   }

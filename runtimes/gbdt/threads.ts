@@ -13,6 +13,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { DtrainError } from '../../configs/errors.js';
 import { type HistContext, TASK_INTS } from './histogram.js';
+import type { ScanConfig } from './split-tasks.js';
 import { runTaskAt, type TaskRunner } from './tasks.js';
 
 // Control words: generation, next claim (generation << GEN_SHIFT | task), tasks finished, stop,
@@ -29,6 +30,23 @@ const TASK_MASK = (1 << GEN_SHIFT) - 1;
 const GEN_MASK = 0x7ff;
 // Below this many rows in a batch, waking workers costs more than it saves.
 const MIN_PARALLEL_ROWS = 8192;
+
+/**
+ * How long a thread spins on a control word before it sleeps. A tree's batches follow each other
+ * within microseconds, and a sleeping thread takes tens of them to wake (longer on a busy host), in
+ * which the calling thread claims the small batches alone; spinning this briefly keeps both busy and
+ * costs nothing once training ends or pauses (metrics, a rank's all-reduce), where they sleep.
+ */
+const SPIN_MS = Number(process.env.DTRAIN_SPIN_US ?? 200) / 1000;
+
+/** Spins while ctl[at] is `value`, up to SPIN_MS. */
+export function spinWhile(ctl: Int32Array, at: number, value: number): void {
+  if (Atomics.load(ctl, at) !== value) return;
+  const until = performance.now() + SPIN_MS;
+  for (let i = 1; Atomics.load(ctl, at) === value; i++) {
+    if ((i & 63) === 0 && performance.now() > until) return;
+  }
+}
 
 /** The task count of batch `gen`. */
 export function batchCount(ctl: Int32Array, gen: number): number {
@@ -55,14 +73,17 @@ export function claimTasks(ctl: Int32Array, gen: number, n: number, run: (t: num
   }
 }
 
-/** Starts `threads − 1` workers and returns a runner that uses them; `close` joins them. */
-export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
+/**
+ * Starts `threads − 1` workers and returns a runner that uses them; `close` joins them. With `scan`
+ * the workers also run split-scan tasks (split-tasks.ts).
+ */
+export function threadedRunner(ctx: HistContext, threads: number, scan?: ScanConfig): TaskRunner {
   const ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
   const taskBuf = new Int32Array(new SharedArrayBuffer(4 * TASK_INTS * ctx.taskCapacity));
   const workers: Worker[] = [];
   const url = new URL('./hist-worker.js', import.meta.url);
   for (let i = 1; i < threads; i++) {
-    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf } }));
+    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf, scan } }));
   }
   const nw = workers.length;
 
@@ -92,8 +113,10 @@ export function threadedRunner(ctx: HistContext, threads: number): TaskRunner {
       Atomics.store(ctl, GEN, gen);
       Atomics.notify(ctl, GEN);
       claimTasks(ctl, gen, n, run);
-      for (let f = Atomics.load(ctl, FINISHED); f < n; f = Atomics.load(ctl, FINISHED))
-        Atomics.wait(ctl, FINISHED, f);
+      for (let f = Atomics.load(ctl, FINISHED); f < n; f = Atomics.load(ctl, FINISHED)) {
+        spinWhile(ctl, FINISHED, f);
+        if (Atomics.load(ctl, FINISHED) === f) Atomics.wait(ctl, FINISHED, f);
+      }
       if (Atomics.load(ctl, FAILED) !== 0) {
         throw new DtrainError('E_INTERNAL', 'a gbdt worker thread failed', { category: 'internal' });
       }

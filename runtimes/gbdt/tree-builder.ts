@@ -11,6 +11,7 @@ import type { HistContext, NodeBuild, SlotPool } from './histogram.js';
 import { subtractHist } from './histogram.js';
 import { type PartitionJob, partitionNodes } from './partition.js';
 import { calcWeight, emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
+import { type ScanJob, scanSplits } from './split-tasks.js';
 import { buildHistograms, type TaskRunner } from './tasks.js';
 import type { Collective, Tree } from './types.js';
 
@@ -65,6 +66,11 @@ export interface GrowEnv {
   readonly collective: Collective;
   readonly rules?: SplitRules;
   readonly learner?: SplitLearner;
+  /**
+   * Split scans run as tasks on the runner's threads (split-tasks.ts; the rules are installed for
+   * ctx on every thread): the per-feature histogram slots they are cut by.
+   */
+  readonly scanSlots?: Uint32Array;
 }
 
 const RT_EPS = 1e-6;
@@ -146,6 +152,25 @@ export class TreeBuilder {
   async #evaluateAll(nids: readonly number[]): Promise<void> {
     const learner = this.env.learner;
     if (learner) return learner.findSplits(this, nids);
+    const scanSlots = this.env.scanSlots;
+    if (scanSlots && this.env.rules) {
+      const { ctx, sampler } = this.env;
+      const jobs: ScanJob[] = [];
+      for (const nid of nids) {
+        const slot = this.slot[nid]!;
+        if (slot < 0) continue;
+        jobs.push({
+          base: slot * ctx.histLen,
+          g: this.g[nid]!,
+          h: this.h[nid]!,
+          count: this.count[nid]!,
+          mask: Uint8Array.from(sampler.nodeMask(this.depth[nid]!)),
+          out: this.best[nid]!,
+        });
+      }
+      scanSplits(ctx, this.env.runner, scanSlots, jobs);
+      return;
+    }
     for (const nid of nids) this.evaluate(nid);
   }
 

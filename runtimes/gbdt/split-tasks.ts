@@ -1,0 +1,155 @@
+/**
+ * Split scans as tasks (LightGBM flavour): the best split of each freshly built node is searched by
+ * the task threads, each node's features cut into contiguous ranges of about equal histogram slots.
+ * Every task writes the best split of its range into its own record; the ranges are merged in feature
+ * order, a later range winning only with a strictly larger gain — exactly what one scan over all
+ * features in order picks (its candidate pruning only skips what cannot win), so the trees are the
+ * same for any thread count.
+ *
+ * The worker threads build their own copy of the rules from a plain description (ScanConfig, sent
+ * with workerData); `installScan` registers a thread's rules for a context.
+ */
+import type { HistContext } from './histogram.js';
+import { SCAN_JOBS, SCAN_PARTS, SCAN_RECORD } from './histogram.js';
+import type { LgbBins } from './lightgbm-bins.js';
+import type { LgbParams } from './lightgbm-params.js';
+import { LgbSplitRules } from './lightgbm-split.js';
+import { emptySplit, type SplitInfo } from './split.js';
+import type { TaskRunner } from './tasks.js';
+
+/** Task kind (see histogram.ts's list): `[SCAN, job, fromFeature, toFeature, record, 0, 0, 0]`. */
+export const SCAN = 6;
+
+/** What a thread needs to build the rules: plain, structured-cloneable data. */
+export interface ScanConfig {
+  readonly params: LgbParams;
+  readonly bins: LgbBins;
+  readonly slotOffsets: Uint32Array;
+}
+
+const installed = new WeakMap<HistContext, LgbSplitRules>();
+
+/** Makes this thread's rules for `ctx` the ones `config` describes (or `rules`, when given). */
+export function installScan(ctx: HistContext, config: ScanConfig, rules?: LgbSplitRules): void {
+  installed.set(ctx, rules ?? new LgbSplitRules(config.params, config.bins, config.slotOffsets));
+}
+
+const scratch = emptySplit();
+
+/** Runs one SCAN task at `o` of `tasks` (task index `t`): its range's best split into its record. */
+export function runScanTask(ctx: HistContext, tasks: ArrayLike<number>, o: number): void {
+  const rules = installed.get(ctx);
+  if (rules === undefined) throw new Error('split scan task without installed rules');
+  const job = tasks[o + 1]!;
+  const rec = tasks[o + 4]!;
+  const cols = ctx.matrix.cols;
+  const mask = ctx.scanMask.subarray(job * cols, (job + 1) * cols);
+  const i = 4 * job;
+  const { scanIn: inp } = ctx;
+  rules.findSplit(
+    ctx.pool,
+    inp[i + 3]!,
+    inp[i]!,
+    inp[i + 1]!,
+    inp[i + 2]!,
+    mask,
+    scratch,
+    tasks[o + 2]!,
+    tasks[o + 3]!,
+  );
+  const out = ctx.scanOut;
+  const r = rec * SCAN_RECORD;
+  out[r] = scratch.gain;
+  out[r + 1] = scratch.feature;
+  out[r + 2] = scratch.bin;
+  out[r + 3] = scratch.threshold;
+  out[r + 4] = scratch.defaultLeft ? 1 : 0;
+  out[r + 5] = scratch.leftG;
+  out[r + 6] = scratch.leftH;
+  out[r + 7] = scratch.leftCount;
+  out[r + 8] = scratch.rightG;
+  out[r + 9] = scratch.rightH;
+  out[r + 10] = scratch.rightCount;
+  const cats = scratch.cats;
+  out[r + 11] = cats === undefined ? -1 : cats.length;
+  if (cats !== undefined) ctx.scanCats.set(cats, rec * ctx.catStride);
+}
+
+/** One node to scan: its histogram at pool[base…], sums, global row count and feature mask. */
+export interface ScanJob {
+  readonly base: number;
+  readonly g: number;
+  readonly h: number;
+  readonly count: number;
+  readonly mask: Uint8Array;
+  readonly out: SplitInfo;
+}
+
+/** `parts` contiguous feature ranges `[from, to, …]` of about equal slots (at least one feature each). */
+function ranges(slotOffsets: Uint32Array, parts: number): number[] {
+  const cols = slotOffsets.length - 1;
+  const total = slotOffsets[cols]!;
+  const out: number[] = [];
+  let from = 0;
+  for (let k = 1; k <= parts && from < cols; k++) {
+    let to = from + 1;
+    while (to < cols && k < parts && slotOffsets[to]! < (k * total) / parts) to++;
+    if (k === parts) to = cols;
+    out.push(from, to);
+    from = to;
+  }
+  return out;
+}
+
+/**
+ * Finds the best split of every job with the runner's threads (`parts` feature ranges per node),
+ * writing each into its `out`. Rules must be installed for `ctx` on every thread.
+ */
+export function scanSplits(
+  ctx: HistContext,
+  runner: TaskRunner,
+  slotOffsets: Uint32Array,
+  jobs: readonly ScanJob[],
+): void {
+  const cols = ctx.matrix.cols;
+  const parts = Math.min(SCAN_PARTS, Math.max(1, Math.ceil((2 * runner.threads) / Math.max(1, jobs.length))));
+  const rs = ranges(slotOffsets, parts);
+  for (let first = 0; first < jobs.length; first += SCAN_JOBS) {
+    const batch = jobs.slice(first, first + SCAN_JOBS);
+    const tasks: number[] = [];
+    batch.forEach((j, n) => {
+      ctx.scanIn.set([j.g, j.h, j.count, j.base], 4 * n);
+      ctx.scanMask.set(j.mask.subarray(0, cols), n * cols);
+      for (let r = 0; r < rs.length; r += 2)
+        tasks.push(SCAN, n, rs[r]!, rs[r + 1]!, tasks.length / 8, 0, 0, 0);
+    });
+    // Split scans are short and many: always worth both threads (rows only gates waking them).
+    runner.run(tasks, Number.MAX_SAFE_INTEGER);
+    const out = ctx.scanOut;
+    batch.forEach((j, n) => {
+      const best = j.out;
+      Object.assign(best, emptySplit());
+      for (let k = 0; k < rs.length / 2; k++) {
+        const rec = n * (rs.length / 2) + k;
+        const r = rec * SCAN_RECORD;
+        if (out[r + 1]! < 0 || !(out[r]! > best.gain)) continue;
+        best.gain = out[r]!;
+        best.feature = out[r + 1]!;
+        best.bin = out[r + 2]!;
+        best.threshold = out[r + 3]!;
+        best.defaultLeft = out[r + 4] === 1;
+        best.leftG = out[r + 5]!;
+        best.leftH = out[r + 6]!;
+        best.leftCount = out[r + 7]!;
+        best.rightG = out[r + 8]!;
+        best.rightH = out[r + 9]!;
+        best.rightCount = out[r + 10]!;
+        const nc = out[r + 11]!;
+        best.cats =
+          nc < 0
+            ? undefined
+            : Array.from(ctx.scanCats.subarray(rec * ctx.catStride, rec * ctx.catStride + nc));
+      }
+    });
+  }
+}
