@@ -3,12 +3,13 @@
  * depth-wise driver): all expandable nodes of a level are split as one batch, in node-id order, and
  * their children's histograms are built in one pass and one all-reduce.
  */
+import type { NodeRows } from './partition.js';
 import { TreeBuilder, type GrowEnv } from './tree-builder.js';
 
-/** Grows one tree over rows [0, n) of the row index. */
-export async function growDepthwise(env: GrowEnv, n: number): Promise<TreeBuilder> {
+/** Grows one tree over the root's rows (partition.ts allRows / loadRows); leaves' rows end in ctx.rowIndex. */
+export async function growDepthwise(env: GrowEnv, root: NodeRows): Promise<TreeBuilder> {
   const t = new TreeBuilder(env);
-  await t.initRoot(n);
+  await t.initRoot(root);
   let level = [0];
   while (level.length > 0) {
     const expandable: number[] = [];
@@ -25,5 +26,6 @@ export async function growDepthwise(env: GrowEnv, n: number): Promise<TreeBuilde
     await t.expandChildren(expandable);
     level = expandable.flatMap((nid) => [t.left[nid]!, t.left[nid]! + 1]);
   }
+  t.finish();
   return t;
 }

@@ -3,12 +3,13 @@
  * loss change (ties: lower node id), one at a time, until max_leaves, max_depth (0 = unlimited) or no
  * valid split remains. Like XGBoost's driver, growth stops when the best leaf cannot be split.
  */
+import type { NodeRows } from './partition.js';
 import { TreeBuilder, type GrowEnv } from './tree-builder.js';
 
-/** Grows one tree over rows [0, n) of the row index. */
-export async function growLossguide(env: GrowEnv, n: number): Promise<TreeBuilder> {
+/** Grows one tree over the root's rows (partition.ts allRows / loadRows); leaves' rows end in ctx.rowIndex. */
+export async function growLossguide(env: GrowEnv, root: NodeRows): Promise<TreeBuilder> {
   const t = new TreeBuilder(env);
-  await t.initRoot(n);
+  await t.initRoot(root);
   const open = [0];
   while (open.length > 0) {
     let bi = 0;
@@ -28,5 +29,6 @@ export async function growLossguide(env: GrowEnv, n: number): Promise<TreeBuilde
     } else t.release(nid);
   }
   for (const nid of open) t.release(nid);
+  t.finish();
   return t;
 }

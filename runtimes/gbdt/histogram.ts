@@ -1,39 +1,48 @@
 /**
  * Gradient histograms: per node, per (feature, bin) slot, the Float64 sums of float32 gradients and
- * hessians, interleaved `[g, h]`. Partitioning (partition.ts) keeps every node's rows contiguous in the
- * matrix and in `gh`, in ascending row order, so a node is a position range read front to back. A
- * node is built in fixed blocks of BLOCK_ROWS rows whose partial histograms are added in block order,
- * so the result is bit-identical whatever the number of threads (tasks.ts runs the plan).
+ * hessians, interleaved `[g, h]`. Partitioning (partition.ts) moves a node's rows (codes, `[g, h]`
+ * and row ids) into contiguous segments of a row buffer, in ascending row order, so a node's
+ * histogram streams its segments front to back. A batch's tasks cut nodes by features only: each
+ * bin sums the node's rows in row order whatever the number of threads, so the result is
+ * bit-identical for any thread count (tasks.ts runs the plan).
  */
 import type { BinMatrix } from './bin-matrix.js';
 
-/** Rows per histogram task; partials of a node's blocks are summed in block order. */
-export const BLOCK_ROWS = 32768;
-/** Rows per partition task (any size gives the same stable partition). */
-export const PART_ROWS = 32768;
+/** Rows per segment at most (fewer for wide rows, see segRowsOf). */
+export const SEG_ROWS = 32768;
 
-/** Where partitioning moves a node's right-hand rows before they are stitched back. */
-export interface Spare {
+/** One copy of the rows: codes (row-major), `[g, h]` and row ids, by position. */
+export interface RowBuffer {
   readonly codes: Uint8Array | Uint16Array;
   readonly gh: Float32Array;
-  readonly rowIndex: Uint32Array;
+  readonly idx: Uint32Array;
 }
 
 /** The shared buffers the tasks read and write (all on SharedArrayBuffers). */
 export interface HistContext {
-  /** Its codes are in the current row order (position i holds row rowIndex[i]). */
+  /** The codes in row order (buffer 0's codes). */
   readonly matrix: BinMatrix;
-  /** Per position `[g, h]` of the output being fitted. */
+  /**
+   * Row buffers: 0 is the matrix in row order (never written; its gh is loaded per tree, its ids
+   * are the identity), 1 and 2 receive split nodes' rows in turn (partition.ts).
+   */
+  readonly bufs: readonly RowBuffer[];
+  /** Buffer 0's `[g, h]`: per row, of the output being fitted. */
   readonly gh: Float32Array;
-  /** Position → row; every node owns a range of positions. */
+  /** After a tree (TreeBuilder.finish): leaf after leaf, the row ids of each (t.begin/t.end). */
   readonly rowIndex: Uint32Array;
-  readonly spare: Spare;
-  /** Per task of a batch: its result (rows sent left by a partition task). */
+  /** Most rows per segment. */
+  readonly segRows: number;
+  /** The segment table of a batch: `[a, b]` per segment. */
+  readonly segs: Int32Array;
+  /** Per segment of the table: its left rows after a partition task. */
+  readonly segLeft: Int32Array;
+  /** Segments the table holds. */
+  readonly segCapacity: number;
+  /** Per task of a batch: its result (when it has one). */
   readonly counts: Int32Array;
   /** Histogram slots: slot s is pool[s·histLen, (s+1)·histLen). */
   readonly pool: Float64Array;
-  /** Scratch for the partial histograms of blocks after the first. */
-  readonly partials: Float64Array;
   /** Doubles per histogram: 2 × total slots. */
   readonly histLen: number;
   /** Per feature: 2 × its first slot. */
@@ -65,44 +74,58 @@ export const SCAN_RECORD = 12;
 /** Categorical partition jobs one batch can hold. */
 export const CAT_JOBS = 64;
 
-/** One node to build: its rows [begin, end) into pool slot `slot`. */
+/** One node to build: its rows into pool slot `slot`. */
 export interface NodeBuild {
   readonly slot: number;
-  readonly begin: number;
-  readonly end: number;
+  readonly buf: number;
+  readonly segs: readonly number[];
+  readonly n: number;
+}
+
+/** Segment rows: SEG_ROWS, or fewer so that a segment's codes stay within about 1 MiB. */
+function segRowsOf(rowBytes: number): number {
+  return Math.max(1024, Math.min(SEG_ROWS, Math.floor(2 ** 20 / Math.max(1, rowBytes))));
 }
 
 /** Allocates the shared buffers for the matrix's rows and `slots` pooled histograms. */
 export function createHistContext(matrix: BinMatrix, slots: number): HistContext {
-  const rows = matrix.rows;
-  const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
-  const featOff = new Int32Array(matrix.cols);
-  for (let f = 0; f < matrix.cols; f++) featOff[f] = 2 * matrix.slotOffsets[f]!;
+  const { rows, cols } = matrix;
+  const histLen = 2 * matrix.slotOffsets[cols]!;
+  const featOff = new Int32Array(cols);
+  for (let f = 0; f < cols; f++) featOff[f] = 2 * matrix.slotOffsets[f]!;
   const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(bytes, 8));
   const f64 = (n: number): Float64Array => new Float64Array(sab(8 * n));
-  const cells = rows * matrix.cols;
-  const codeSab = sab(cells * matrix.codes.BYTES_PER_ELEMENT);
-  const rowIndex = new Uint32Array(sab(4 * rows));
-  for (let i = 0; i < rows; i++) rowIndex[i] = i;
-  const blocks = Math.ceil(rows / BLOCK_ROWS);
-  const taskCapacity = Math.max(slots + blocks + Math.ceil(rows / PART_ROWS) + 8, SCAN_JOBS * SCAN_PARTS);
+  const cells = rows * cols;
+  const width = matrix.codes.BYTES_PER_ELEMENT;
+  const codes = (): Uint8Array | Uint16Array => {
+    const b = sab(cells * width);
+    return width === 2 ? new Uint16Array(b, 0, cells) : new Uint8Array(b, 0, cells);
+  };
+  const buffer = (c: Uint8Array | Uint16Array): RowBuffer => ({
+    codes: c,
+    gh: new Float32Array(sab(8 * rows)),
+    idx: new Uint32Array(sab(4 * rows)),
+  });
+  const bufs = [buffer(matrix.codes), buffer(codes()), buffer(codes())];
+  const identity = bufs[0]!.idx;
+  for (let i = 0; i < rows; i++) identity[i] = i;
+  const segRows = segRowsOf(cols * width);
+  const rootSegs = Math.max(1, Math.ceil(rows / segRows));
+  const segCapacity = Math.max(16 * rootSegs, 1024);
+  const taskCapacity = Math.max(segCapacity, slots * Math.min(cols, 8), SCAN_JOBS * SCAN_PARTS) + 8;
   let catStride = 1;
-  for (let f = 0; f < matrix.cols; f++) catStride = Math.max(catStride, matrix.missingCode[f]! + 1);
+  for (let f = 0; f < cols; f++) catStride = Math.max(catStride, matrix.missingCode[f]! + 1);
   return {
     matrix,
-    gh: new Float32Array(sab(8 * rows)),
-    rowIndex,
-    spare: {
-      codes:
-        matrix.codes instanceof Uint16Array
-          ? new Uint16Array(codeSab, 0, cells)
-          : new Uint8Array(codeSab, 0, cells),
-      gh: new Float32Array(sab(8 * rows)),
-      rowIndex: new Uint32Array(sab(4 * rows)),
-    },
+    bufs,
+    gh: bufs[0]!.gh,
+    rowIndex: new Uint32Array(sab(4 * rows)),
+    segRows,
+    segs: new Int32Array(sab(8 * segCapacity)),
+    segLeft: new Int32Array(sab(4 * segCapacity)),
+    segCapacity,
     counts: new Int32Array(sab(4 * taskCapacity)),
     pool: f64(slots * histLen),
-    partials: f64(blocks * histLen),
     histLen,
     featOff,
     taskCapacity,
@@ -110,7 +133,7 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
     catStride,
     keep: new Uint8Array(sab(rows)),
     scanIn: f64(4 * SCAN_JOBS),
-    scanMask: new Uint8Array(sab(SCAN_JOBS * matrix.cols)),
+    scanMask: new Uint8Array(sab(SCAN_JOBS * cols)),
     scanOut: f64(SCAN_RECORD * SCAN_JOBS * SCAN_PARTS),
     scanCats: new Int32Array(sab(4 * SCAN_JOBS * SCAN_PARTS * catStride)),
   };
@@ -118,61 +141,34 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
 
 /** Ints per task in a batch: `[kind, a, b, c, d, e, f, g]`. */
 export const TASK_INTS = 8;
-/** Task kinds: histogram into the pool / into partials, partition block, restore block. */
+/** Task kind: `[HIST, base, s0, s1, fromFeature, toFeature, buf, 0]` — segments [s0, s1) of the table. */
 export const HIST = 0;
-export const HIST_PARTIAL = 1;
 
-/** Below this many rows a batch's histograms are not worth splitting by features. */
+/** Rows below which a node's histogram is one task (not worth cutting by features). */
 const MIN_SPLIT_ROWS = 8192;
 
 /**
- * Feature ranges per row block for a batch: 1, or — when its row blocks are too few to keep
- * `threads` busy (leaf-wise growth builds one node at a time) — up to `threads`, within `capacity`.
+ * The task list of a batch (its nodes' segments written into the segment table from `s`): per node,
+ * its features cut into contiguous ranges of about equal slots — enough that every thread gets work
+ * when the batch has few nodes (leaf-wise growth builds one), none for small nodes. A bin's sum is
+ * over the same rows in the same order however the features are cut. Returns the tasks.
  */
-export function featureParts(
-  nodes: readonly NodeBuild[],
-  cols: number,
-  threads: number,
-  capacity: number,
-): number {
-  let blocks = 0;
-  let rows = 0;
-  for (const { begin, end } of nodes) {
-    blocks += Math.ceil((end - begin) / BLOCK_ROWS);
-    rows += end - begin;
-  }
-  if (threads <= 1 || blocks >= 2 * threads || rows < MIN_SPLIT_ROWS) return 1;
-  return Math.max(1, Math.min(threads, cols, Math.floor(capacity / blocks)));
-}
-
-/**
- * The task list of a batch: `[HIST | HIST_PARTIAL, base, begin, end, fromFeature, toFeature, 0, 0]`
- * per task, plus the reductions `[nodeBase, partialBase]` to apply, in order, after all tasks ran.
- * Each row block is split into `parts` feature ranges of about equal slots (see featureParts): a
- * bin's sum is over the same rows in the same order either way, so the histograms are the same.
- */
-export function planTasks(
-  nodes: readonly NodeBuild[],
-  histLen: number,
-  featOff: Int32Array,
-  parts = 1,
-): { tasks: number[]; adds: number[] } {
-  const ranges = featureRanges(featOff, histLen, parts);
+export function planTasks(ctx: HistContext, nodes: readonly NodeBuild[], threads: number): number[] {
+  const { histLen, featOff, segs } = ctx;
+  const cols = featOff.length;
   const tasks: number[] = [];
-  const adds: number[] = [];
-  let partial = 0;
-  for (const { slot, begin, end } of nodes) {
-    const base = slot * histLen;
+  const want = Math.ceil((2 * threads) / Math.max(1, nodes.length));
+  let s = 0;
+  for (const node of nodes) {
+    const s0 = s;
+    for (let i = 0; i < node.segs.length; i++) segs[2 * s0 + i] = node.segs[i]!;
+    s += node.segs.length / 2;
+    const parts = threads <= 1 || node.n < MIN_SPLIT_ROWS ? 1 : Math.min(cols, want);
+    const ranges = featureRanges(featOff, histLen, parts);
     for (let r = 0; r < ranges.length; r += 2)
-      tasks.push(HIST, base, begin, Math.min(end, begin + BLOCK_ROWS), ranges[r]!, ranges[r + 1]!, 0, 0);
-    for (let b = begin + BLOCK_ROWS; b < end; b += BLOCK_ROWS) {
-      for (let r = 0; r < ranges.length; r += 2)
-        tasks.push(HIST_PARTIAL, partial, b, Math.min(end, b + BLOCK_ROWS), ranges[r]!, ranges[r + 1]!, 0, 0);
-      adds.push(base, partial);
-      partial += histLen;
-    }
+      tasks.push(HIST, node.slot * histLen, s0, s, ranges[r]!, ranges[r + 1]!, node.buf, 0);
   }
-  return { tasks, adds };
+  return tasks;
 }
 
 /** `parts` contiguous feature ranges `[from, to, …]` with about equal histogram slots each. */
@@ -262,32 +258,24 @@ function kernelFor(featOff: Int32Array, cols: number, from: number, to: number):
 }
 
 /**
- * Runs one histogram task: zeroes the slots of features [from, to) of the histogram at `out[base…]`
- * and accumulates positions [begin, end) into them.
+ * Runs one histogram task: zeroes the slots of features [from, to) of the histogram at
+ * `pool[base…]` and accumulates the rows of segments [s0, s1) of buffer `buf` into them.
  */
 export function runHistTask(
   ctx: HistContext,
-  out: Float64Array,
   base: number,
-  begin: number,
-  end: number,
+  s0: number,
+  s1: number,
   from: number,
   to: number,
+  buf: number,
 ): void {
   const m = ctx.matrix;
-  const { featOff, histLen } = ctx;
-  out.fill(0, base + featOff[from]!, base + (to < m.cols ? featOff[to]! : histLen));
-  kernelFor(featOff, m.cols, from, to)(m.codes, ctx.gh, begin, end, out, base);
-}
-
-/** Adds the partials into their nodes, in plan order. */
-export function applyAdds(ctx: HistContext, adds: readonly number[]): void {
-  const { pool, partials, histLen } = ctx;
-  for (let i = 0; i < adds.length; i += 2) {
-    const dst = adds[i]!;
-    const src = adds[i + 1]!;
-    for (let j = 0; j < histLen; j++) pool[dst + j] = pool[dst + j]! + partials[src + j]!;
-  }
+  const { featOff, histLen, pool, segs } = ctx;
+  const b = ctx.bufs[buf]!;
+  pool.fill(0, base + featOff[from]!, base + (to < m.cols ? featOff[to]! : histLen));
+  const kernel = kernelFor(featOff, m.cols, from, to);
+  for (let s = s0; s < s1; s++) kernel(b.codes, b.gh, segs[2 * s]!, segs[2 * s + 1]!, pool, base);
 }
 
 /** sibling = parent − child, slot-wise. */

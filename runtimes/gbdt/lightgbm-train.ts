@@ -29,7 +29,7 @@ import { LgbSplitRules } from './lightgbm-split.js';
 import { foldInit, toLgbTree } from './lightgbm-tree.js';
 import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
-import { loadRows, restoreRows } from './partition.js';
+import { loadRows } from './partition.js';
 import { Rng } from './rng.js';
 import { installScan } from './split-tasks.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
@@ -230,9 +230,10 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       let anySplit = false;
       for (let k = 0; k < K; k++) {
         const keep = bagged && sampled < train.rows ? inSample : undefined;
-        const n = loadRows(ctx, runner, keep, grad, hess, K, k);
+        const root = loadRows(ctx, runner, keep, grad, hess, K, k);
+        const n = root.n;
         env.sampler.startTree(p.seed, round, k, 2);
-        const t = await growLossguide(env, n);
+        const t = await growLossguide(env, root);
         efbRules?.restore(t);
         if (t.numLeaves > 1)
           await objective.renewLeaves?.(t, ctx.rowIndex, margins, train.labels, collective);
@@ -244,7 +245,6 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
           if (valid && validMargins)
             addTreeMargins(tree, valid.features, valid.cols, validMargins, K, k, valid.rows);
         }
-        restoreRows(ctx, runner);
         grown.push(tree);
       }
       if (!anySplit) {

@@ -37,20 +37,15 @@ export class VotingParallelLearner implements SplitLearner {
 
   async findSplits(t: TreeBuilder, nids: readonly number[]): Promise<void> {
     const { ctx, sampler } = t.env;
-    const { pool, histLen, gh } = ctx;
+    const { pool, histLen } = ctx;
     const offsets = ctx.matrix.slotOffsets;
     const k = this.#topK;
     const masks = nids.map((nid) => sampler.nodeMask(t.depth[nid]!).slice());
     const votes = new Float64Array(nids.length * k).fill(-1);
     nids.forEach((nid, i) => {
       if (t.slot[nid]! < 0) return;
-      let lg = 0;
-      let lh = 0;
-      for (let p = t.begin[nid]!, e = t.end[nid]!; p < e; p++) {
-        lg += gh[2 * p]!;
-        lh += gh[2 * p + 1]!;
-      }
-      const count = t.end[nid]! - t.begin[nid]!;
+      const [lg, lh] = t.sumGh(nid);
+      const count = t.rows[nid]!.n;
       const base = t.slot[nid]! * histLen;
       const candidates: number[] = [];
       for (let f = 0; f < this.#cols; f++) {

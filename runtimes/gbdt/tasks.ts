@@ -4,17 +4,7 @@
  * output region (or `counts[t]`), so a batch gives the same result run serially (here) or by any
  * number of threads in any order (threads.ts).
  */
-import {
-  applyAdds,
-  featureParts,
-  HIST,
-  HIST_PARTIAL,
-  type HistContext,
-  type NodeBuild,
-  planTasks,
-  runHistTask,
-  TASK_INTS,
-} from './histogram.js';
+import { HIST, type HistContext, type NodeBuild, planTasks, runHistTask, TASK_INTS } from './histogram.js';
 import { runPartitionTask } from './partition.js';
 import { runScanTask, SCAN } from './split-tasks.js';
 
@@ -31,13 +21,20 @@ export interface TaskRunner {
 export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number): void {
   const o = t * TASK_INTS;
   const kind = tasks[o];
-  if (kind === HIST || kind === HIST_PARTIAL) {
-    const out = kind === HIST ? ctx.pool : ctx.partials;
-    runHistTask(ctx, out, tasks[o + 1]!, tasks[o + 2]!, tasks[o + 3]!, tasks[o + 4]!, tasks[o + 5]!);
+  if (kind === HIST) {
+    runHistTask(
+      ctx,
+      tasks[o + 1]!,
+      tasks[o + 2]!,
+      tasks[o + 3]!,
+      tasks[o + 4]!,
+      tasks[o + 5]!,
+      tasks[o + 6]!,
+    );
   } else if (kind === SCAN) {
     runScanTask(ctx, tasks, o);
   } else {
-    ctx.counts[t] = runPartitionTask(ctx, tasks, o);
+    runPartitionTask(ctx, tasks, o);
   }
 }
 
@@ -52,12 +49,21 @@ export function serialRunner(ctx: HistContext): TaskRunner {
   };
 }
 
-/** Builds the histograms of `nodes` into their pool slots. */
+/** Builds the histograms of `nodes` into their pool slots (batches that fit the segment table). */
 export function buildHistograms(ctx: HistContext, runner: TaskRunner, nodes: readonly NodeBuild[]): void {
-  const parts = featureParts(nodes, ctx.matrix.cols, runner.threads, ctx.taskCapacity);
-  const { tasks, adds } = planTasks(nodes, ctx.histLen, ctx.featOff, parts);
-  let rows = 0;
-  for (const b of nodes) rows += b.end - b.begin;
-  runner.run(tasks, rows);
-  applyAdds(ctx, adds);
+  let first = 0;
+  while (first < nodes.length) {
+    let last = first;
+    let segs = 0;
+    let rows = 0;
+    while (last < nodes.length) {
+      const ns = nodes[last]!.segs.length / 2;
+      if (last > first && segs + ns > ctx.segCapacity) break;
+      segs += ns;
+      rows += nodes[last]!.n;
+      last++;
+    }
+    runner.run(planTasks(ctx, nodes.slice(first, last), runner.threads), rows);
+    first = last;
+  }
 }

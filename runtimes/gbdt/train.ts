@@ -15,7 +15,7 @@ import { growDepthwise } from './grow-depthwise.js';
 import { growLossguide } from './grow-lossguide.js';
 import { createHistContext, SlotPool } from './histogram.js';
 import { hasPredsGradients, objectiveFor } from './objectives.js';
-import { loadRows, restoreRows } from './partition.js';
+import { allRows, keepRows, loadRows, type NodeRows } from './partition.js';
 import { Rng } from './rng.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
 import { threadedRunner } from './threads.js';
@@ -102,25 +102,22 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
       }
       const round = firstRound + i;
       const started = performance.now();
-      // ctx.rowIndex is the identity here (set up so, and restoreRows ends every tree with it).
+      // Gradients by row into buffer 0 (partition.ts) for the next tree.
       if (fromPreds) fromPreds.gradientsFromPreds(trainPreds, train.labels, ctx.gh);
       else objective.gradients(margins, train.labels, undefined, grad, hess);
       for (let k = 0; k < K; k++) {
         const sampled = sampleRows(inSample, train.rows, p.subsample, new Rng(p.seed, round, k));
         const keep = sampled < train.rows ? inSample : undefined;
-        let n: number;
-        if (fromPreds && keep === undefined) n = train.rows;
-        else {
-          if (fromPreds) unpackGh(ctx.gh, grad, hess);
-          n = loadRows(ctx, runner, keep, grad, hess, K, k);
-        }
+        let root: NodeRows;
+        if (fromPreds) root = keep === undefined ? allRows(ctx) : keepRows(ctx, runner, keep);
+        else root = loadRows(ctx, runner, keep, grad, hess, K, k);
+        const n = root.n;
         env.sampler.startTree(p.seed, round, k, 1);
         const grown =
-          p.growPolicy === 'lossguide' ? await growLossguide(env, n) : await growDepthwise(env, n);
+          p.growPolicy === 'lossguide' ? await growLossguide(env, root) : await growDepthwise(env, root);
         const tree = grown.toTree();
         addLeafValues(grown, ctx.rowIndex, margins, K, k);
         if (n < train.rows) addUnsampled(tree, train, inSample, margins, K, k);
-        restoreRows(ctx, runner);
         if (valid && validMargins)
           addTreeMargins(tree, valid.features, valid.cols, validMargins, K, k, valid.rows);
         trees.push(tree);
@@ -228,12 +225,4 @@ function addUnsampled(
   const out: number[] = [];
   for (let r = 0; r < train.rows; r++) if (inSample[r] === 0) out.push(r);
   addTreeMargins(tree, train.features, train.cols, margins, K, k, train.rows, Uint32Array.from(out));
-}
-
-/** Splits interleaved `[g, h]` (rows in order) into grad and hess (K = 1). */
-function unpackGh(gh: Float32Array, grad: Float32Array, hess: Float32Array): void {
-  for (let i = 0; i < grad.length; i++) {
-    grad[i] = gh[2 * i]!;
-    hess[i] = gh[2 * i + 1]!;
-  }
 }

@@ -9,7 +9,7 @@ import type { Cuts } from './cuts.js';
 import type { ColumnSampler } from './col-sampler.js';
 import type { HistContext, NodeBuild, SlotPool } from './histogram.js';
 import { subtractHist } from './histogram.js';
-import { type PartitionJob, partitionNodes } from './partition.js';
+import { type NodeRows, type PartitionJob, partitionNodes } from './partition.js';
 import { calcWeight, emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
 import { type ScanJob, scanSplits } from './split-tasks.js';
 import { buildHistograms, type TaskRunner } from './tasks.js';
@@ -74,6 +74,7 @@ export interface GrowEnv {
 }
 
 const RT_EPS = 1e-6;
+const NO_ROWS: NodeRows = { buf: 0, segs: [], n: 0 };
 const ROOT_PARENT = 2147483647;
 
 export class TreeBuilder {
@@ -81,6 +82,9 @@ export class TreeBuilder {
   readonly left: number[] = [-1];
   readonly right: number[] = [-1];
   readonly parent: number[] = [ROOT_PARENT];
+  /** Per node: where its rows are while it is a leaf being grown. */
+  readonly rows: NodeRows[] = [NO_ROWS];
+  /** Per leaf, after finish(): its rows are ctx.rowIndex[begin, end). */
   readonly begin: number[] = [0];
   readonly end: number[] = [0];
   readonly g: number[] = [0];
@@ -101,21 +105,18 @@ export class TreeBuilder {
     this.env = env;
   }
 
-  /** Root: rows [0, n) of the row index; sums and histogram all-reduced; its best split found. */
-  async initRoot(n: number): Promise<void> {
+  /** Root: `rows` (partition.ts allRows / loadRows); sums and histogram all-reduced; its best split found. */
+  async initRoot(rows: NodeRows): Promise<void> {
     const { ctx, collective, cuts } = this.env;
-    this.end[0] = n;
+    const n = rows.n;
+    this.rows[0] = rows;
     this.slot[0] = this.env.slots.alloc();
     await this.#buildAndReduce([0]);
     const sums = new Float64Array(this.env.rules ? 3 : 2);
     let sg = 0;
     let sh = 0;
     if (this.env.rules) {
-      const gh = ctx.gh;
-      for (let i = 0; i < n; i++) {
-        sg += gh[2 * i]!;
-        sh += gh[2 * i + 1]!;
-      }
+      [sg, sh] = this.sumGh(0);
       sums[0] = sg;
       sums[1] = sh;
       sums[2] = n;
@@ -132,11 +133,7 @@ export class TreeBuilder {
       sums[0] = sg;
       sums[1] = sh;
     } else {
-      const gh = ctx.gh;
-      for (let i = 0; i < n; i++) {
-        sg += gh[2 * i]!;
-        sh += gh[2 * i + 1]!;
-      }
+      [sg, sh] = this.sumGh(0);
       sums[0] = sg;
       sums[1] = sh;
       await collective.allReduceSum(sums);
@@ -147,6 +144,41 @@ export class TreeBuilder {
     this.baseWeight[0] = w;
     this.value[0] = this.#shrink(w);
     await this.#evaluateAll([0]);
+  }
+
+  /** The node's `[Σg, Σh]` over its local rows, in row order. */
+  sumGh(nid: number): [number, number] {
+    const { buf, segs } = this.rows[nid]!;
+    const gh = this.env.ctx.bufs[buf]!.gh;
+    let sg = 0;
+    let sh = 0;
+    for (let s = 0; s < segs.length; s += 2) {
+      for (let i = segs[s]!, e = segs[s + 1]!; i < e; i++) {
+        sg += gh[2 * i]!;
+        sh += gh[2 * i + 1]!;
+      }
+    }
+    return [sg, sh];
+  }
+
+  /**
+   * Ends growth: every leaf's row ids, leaf after leaf, into ctx.rowIndex, as [begin, end) of the
+   * leaf (what the callers that add leaf values or refit leaves read).
+   */
+  finish(): void {
+    const { ctx } = this.env;
+    let p = 0;
+    for (let nid = 0; nid < this.left.length; nid++) {
+      if (this.left[nid] !== -1) continue;
+      const { buf, segs } = this.rows[nid]!;
+      const idx = ctx.bufs[buf]!.idx;
+      this.begin[nid] = p;
+      for (let s = 0; s < segs.length; s += 2) {
+        ctx.rowIndex.set(idx.subarray(segs[s]!, segs[s + 1]!), p);
+        p += segs[s + 1]! - segs[s]!;
+      }
+      this.end[nid] = p;
+    }
   }
 
   async #evaluateAll(nids: readonly number[]): Promise<void> {
@@ -223,8 +255,9 @@ export class TreeBuilder {
       this.left[c] = -1;
       this.right[c] = -1;
       this.parent[c] = nid;
-      this.begin[c] = this.begin[nid]!;
-      this.end[c] = this.end[nid]!;
+      this.rows[c] = NO_ROWS;
+      this.begin[c] = 0;
+      this.end[c] = 0;
       this.g[c] = g;
       this.h[c] = h;
       this.depth[c] = this.depth[nid]! + 1;
@@ -245,19 +278,18 @@ export class TreeBuilder {
     const jobs: PartitionJob[] = nids.map((nid) => {
       const s = this.best[nid]!;
       return {
-        begin: this.begin[nid]!,
-        end: this.end[nid]!,
+        rows: this.rows[nid]!,
         feature: s.feature,
         bin: s.bin,
         defaultLeft: s.defaultLeft,
         cats: s.cats,
       };
     });
-    const mids = partitionNodes(this.env.ctx, this.env.runner, jobs);
+    const children = partitionNodes(this.env.ctx, this.env.runner, jobs);
     nids.forEach((nid, i) => {
       const l = this.left[nid]!;
-      this.end[l] = mids[i]!;
-      this.begin[l + 1] = mids[i]!;
+      [this.rows[l], this.rows[l + 1]] = children[i]!;
+      this.rows[nid] = NO_ROWS;
     });
   }
 
@@ -329,13 +361,12 @@ export class TreeBuilder {
     const { ctx, runner, collective } = this.env;
     const tasks: NodeBuild[] = [];
     for (const nid of nids) {
-      if (this.slot[nid]! >= 0)
-        tasks.push({ slot: this.slot[nid]!, begin: this.begin[nid]!, end: this.end[nid]! });
+      if (this.slot[nid]! >= 0) tasks.push({ slot: this.slot[nid]!, ...this.rows[nid]! });
     }
     buildHistograms(ctx, runner, tasks);
     const counted = this.env.rules !== undefined;
     const built = nids.filter((nid) => this.slot[nid]! >= 0);
-    if (counted) for (const nid of built) this.count[nid] = this.end[nid]! - this.begin[nid]!;
+    if (counted) for (const nid of built) this.count[nid] = this.rows[nid]!.n;
     if (collective.worldSize === 1 || tasks.length === 0) return;
     const len = ctx.histLen;
     // With SplitRules the built nodes' row counts ride along at the end of the same all-reduce.
