@@ -39,6 +39,15 @@ function leafWeight(g: number, h: number, l1: number, l2: number, mds: number): 
   return w;
 }
 
+/**
+ * A bin's estimated rows, as LightGBM rounds them: static_cast<int>(hess × cnt_factor + 0.5).
+ * (Beyond 2^31 rows in one bin, Math.round.)
+ */
+function binCount(bh: number, cnt: number): number {
+  const x = bh * cnt + 0.5;
+  return x < 2147483647 ? x | 0 : Math.floor(x);
+}
+
 /** Relative slack of `cannotBeat`, far above its rounding error (a few 2^-53). */
 const BEAT_SLACK = 1 - 1e-12;
 
@@ -131,19 +140,23 @@ export class LgbSplitRules implements SplitRules {
     let rg = 0;
     let rh = K_EPS;
     let rc = 0;
+    let best = out.gain;
     for (let t = nb - 1; t >= 1; t--) {
       const bh = hist[off + 2 * t + 1]!;
       rg += hist[off + 2 * t]!;
       rh += bh;
-      rc += Math.round(bh * cnt);
+      rc += binCount(bh, cnt);
       if (rc < minData || rh < minHess) continue;
       const lc = count - rc;
       const lh = h - rh;
       if (lc < minData || lh < minHess) break;
       const lg = g - rg;
-      if (plain && cannotBeat(lg, lh + l2, rg, rh + l2, out.gain + shift)) continue;
+      if (plain && cannotBeat(lg, lh + l2, rg, rh + l2, best + shift)) continue;
       const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg, rh, l1, l2, mds) - shift;
-      if (gain > out.gain) this.#set(out, gain, f, t - 1, true, lg, lh, lc, rg, rh, rc);
+      if (gain > best) {
+        best = gain;
+        this.#set(out, gain, f, t - 1, true, lg, lh, lc, rg, rh, rc);
+      }
     }
     if (this.#bins.missingType[f] !== MISSING_NAN) return;
     // Forward: left accumulates from bin 0; NaN rows go right (up to "all values left, NaN right").
@@ -154,15 +167,18 @@ export class LgbSplitRules implements SplitRules {
       const bh = hist[off + 2 * t + 1]!;
       lg += hist[off + 2 * t]!;
       lh += bh;
-      lc += Math.round(bh * cnt);
+      lc += binCount(bh, cnt);
       if (lc < minData || lh < minHess) continue;
       const rc2 = count - lc;
       const rh2 = h - lh;
       if (rc2 < minData || rh2 < minHess) break;
       const rg2 = g - lg;
-      if (plain && cannotBeat(lg, lh + l2, rg2, rh2 + l2, out.gain + shift)) continue;
+      if (plain && cannotBeat(lg, lh + l2, rg2, rh2 + l2, best + shift)) continue;
       const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg2, rh2, l1, l2, mds) - shift;
-      if (gain > out.gain) this.#set(out, gain, f, t, false, lg, lh, lc, rg2, rh2, rc2);
+      if (gain > best) {
+        best = gain;
+        this.#set(out, gain, f, t, false, lg, lh, lc, rg2, rh2, rc2);
+      }
     }
   }
 
