@@ -1,8 +1,8 @@
 /**
  * The binned training matrix, built once: row-major bin codes in shared memory (so worker threads
- * read it without copies). Training reorders its rows in place (partition.ts) so that every node's
- * rows are contiguous, and puts them back in row order after each tree. Feature f's code is its bin (`upper_bound` of the value in its
- * cuts, clamped to the last bin) or `bins(f)` when missing. Histograms give every feature
+ * read it without copies). Training never writes it: partitioning copies split nodes' rows into two
+ * more row buffers (partition.ts), so every tree starts from it in row order. Feature f's code is its
+ * bin (`upper_bound` of the value in its cuts, clamped to the last bin) or `bins(f)` when missing. Histograms give every feature
  * bins(f) + 1 slots so the missing code needs no branch in the hot loop.
  */
 import type { Dataset } from '../data/dataset.js';

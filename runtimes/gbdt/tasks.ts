@@ -1,8 +1,8 @@
 /**
- * Batches of tasks over the shared buffers: histogram blocks (histogram.ts) and partition / restore
- * blocks (partition.ts). A batch is a flat list of TASK_INTS ints per task; every task writes its own
- * output region (or `counts[t]`), so a batch gives the same result run serially (here) or by any
- * number of threads in any order (threads.ts).
+ * Batches of tasks over the shared buffers: histograms by feature range (histogram.ts), partitions
+ * of whole segments (partition.ts) and split scans (split-tasks.ts). A batch is a flat list of
+ * TASK_INTS ints per task; every task writes its own output region, so a batch gives the same result
+ * run serially (here) or by any number of threads in any order (threads.ts).
  */
 import { HIST, type HistContext, type NodeBuild, planTasks, runHistTask, TASK_INTS } from './histogram.js';
 import { runPartitionTask } from './partition.js';

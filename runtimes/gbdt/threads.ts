@@ -1,9 +1,9 @@
 /**
  * A multithreaded task runner (tasks.ts): `nthread − 1` worker threads plus the calling thread share
- * the bin matrix, gradients, row index, spare buffers and histogram pool through SharedArrayBuffers.
+ * the row buffers, segment table, histogram pool and split records through SharedArrayBuffers.
  * Tasks are claimed with an atomic counter and each writes its own output region, so results are
  * bit-identical for any thread count and any timing. One wake-up and one join per batch (a tree
- * level's histograms, or its partition); tiny batches run on the calling thread alone.
+ * level's histograms, its partition, its split scans); tiny batches run on the calling thread alone.
  *
  * The join waits for the batch's tasks, not for the workers: the claim counter carries the batch's
  * generation, so a worker that the OS has not scheduled yet (a busy shared host) is simply not waited
