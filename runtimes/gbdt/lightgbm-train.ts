@@ -122,7 +122,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   // the node's histogram is complete here (data mode: all-reduced before the scan).
   const scan =
     p.numThreads > 1 && efb === undefined && mode === 'data'
-      ? { params: p, bins, slotOffsets: full.slotOffsets }
+      ? ({ kind: 'lightgbm', params: p, bins, slotOffsets: full.slotOffsets } as const)
       : undefined;
   const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads, scan) : serialRunner(ctx);
   const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);

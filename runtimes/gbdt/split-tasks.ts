@@ -1,5 +1,5 @@
 /**
- * Split scans as tasks (LightGBM flavour): the best split of each freshly built node is searched by
+ * Split scans as tasks: the best split of each freshly built node is searched by
  * the task threads, each node's features cut into contiguous ranges of about equal histogram slots.
  * Every task writes the best split of its range into its own record; the ranges are merged in feature
  * order, a later range winning only with a strictly larger gain — exactly what one scan over all
@@ -7,31 +7,67 @@
  * same for any thread count.
  *
  * The worker threads build their own copy of the rules from a plain description (ScanConfig, sent
- * with workerData); `installScan` registers a thread's rules for a context.
+ * with workerData): the LightGBM flavour's LgbSplitRules, or XGBoost 1.7's findBestSplit (whose
+ * strictly-greater replacement merges the same way); `installScan` registers a thread's rules.
  */
+import type { Cuts } from './cuts.js';
 import type { HistContext } from './histogram.js';
 import { SCAN_JOBS, SCAN_PARTS, SCAN_RECORD } from './histogram.js';
 import type { LgbBins } from './lightgbm-bins.js';
 import type { LgbParams } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
-import { emptySplit, type SplitInfo } from './split.js';
+import { emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
 import type { TaskRunner } from './tasks.js';
 
 /** Task kind (see histogram.ts's list): `[SCAN, job, fromFeature, toFeature, record, 0, 0, 0]`. */
 export const SCAN = 6;
 
 /** What a thread needs to build the rules: plain, structured-cloneable data. */
-export interface ScanConfig {
-  readonly params: LgbParams;
-  readonly bins: LgbBins;
-  readonly slotOffsets: Uint32Array;
-}
+export type ScanConfig =
+  | {
+      readonly kind: 'lightgbm';
+      readonly params: LgbParams;
+      readonly bins: LgbBins;
+      readonly slotOffsets: Uint32Array;
+    }
+  | {
+      readonly kind: 'xgboost';
+      readonly params: GainParams;
+      readonly cuts: Cuts;
+      readonly slotOffsets: Uint32Array;
+    };
 
-const installed = new WeakMap<HistContext, LgbSplitRules>();
+/** A node's best split over features [from, to) (the mask's other features are ignored). */
+type RangeScan = (
+  hist: Float64Array,
+  base: number,
+  g: number,
+  h: number,
+  count: number,
+  allowed: Uint8Array,
+  out: SplitInfo,
+  from: number,
+  to: number,
+) => void;
+
+const installed = new WeakMap<HistContext, RangeScan>();
 
 /** Makes this thread's rules for `ctx` the ones `config` describes (or `rules`, when given). */
 export function installScan(ctx: HistContext, config: ScanConfig, rules?: LgbSplitRules): void {
-  installed.set(ctx, rules ?? new LgbSplitRules(config.params, config.bins, config.slotOffsets));
+  if (config.kind === 'lightgbm') {
+    const r = rules ?? new LgbSplitRules(config.params, config.bins, config.slotOffsets);
+    installed.set(ctx, (hist, base, g, h, count, allowed, out, from, to) =>
+      r.findSplit(hist, base, g, h, count, allowed, out, from, to),
+    );
+    return;
+  }
+  const { params, cuts, slotOffsets } = config;
+  const mask = new Uint8Array(cuts.numFeature);
+  installed.set(ctx, (hist, base, g, h, _count, allowed, out, from, to) => {
+    mask.fill(0);
+    mask.set(allowed.subarray(from, to), from);
+    findBestSplit(params, cuts, slotOffsets, hist, base, g, h, mask, out);
+  });
 }
 
 const scratch = emptySplit();
@@ -46,7 +82,7 @@ export function runScanTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
   const mask = ctx.scanMask.subarray(job * cols, (job + 1) * cols);
   const i = 4 * job;
   const { scanIn: inp } = ctx;
-  rules.findSplit(
+  rules(
     ctx.pool,
     inp[i + 3]!,
     inp[i]!,

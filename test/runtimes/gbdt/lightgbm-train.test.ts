@@ -236,7 +236,7 @@ test('multiclass and multiclassova train; early stopping keeps the best iteratio
   assert.equal(rounds.length, m.bestIteration! + 4);
 });
 
-test('2 threads grow the same trees as 1 (feature-split histograms, finer partition blocks, parallel keep)', async () => {
+test('2 threads grow the same trees as 1 (feature-split histograms and split scans, segment partitions, parallel keep)', async () => {
   const data = synthBinary(40_000, 6, 5);
   // Column 5 as an informative categorical with 12 levels and NaN, so splits carry category sets.
   for (let r = 0; r < data.rows; r++) {
@@ -250,6 +250,7 @@ test('2 threads grow the same trees as 1 (feature-split histograms, finer partit
     learning_rate: 0.2,
     categorical_feature: [5],
     data_sample_strategy: 'goss',
+    feature_fraction: 0.8,
   };
   const one = await trainLightgbm({ train: data, params: parseLgbParams({ ...base, num_threads: 1 }) });
   const two = await trainLightgbm({ train: data, params: parseLgbParams({ ...base, num_threads: 2 }) });

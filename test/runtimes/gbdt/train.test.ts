@@ -60,8 +60,13 @@ for (const ranks of [1, 2, 4]) {
   });
 }
 
-// 70k rows: several partition and histogram blocks per node, so the block stitching is exercised.
-for (const extra of [{}, { subsample: 0.7 }, { grow_policy: 'lossguide', max_leaves: 20, max_depth: 0 }]) {
+// 70k rows: nodes of several row segments (partition.ts), histograms and split scans cut by features.
+for (const extra of [
+  {},
+  { subsample: 0.7 },
+  { grow_policy: 'lossguide', max_leaves: 20, max_depth: 0 },
+  { colsample_bynode: 0.6 },
+]) {
   test(`nthread 1 and 2 give identical trees ${JSON.stringify(extra)}`, async () => {
     const data = synthBinary(70_000, 5, 5, 0.02);
     const p = { ...base, max_depth: 6, num_boost_round: 3, ...extra };
