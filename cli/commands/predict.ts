@@ -13,6 +13,7 @@ export function registerPredict(program: Command, io: CliIO): void {
     .argument('<data>', 'data file (csv, libsvm, or idx images for tfjs models)')
     .option('-o, --out <file>', 'write the predictions here instead of stdout')
     .option('--label <column>', "the data's label column (name or index), or 'none'")
+    .option('--group <column>', "CSV: a query column to leave out (name, or LightGBM's group_column index)")
     .option('--format <format>', 'csv, libsvm or idx (default: by extension)')
     .option('--backend <backend>', 'tfjs models: cpu or wasm (default: cpu)')
     .action(async (model: string, data: string, opts: PredictOpts) => {
@@ -26,8 +27,11 @@ export function registerPredict(program: Command, io: CliIO): void {
             : /^\d+$/.test(opts.label)
               ? Number(opts.label)
               : opts.label;
+      const group =
+        opts.group === undefined ? undefined : /^\d+$/.test(opts.group) ? Number(opts.group) : opts.group;
       const predictions = await predictFile(jobPath(io, model), jobPath(io, data), {
         ...(label === undefined ? {} : { label }),
+        ...(group === undefined ? {} : { group }),
         ...(format ? { format } : {}),
         ...(backend ? { backend } : {}),
         modelName: model,
@@ -41,6 +45,7 @@ export function registerPredict(program: Command, io: CliIO): void {
 interface PredictOpts {
   out?: string;
   label?: string;
+  group?: string;
   format?: string;
   backend?: string;
 }

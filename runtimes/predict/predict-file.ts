@@ -18,6 +18,8 @@ import { layersModelPath } from './layers-model-path.js';
 export interface PredictFileOptions {
   /** Label column of the data (name or index); null = the file has none. Default: see `loadData`. */
   readonly label?: string | number | null;
+  /** CSV: a query column to leave out (header name or LightGBM's group_column index). */
+  readonly group?: string | number;
   /** idx: images (tfjs models only). Default: by extension (`*-idx3-ubyte`, `.idx` → idx). */
   readonly format?: 'csv' | 'libsvm' | 'idx';
   /** tfjs models only: the tfjs backend to score on (default cpu). */
@@ -61,21 +63,63 @@ export async function readModel(path: string, name = path): Promise<GbdtModel> {
   }
 }
 
+/** Header names of a label column when none is given (the CSV reader's default). */
+const LABEL_NAMES = new Set(['label', 'target', 'y']);
+
 /**
- * Reads the data to score for a model of `numFeature` inputs. Without a label option, a file with one
- * column more than that is taken to carry a label column (found as the CSV reader finds it), else none.
+ * Reads the data to score for a model of `numFeature` inputs. Without a label option, a CSV file with
+ * one column more than that, or one whose header has a column named label, target or y beside the
+ * model's feature names, is taken to carry a label column (found as the CSV reader finds it), else
+ * none. `group` leaves a query column out.
  */
-async function loadData(path: string, numFeature: number, o: PredictFileOptions): Promise<Dataset> {
+async function loadData(path: string, model: GbdtModel | number, o: PredictFileOptions): Promise<Dataset> {
+  const numFeature = typeof model === 'number' ? model : model.numFeature;
   if (o.format === 'idx')
     throw new DtrainError('E_DATA', `${o.dataName ?? path}: IDX input is for tfjs models`, {
       category: 'config',
     });
-  const base = { ...(o.format ? { format: o.format } : {}), displayName: o.dataName ?? path };
+  const base = {
+    ...(o.format ? { format: o.format } : {}),
+    ...(o.group !== undefined ? { group: o.group } : {}),
+    displayName: o.dataName ?? path,
+  };
   const isLibsvm = (o.format ?? (path.endsWith('.csv') ? 'csv' : 'libsvm')) === 'libsvm';
   if (isLibsvm) return readDataset(path, { ...base, numFeatures: numFeature });
   if (o.label !== undefined) return readDataset(path, { ...base, label: o.label });
   const bare = await readDataset(path, { ...base, label: null });
-  return bare.cols === numFeature + 1 ? readDataset(path, base) : bare;
+  if (bare.cols === numFeature + 1) return readDataset(path, base);
+  const named = typeof model !== 'number' && hasNames(bare, model);
+  if (named && bare.featureNames.some((n) => LABEL_NAMES.has(n.toLowerCase())))
+    return readDataset(path, base);
+  return bare;
+}
+
+/** Whether the data's header (not the reader's default f0…) holds all the model's feature names. */
+function hasNames(data: Dataset, model: GbdtModel): boolean {
+  const names = model.featureNames;
+  if (names === undefined || names.length !== model.numFeature) return false;
+  if (data.featureNames.every((n, f) => n === `f${f}`)) return false;
+  const have = new Set(data.featureNames);
+  return names.every((n) => have.has(n));
+}
+
+/**
+ * The data with the model's feature columns only, in the model's order, when its header names them
+ * all (extra columns — an id, a query column — are left out); else the data itself.
+ */
+function byName(data: Dataset, model: GbdtModel): Dataset {
+  if (!hasNames(data, model)) return data;
+  const names = model.featureNames!;
+  const at = new Map(data.featureNames.map((n, i) => [n, i]));
+  const cols = names.map((n) => at.get(n)!);
+  if (cols.length === data.cols && cols.every((c, i) => c === i)) return data;
+  const k = cols.length;
+  const features = new Float32Array(data.rows * k);
+  for (let r = 0; r < data.rows; r++) {
+    const src = r * data.cols;
+    for (let j = 0; j < k; j++) features[r * k + j] = data.features[src + cols[j]!]!;
+  }
+  return { rows: data.rows, cols: k, features, labels: data.labels, featureNames: [...names] };
 }
 
 export async function predictFile(
@@ -89,7 +133,7 @@ export async function predictFile(
     return predictLayers(tfjs, dataPath, o, (path, width) => loadData(path, width, o));
   }
   const model = await readModel(modelPath, o.modelName);
-  const data = await loadData(dataPath, model.numFeature, o);
+  const data = byName(await loadData(dataPath, model, o), model);
   if (data.cols > model.numFeature)
     throw new DtrainError(
       'E_DATA',

@@ -120,4 +120,24 @@ output: runs/
   assert.equal(result.rows % 20, 0);
   assert.ok(result.rows > 0 && result.rows < 3000, String(result.rows));
   assert.match(readFileSync(result.model, 'utf8'), /^objective=lambdarank$/m);
+  // The validation file still has its label and qid columns: predict picks the model's features by
+  // header name (or leaves qid out when told), and both agree with the file's documents and labels.
+  const byName = await runDtrain(['predict', result.model, join(dir, 'valid.csv')], { home });
+  assert.equal(byName.code, 0, byName.stderr);
+  const told = await runDtrain(['predict', result.model, join(dir, 'valid.csv'), '--group', 'qid'], { home });
+  assert.equal(told.code, 0, told.stderr);
+  assert.equal(told.stdout, byName.stdout);
+  const out = byName.stdout.trim().split('\n');
+  const csv = readFileSync(join(dir, 'valid.csv'), 'utf8').trim().split('\n');
+  assert.equal(out[0], 'row,label,prediction');
+  assert.equal(out.length, csv.length);
+  assert.equal(out[1]!.split(',')[1], csv[1]!.split(',')[0]);
+  const scores = out.slice(1).map((l) => Number(l.split(',')[2]));
+  assert.ok(new Set(scores).size > 10, 'the documents get different scores');
+  // Naming the label column gives the same.
+  const bare = await runDtrain(['predict', result.model, join(dir, 'valid.csv'), '--label', 'label'], {
+    home,
+  });
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.equal(bare.stdout, byName.stdout);
 });
