@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../../runtimes/data/dataset.js';
 import { collectiveFrom } from '../../../runtimes/gbdt/collective.js';
-import { gossSample } from '../../../runtimes/gbdt/lightgbm-goss.js';
+import { gossSample, kthLargest, kthLargestNonNegative } from '../../../runtimes/gbdt/lightgbm-goss.js';
 import { parseLgbParams } from '../../../runtimes/gbdt/lightgbm-params.js';
 import { trainLightgbm } from '../../../runtimes/gbdt/lightgbm-train.js';
 import { binaryAuc } from '../../../runtimes/gbdt/metrics.js';
@@ -259,4 +259,19 @@ test('2 threads grow the same trees as 1 (feature-split histograms and split sca
     'a categorical split',
   );
   assert.deepEqual(two.trees, one.trees);
+});
+
+test('the radix k-th largest equals quickselect, with ties, zeros and tiny and huge values', () => {
+  const rng = new Rng(5);
+  for (const n of [1, 2, 7, 1000, 50_000]) {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const u = rng.next();
+      // A mix: zeros, repeated values, subnormal-small, ordinary and large scores.
+      a[i] = u < 0.1 ? 0 : u < 0.3 ? 0.25 : u < 0.35 ? 1e-40 * u : u < 0.9 ? u : 1e30 * u;
+    }
+    for (const k of [0, Math.floor(n / 3), Math.floor(n / 2), n - 1]) {
+      assert.equal(kthLargestNonNegative(a, k), kthLargest(a.slice(), k), `n ${n} k ${k}`);
+    }
+  }
 });
