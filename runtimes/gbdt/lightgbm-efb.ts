@@ -8,7 +8,9 @@
  * the default skipped) sit at [offset(f), offset(f) + bins(f)). On a conflicting row the later member
  * wins, as in LightGBM. Other features keep their own column and codes. Bundling is used only when it
  * merges columns. The bundled matrix replaces the per-feature one for histograms and partitioning;
- * lightgbm-efb-split.ts reads each member's histogram back out of its bundle.
+ * lightgbm-efb-split.ts reads each member's histogram back out of its bundle. With several ranks,
+ * rank 0 plans the bundles from its rows and every rank applies that plan (bundlesFromPlan), so
+ * all ranks' histograms have the same columns.
  */
 import type { BinMatrix } from './bin-matrix.js';
 
@@ -36,15 +38,38 @@ export interface EfbOptions {
   readonly exclude: ReadonlySet<number>;
 }
 
+/** Which features share a column: the columns' members (ascending) and each member's default code. */
+export interface BundlePlan {
+  readonly members: readonly (readonly number[])[];
+  /** Per feature: its default code in its bundle (−1 when its column is its own). */
+  readonly defaults: readonly number[];
+}
+
 /** Bundle codes 0 .. MAX_CODE − 1, plus the engine's unused "missing" code MAX_CODE: one byte. */
 const MAX_CODE = 255;
 
 /** Bundles the features of `m`, or undefined when no two features can share a column. */
 export function bundleFeatures(m: BinMatrix, o: EfbOptions): EfbLayout | undefined {
+  const plan = planBundles(m, o);
+  return plan && bundlesFromPlan(m, plan);
+}
+
+/** The codes each feature of `m` has: its bins and its missing code. */
+function codeCounts(m: BinMatrix): Int32Array {
+  return Int32Array.from({ length: m.cols }, (_, f) => m.missingCode[f]! + 1);
+}
+
+/** `m` bundled as `plan` says (a plan made from this rank's rows or received from rank 0). */
+export function bundlesFromPlan(m: BinMatrix, plan: BundlePlan): EfbLayout {
+  return layout(m, plan.members, Int32Array.from(plan.defaults), codeCounts(m));
+}
+
+/** Which features of `m` to bundle, from a sample of its rows; undefined when none can share. */
+export function planBundles(m: BinMatrix, o: EfbOptions): BundlePlan | undefined {
   const { rows, cols, codes } = m;
   const step = Math.max(1, rows / Math.max(1, o.sampleRows));
   const sample = Math.min(rows, Math.floor(rows / step));
-  const nCodes = Int32Array.from({ length: cols }, (_, f) => m.missingCode[f]! + 1);
+  const nCodes = codeCounts(m);
   const countOff = new Int32Array(cols + 1);
   for (let f = 0; f < cols; f++) countOff[f + 1] = countOff[f]! + nCodes[f]!;
   const counts = new Int32Array(countOff[cols]!);
@@ -116,10 +141,15 @@ export function bundleFeatures(m: BinMatrix, o: EfbOptions): EfbLayout | undefin
   }
   for (let f = 0; f < cols; f++) if (inBundle[f]! < 0) members.push([f]);
   members.sort((a, b) => a[0]! - b[0]!);
-  return layout(m, members, defaultCode, nCodes);
+  return { members, defaults: Array.from(defaultCode) };
 }
 
-function layout(m: BinMatrix, members: number[][], defaults: Int32Array, nCodes: Int32Array): EfbLayout {
+function layout(
+  m: BinMatrix,
+  members: readonly (readonly number[])[],
+  defaults: Int32Array,
+  nCodes: Int32Array,
+): EfbLayout {
   const { rows, cols: features } = m;
   const cols = members.length;
   const column = new Int32Array(features);

@@ -12,6 +12,7 @@
  * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts, single process,
  * data mode, enable_bundle) bundles sparse features into shared histogram columns.
  */
+import type { BinMatrix } from './bin-matrix.js';
 import { DtrainError } from '../../configs/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { ColumnSampler } from './col-sampler.js';
@@ -19,7 +20,7 @@ import { summarize } from './cuts.js';
 import { growLossguide } from './grow-lossguide.js';
 import { createHistContext, SlotPool } from './histogram.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
-import { bundleFeatures } from './lightgbm-efb.js';
+import { type BundlePlan, bundlesFromPlan, type EfbLayout, planBundles } from './lightgbm-efb.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
 import { gossSample } from './lightgbm-goss.js';
 import { lgbEvalMetrics, lgbHigherIsBetter, rankEval } from './lightgbm-metrics.js';
@@ -105,10 +106,10 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     categorical: new Set(categorical),
   });
   const full = buildLgbMatrix(train, bins);
-  // EFB needs every rank to share one bundling, so it is used by a single process in data mode.
+  // EFB in data mode (histograms summed over ranks): every rank bundles as rank 0 planned.
   const efb =
-    p.enableBundle && mode === 'data' && collective.worldSize === 1
-      ? bundleFeatures(full, {
+    p.enableBundle && mode === 'data'
+      ? await sharedBundles(full, collective, {
           maxConflictRate: p.maxConflictRate,
           sampleRows: p.binConstructSampleCnt,
           exclude: new Set(categorical),
@@ -382,4 +383,23 @@ function addUnsampled(
   let n = 0;
   for (let r = 0; r < train.rows; r++) if (inSample[r] === 0) out[n++] = r;
   addTreeMargins(tree, train.features, train.cols, margins, K, k, train.rows, out.subarray(0, n));
+}
+
+/**
+ * The bundling of `m`: planned from this process's rows, or with several ranks from rank 0's,
+ * broadcast so that every rank's bundled columns are the same.
+ */
+async function sharedBundles(
+  m: BinMatrix,
+  collective: Collective,
+  o: Parameters<typeof planBundles>[1],
+): Promise<EfbLayout | undefined> {
+  if (collective.worldSize === 1) {
+    const plan = planBundles(m, o);
+    return plan && bundlesFromPlan(m, plan);
+  }
+  const mine = collective.rank === 0 ? (planBundles(m, o) ?? null) : null;
+  const bytes = await collective.broadcast(new TextEncoder().encode(JSON.stringify(mine)), 0);
+  const plan = JSON.parse(new TextDecoder().decode(bytes)) as BundlePlan | null;
+  return plan === null ? undefined : bundlesFromPlan(m, plan);
 }

@@ -9,6 +9,10 @@ import { trainLightgbm } from '../../../runtimes/gbdt/lightgbm-train.js';
 import { binaryAuc } from '../../../runtimes/gbdt/metrics.js';
 import { predict } from '../../../runtimes/gbdt/predict.js';
 import { Rng } from '../../../runtimes/gbdt/rng.js';
+import { collectiveFrom } from '../../../runtimes/gbdt/collective.js';
+import type { GbdtModel } from '../../../runtimes/gbdt/types.js';
+import { closeAll, localMesh } from '../local-mesh.js';
+import { shard } from './helpers.js';
 
 const LEVELS = [5, 8, 12, 20];
 
@@ -133,4 +137,42 @@ test('with conflicts allowed, bundling still learns the task', async () => {
   const aucOn = binaryAuc(predict(on, test_), test_.labels);
   const aucOff = binaryAuc(predict(off, test_), test_.labels);
   assert.ok(aucOn > 0.75 && aucOn > aucOff - 0.05, `${aucOn} vs ${aucOff}`);
+});
+
+test('data parallel on 2 ranks bundles as rank 0 planned', async () => {
+  const data = oneHot(4000, 6);
+  const half = data.rows / 2;
+  const run = async (extra: Record<string, unknown>): Promise<GbdtModel[]> => {
+    const comms = await localMesh(2);
+    try {
+      return await Promise.all(
+        comms.map((c, r) =>
+          trainLightgbm({
+            train: shard(data, r * half, (r + 1) * half),
+            params: params(extra),
+            collective: collectiveFrom(c),
+            parallelism: 'data',
+          }),
+        ),
+      );
+    } finally {
+      await closeAll(comms);
+    }
+  };
+  // Without conflicts: the trees of the unbundled 2-rank run.
+  const on = await run({ enable_bundle: true });
+  const off = await run({ enable_bundle: false });
+  assert.deepEqual(on[1]!.trees, on[0]!.trees);
+  assert.equal(on[0]!.trees.length, off[0]!.trees.length);
+  on[0]!.trees.forEach((t, i) => {
+    const u = off[0]!.trees[i]!;
+    assert.deepEqual(t.splitIndices, u.splitIndices, `tree ${i}`);
+    assert.deepEqual(t.lgb!.threshold, u.lgb!.threshold, `tree ${i}`);
+    assert.deepEqual(t.splitConditions, u.splitConditions, `tree ${i}`);
+  });
+  assert.deepEqual(predict(on[0]!, data), predict(off[0]!, data));
+  // With conflicting bundles the model changes — the same on both ranks, so both bundled alike.
+  const lossy = await run({ max_conflict_rate: 0.6 });
+  assert.deepEqual(lossy[1]!.trees, lossy[0]!.trees);
+  assert.notDeepEqual(lossy[0]!.trees, off[0]!.trees);
 });
