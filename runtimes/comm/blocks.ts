@@ -13,10 +13,15 @@ export function blockOffsets(length: number, n: number): number[] {
   return offsets;
 }
 
-/** Block boundaries from explicit per-rank counts, which must add up to `length`. */
-export function offsetsFromCounts(counts: readonly number[], n: number, length: number): number[] {
+/** Block boundaries from explicit per-rank counts, which must add up to `length`; `what` names the call. */
+export function offsetsFromCounts(
+  counts: readonly number[],
+  n: number,
+  length: number,
+  what = 'allGather',
+): number[] {
   if (counts.length !== n || counts.some((c) => !Number.isInteger(c) || c < 0)) {
-    throw new DtrainError('E_COMM_ARG', `allGather needs ${n} non-negative integer counts`, {
+    throw new DtrainError('E_COMM_ARG', `${what} needs ${n} non-negative integer counts`, {
       category: 'internal',
     });
   }
@@ -25,7 +30,7 @@ export function offsetsFromCounts(counts: readonly number[], n: number, length: 
   if (offsets[n] !== length) {
     throw new DtrainError(
       'E_COMM_ARG',
-      `allGather counts add up to ${offsets[n]}, not the buffer's ${length}`,
+      `${what} counts add up to ${offsets[n]}, not the buffer's ${length}`,
       {
         category: 'internal',
       },

@@ -56,6 +56,7 @@ export class Communicator {
   #tail: Promise<void> = Promise.resolve();
   readonly #ctx: OpContext;
   readonly #barrierBuf = new Float64Array(1);
+  #bytesSent = 0;
 
   /** Internal: use createCommunicator. `conns[j]` is the connection to rank j (none for this rank). */
   constructor(rank: number, conns: readonly (Connection | undefined)[], tuning: CommTuning) {
@@ -102,12 +103,17 @@ export class Communicator {
   }
 
   /**
-   * Reduces in place so that this rank's block (blocks.ts: contiguous, near-equal, block r for rank r)
-   * holds the reduction (same bits as allReduce); the rest of `buf` is left with partial sums.
+   * Ring reduce-scatter in place: block r of `buf` (contiguous, for rank r: counts[r] elements, default
+   * the near-equal split of blocks.ts) ends on rank r reduced in rank order r+1, r+2, …, r (mod n) —
+   * with the default split the same bits as allReduce; the rest of `buf` is left with partial sums.
+   * Each rank sends every block but its own once.
    */
-  async reduceScatter(buf: FloatArray, op: ReduceOp): Promise<Block> {
-    const offsets = blockOffsets(buf.length, this.worldSize);
-    if (this.worldSize > 1) await this.#ring(buf, op, offsets, true, false);
+  async reduceScatter(buf: FloatArray, op: ReduceOp, counts?: readonly number[]): Promise<Block> {
+    const n = this.worldSize;
+    const offsets = counts
+      ? offsetsFromCounts(counts, n, buf.length, 'reduceScatter')
+      : blockOffsets(buf.length, n);
+    if (n > 1) await this.#ring(buf, op, offsets, true, false);
     return { offset: offsets[this.rank]!, length: offsets[this.rank + 1]! - offsets[this.rank]! };
   }
 
@@ -125,6 +131,11 @@ export class Communicator {
     if (this.worldSize === 1 || buf.byteLength === 0) return this.#run(undefined);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     return this.#run((q) => new BroadcastOp(this.#ctx, q, bytes, root, this.#segmentBytes, this.#smallBytes));
+  }
+
+  /** Payload bytes this rank has handed to its connections so far (collectives and sendTo; no headers). */
+  get bytesSent(): number {
+    return this.#bytesSent;
   }
 
   /** Resolves once every rank has entered the barrier. */
@@ -275,6 +286,7 @@ export class Communicator {
   #send(to: number, header: FrameHeader, view?: ArrayBufferView): Promise<void> {
     const c = this.#conns[to];
     if (!c || c.closed) return Promise.reject(this.#failure ?? peerLost(to, 'the connection is closed'));
+    this.#bytesSent += view?.byteLength ?? 0;
     return c.send(header, view).catch((e: unknown) => {
       this.#fail(peerLost(to, (e as Error).message, e));
       throw this.#failure;

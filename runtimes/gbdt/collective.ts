@@ -14,6 +14,9 @@ export function collectiveFrom(comm: Communicator): Collective {
     worldSize: n,
     allReduceSum: (buf) => comm.allReduce(buf, 'sum'),
     allReduceMax: (buf) => comm.allReduce(buf, 'max'),
+    reduceScatterSum: async (buf, counts) => {
+      await comm.reduceScatter(buf, 'sum', counts);
+    },
     async allGather(bytes) {
       const lengths = new Float64Array(n);
       lengths[comm.rank] = bytes.length;

@@ -132,6 +132,12 @@ export interface Collective {
   /** In place, sum in a fixed order so every rank gets bit-identical results. */
   allReduceSum(buf: Float64Array): Promise<void>;
   allReduceMax(buf: Float64Array): Promise<void>;
+  /**
+   * In place: `buf` is cut into contiguous blocks in rank order, block r `counts[r]` elements long;
+   * rank r ends with its block summed over all ranks (in a fixed order, the same bits on every run).
+   * Everything outside the caller's own block is left unspecified.
+   */
+  reduceScatterSum(buf: Float64Array, counts: readonly number[]): Promise<void>;
   /** Every rank's bytes, in rank order. */
   allGather(bytes: Uint8Array): Promise<Uint8Array[]>;
   /** Root's bytes to every rank. */
@@ -144,6 +150,7 @@ export const SINGLE: Collective = {
   worldSize: 1,
   allReduceSum: async () => {},
   allReduceMax: async () => {},
+  reduceScatterSum: async () => {},
   allGather: async (bytes) => [bytes],
   broadcast: async (bytes) => bytes,
 };
