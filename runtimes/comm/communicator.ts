@@ -7,6 +7,7 @@
 import { DtrainError } from '../../configs/errors.js';
 import type { Connection, Frame, FrameHeader } from '../protocol/connection.js';
 import { blockOffsets, offsetsFromCounts } from './blocks.js';
+import { DirectScatterOp } from './direct-scatter.js';
 import type { FloatArray, ReduceOp } from './kernels.js';
 import { Mailbox } from './mailbox.js';
 import type { DataHeader, Op, OpContext } from './op.js';
@@ -20,7 +21,10 @@ import { BroadcastOp, GatherReduceOp, StreamOp } from './small-ops.js';
 export interface CommTuning {
   /** Ring and chain segment size in bytes (default 512 KiB). */
   readonly segmentBytes?: number;
-  /** Below this many bytes all-reduce gathers to rank 0 and broadcast is a star (default 256 KiB). */
+  /**
+   * Below this many bytes all-reduce gathers to rank 0, reduce-scatter sends blocks straight to their
+   * owners and broadcast is a star (default 256 KiB).
+   */
   readonly smallBytes?: number;
 }
 
@@ -103,17 +107,19 @@ export class Communicator {
   }
 
   /**
-   * Ring reduce-scatter in place: block r of `buf` (contiguous, for rank r: counts[r] elements, default
-   * the near-equal split of blocks.ts) ends on rank r reduced in rank order r+1, r+2, …, r (mod n) —
-   * with the default split the same bits as allReduce; the rest of `buf` is left with partial sums.
-   * Each rank sends every block but its own once.
+   * Reduce-scatter in place: block r of `buf` (contiguous, for rank r: counts[r] elements, default the
+   * near-equal split of blocks.ts) ends on rank r reduced in rank order r+1, r+2, …, r (mod n) — with
+   * the default split the same bits as allReduce; the rest of `buf` is left unspecified. Each rank
+   * sends every block but its own once: straight to its owner below the small size, else in the ring.
    */
   async reduceScatter(buf: FloatArray, op: ReduceOp, counts?: readonly number[]): Promise<Block> {
     const n = this.worldSize;
     const offsets = counts
       ? offsetsFromCounts(counts, n, buf.length, 'reduceScatter')
       : blockOffsets(buf.length, n);
-    if (n > 1) await this.#ring(buf, op, offsets, true, false);
+    if (n > 1 && buf.byteLength < this.#smallBytes)
+      await this.#run((q) => new DirectScatterOp(this.#ctx, q, buf, op, offsets));
+    else if (n > 1) await this.#ring(buf, op, offsets, true, false);
     return { offset: offsets[this.rank]!, length: offsets[this.rank + 1]! - offsets[this.rank]! };
   }
 

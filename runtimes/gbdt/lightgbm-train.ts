@@ -6,8 +6,8 @@
  * bagging (rows drawn by a hash of their global index, so ranks agree) or GOSS (after the first
  * 1/learning_rate iterations), and early stopping on the first metric of the validation set. Training
  * stops, like LightGBM, when an iteration's trees cannot split at all. Data parallel: each rank passes
- * its row shard and a Collective; histograms and node counts are all-reduced, so without GOSS 1, 2 or
- * N ranks grow the same trees. Feature parallel (parallel-feature.ts): every rank passes all rows and
+ * its row shard and a Collective; node counts are all-reduced and histograms reduce-scattered by
+ * feature block (parallel-data.ts), so without GOSS 1, 2 or N ranks grow the same trees. Feature parallel (parallel-feature.ts): every rank passes all rows and
  * trains as one process would, exchanging only split records. Voting (parallel-voting.ts): row shards,
  * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts, single process,
  * data mode, enable_bundle) bundles sparse features into shared histogram columns.
@@ -28,6 +28,7 @@ import { lgbObjective } from './lightgbm-objectives.js';
 import { type LgbParams, lgbParamsAsStrings } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
 import { foldInit, toLgbTree } from './lightgbm-tree.js';
+import { DataParallelLearner } from './parallel-data.js';
 import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
 import { loadRows } from './partition.js';
@@ -52,6 +53,8 @@ export interface LgbTrainInput {
   readonly startFrom?: GbdtModel;
   /** LightGBM's tree_learner: `data` (default), `feature` (every rank has all rows) or `voting`. */
   readonly parallelism?: LgbParallelism;
+  /** Data parallel on several ranks: histograms reduce-scattered by feature block (default) or all-reduced. */
+  readonly histograms?: 'reduce-scatter' | 'all-reduce';
 }
 
 export type LgbParallelism = 'data' | 'feature' | 'voting';
@@ -149,7 +152,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     collective,
     rules,
     ...(scan ? { scanSlots: full.slotOffsets } : {}),
-    ...(mode === 'data'
+    ...(mode === 'data' && (gang.worldSize === 1 || input.histograms === 'all-reduce')
       ? {}
       : { learner: learnerFor(mode, p, bins, full.slotOffsets, lgbRules, gang, train.cols) }),
   };
@@ -313,7 +316,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
 }
 
 function learnerFor(
-  mode: 'feature' | 'voting',
+  mode: LgbParallelism,
   p: LgbParams,
   bins: LgbBins,
   slotOffsets: Uint32Array,
@@ -322,6 +325,7 @@ function learnerFor(
   cols: number,
 ): SplitLearner {
   if (mode === 'feature') return new FeatureParallelLearner(rules, gang, cols);
+  if (mode === 'data') return new DataParallelLearner(rules, gang, slotOffsets, cols);
   const w = gang.worldSize;
   // LightGBM's local_config_: the per-leaf minimums divided among the ranks for the local vote.
   const local = new LgbSplitRules(

@@ -78,3 +78,59 @@ export function beats(a: SplitInfo, b: SplitInfo): boolean {
   if (b.feature < 0) return true;
   return a.gain > b.gain || (a.gain === b.gain && a.feature < b.feature);
 }
+
+/**
+ * Fixed-width records for all-gathering splits in one all-reduce: the 11 fields, then the category
+ * count (−1: not categorical) and the left categories as a bitset of `catWords` 32-bit words (bins
+ * below 32·catWords; `cats` must be ascending, as the split rules write them). Every word is exact.
+ */
+export function fixedSplitWords(catWords: number): number {
+  return FIELDS + 1 + catWords;
+}
+
+/** Writes `s` as a fixed-width record at out[o, o + fixedSplitWords(catWords)). */
+export function writeFixedSplit(s: SplitInfo, catWords: number, out: Float64Array, o: number): void {
+  out[o] = s.gain;
+  out[o + 1] = s.feature;
+  out[o + 2] = s.bin;
+  out[o + 3] = s.threshold;
+  out[o + 4] = s.defaultLeft ? 1 : 0;
+  out[o + 5] = s.leftG;
+  out[o + 6] = s.leftH;
+  out[o + 7] = s.rightG;
+  out[o + 8] = s.rightH;
+  out[o + 9] = s.leftCount;
+  out[o + 10] = s.rightCount;
+  out[o + FIELDS] = s.cats === undefined ? -1 : s.cats.length;
+  const bits = o + FIELDS + 1;
+  out.fill(0, bits, bits + catWords);
+  for (const c of s.cats ?? []) {
+    if (c >= 32 * catWords) throw new RangeError(`category bin ${c} does not fit ${catWords} bitset words`);
+    out[bits + (c >>> 5)] = out[bits + (c >>> 5)]! + 2 ** (c & 31);
+  }
+}
+
+/** The record at w[o, …) as writeFixedSplit wrote it. */
+export function readFixedSplit(w: Float64Array, o: number, catWords: number): SplitInfo {
+  const s = emptySplit();
+  s.gain = w[o]!;
+  s.feature = w[o + 1]!;
+  s.bin = w[o + 2]!;
+  s.threshold = w[o + 3]!;
+  s.defaultLeft = w[o + 4] === 1;
+  s.leftG = w[o + 5]!;
+  s.leftH = w[o + 6]!;
+  s.rightG = w[o + 7]!;
+  s.rightH = w[o + 8]!;
+  s.leftCount = w[o + 9]!;
+  s.rightCount = w[o + 10]!;
+  if (w[o + FIELDS]! >= 0) {
+    const cats: number[] = [];
+    for (let j = 0; j < catWords; j++) {
+      const word = w[o + FIELDS + 1 + j]! >>> 0;
+      for (let b = 0; b < 32; b++) if ((word >>> b) & 1) cats.push(32 * j + b);
+    }
+    s.cats = cats;
+  }
+  return s;
+}

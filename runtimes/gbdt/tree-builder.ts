@@ -97,6 +97,8 @@ export class TreeBuilder {
   /** Global rows per node (kept with SplitRules only). */
   readonly count: number[] = [0];
   numLeaves = 1;
+  /** The nodes whose histograms the last build made from rows (the others were derived by subtraction). */
+  built: readonly number[] = [];
   /** Nodes split by applySplit whose rows `partition` has not divided yet. */
   #pending: number[] = [];
   #staging = new Float64Array(0);
@@ -366,6 +368,7 @@ export class TreeBuilder {
     buildHistograms(ctx, runner, tasks);
     const counted = this.env.rules !== undefined;
     const built = nids.filter((nid) => this.slot[nid]! >= 0);
+    this.built = built;
     if (counted) for (const nid of built) this.count[nid] = this.rows[nid]!.n;
     if (collective.worldSize === 1 || tasks.length === 0) return;
     const len = ctx.histLen;

@@ -36,60 +36,65 @@ function ringOrderSum(xs: readonly Float64Array[], start: number, end: number, r
   return out;
 }
 
-test('reduceScatter with uneven counts on 1–4 ranks: own block summed in ring order, every other block sent once', async () => {
-  const cases: Record<number, number[][]> = {
-    1: [[0], [9]],
-    2: [
-      [3, 1000],
-      [0, 17],
-      [513, 0],
-    ],
-    3: [
-      [1, 700, 2],
-      [0, 0, 5],
-      [300, 301, 0],
-    ],
-    4: [
-      [0, 3, 1000, 17],
-      [250, 1, 1, 250],
-      [0, 0, 0, 0],
-      [129, 128, 127, 1],
-    ],
-  };
-  for (const n of [1, 2, 3, 4]) {
-    const comms = await localMesh(n, { segmentBytes: 512 });
-    try {
-      for (const counts of cases[n]!) {
-        const len = counts.reduce((a, b) => a + b, 0);
-        const offsets = [0];
-        for (const c of counts) offsets.push(offsets[offsets.length - 1]! + c);
-        // Magnitudes that differ by rank and element, so a different summation order changes bits.
-        const xs = Array.from({ length: n }, (_, r) =>
-          Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.7 + r) * 10 ** ((i + r) % 7)),
-        );
-        const bufs = xs.map((x) => x.slice());
-        const before = comms.map((c) => c.bytesSent);
-        const blocks = await Promise.all(comms.map((c, r) => c.reduceScatter(bufs[r]!, 'sum', counts)));
-        for (let r = 0; r < n; r++) {
-          const [start, end] = [offsets[r]!, offsets[r + 1]!];
-          assert.deepEqual(blocks[r], { offset: start, length: end - start });
-          assert.deepEqual(
-            bufs[r]!.subarray(start, end),
-            ringOrderSum(xs, start, end, r),
-            `rank ${r} of ${n}`,
+for (const [path, tuning] of [
+  ['ring', { segmentBytes: 512, smallBytes: 0 }],
+  ['direct', { segmentBytes: 512 }],
+] as const) {
+  test(`reduceScatter (${path}) with uneven counts on 1–4 ranks: own block summed in ring order, every other block sent once`, async () => {
+    const cases: Record<number, number[][]> = {
+      1: [[0], [9]],
+      2: [
+        [3, 1000],
+        [0, 17],
+        [513, 0],
+      ],
+      3: [
+        [1, 700, 2],
+        [0, 0, 5],
+        [300, 301, 0],
+      ],
+      4: [
+        [0, 3, 1000, 17],
+        [250, 1, 1, 250],
+        [0, 0, 0, 0],
+        [129, 128, 127, 1],
+      ],
+    };
+    for (const n of [1, 2, 3, 4]) {
+      const comms = await localMesh(n, tuning);
+      try {
+        for (const counts of cases[n]!) {
+          const len = counts.reduce((a, b) => a + b, 0);
+          const offsets = [0];
+          for (const c of counts) offsets.push(offsets[offsets.length - 1]! + c);
+          // Magnitudes that differ by rank and element, so a different summation order changes bits.
+          const xs = Array.from({ length: n }, (_, r) =>
+            Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.7 + r) * 10 ** ((i + r) % 7)),
           );
-          assert.equal(comms[r]!.bytesSent - before[r]!, n === 1 ? 0 : 8 * (len - (end - start)));
+          const bufs = xs.map((x) => x.slice());
+          const before = comms.map((c) => c.bytesSent);
+          const blocks = await Promise.all(comms.map((c, r) => c.reduceScatter(bufs[r]!, 'sum', counts)));
+          for (let r = 0; r < n; r++) {
+            const [start, end] = [offsets[r]!, offsets[r + 1]!];
+            assert.deepEqual(blocks[r], { offset: start, length: end - start });
+            assert.deepEqual(
+              bufs[r]!.subarray(start, end),
+              ringOrderSum(xs, start, end, r),
+              `rank ${r} of ${n}`,
+            );
+            assert.equal(comms[r]!.bytesSent - before[r]!, n === 1 ? 0 : 8 * (len - (end - start)));
+          }
         }
+        await assert.rejects(
+          comms[0]!.reduceScatter(new Float64Array(n + 1), 'sum', new Array(n).fill(1)),
+          /reduceScatter/,
+        );
+      } finally {
+        await closeAll(comms);
       }
-      await assert.rejects(
-        comms[0]!.reduceScatter(new Float64Array(n + 1), 'sum', new Array(n).fill(1)),
-        /reduceScatter/,
-      );
-    } finally {
-      await closeAll(comms);
     }
-  }
-});
+  });
+}
 
 test('allGather with the default split and with uneven counts', async () => {
   const n = 4;
