@@ -7,7 +7,8 @@
  * 1/learning_rate iterations), and early stopping on the first metric of the validation set. Training
  * stops, like LightGBM, when an iteration's trees cannot split at all. Data parallel: each rank passes
  * its row shard and a Collective; node counts are all-reduced and histograms reduce-scattered by
- * feature block (parallel-data.ts), so without GOSS 1, 2 or N ranks grow the same trees. Feature parallel (parallel-feature.ts): every rank passes all rows and
+ * feature block (parallel-data.ts; bundled ones all-reduced whole), so without GOSS 1, 2 or N ranks
+ * grow the same trees. Feature parallel (parallel-feature.ts): every rank passes all rows and
  * trains as one process would, exchanging only split records. Voting (parallel-voting.ts): row shards,
  * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts, single process,
  * data mode, enable_bundle) bundles sparse features into shared histogram columns.
@@ -53,7 +54,10 @@ export interface LgbTrainInput {
   readonly startFrom?: GbdtModel;
   /** LightGBM's tree_learner: `data` (default), `feature` (every rank has all rows) or `voting`. */
   readonly parallelism?: LgbParallelism;
-  /** Data parallel on several ranks: histograms reduce-scattered by feature block (default) or all-reduced. */
+  /**
+   * Data parallel on several ranks: histograms reduce-scattered by feature block (default; bundled
+   * ones are always all-reduced) or all-reduced whole (the baseline tests and bench:lgb-traffic use).
+   */
   readonly histograms?: 'reduce-scatter' | 'all-reduce';
 }
 
@@ -152,7 +156,8 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     collective,
     rules,
     ...(scan ? { scanSlots: full.slotOffsets } : {}),
-    ...(mode === 'data' && (gang.worldSize === 1 || input.histograms === 'all-reduce')
+    // Several data-parallel ranks reduce-scatter histograms by feature block, unless bundled (EFB).
+    ...(mode === 'data' && (gang.worldSize === 1 || efb !== undefined || input.histograms === 'all-reduce')
       ? {}
       : { learner: learnerFor(mode, p, bins, full.slotOffsets, lgbRules, gang, train.cols) }),
   };

@@ -35,3 +35,13 @@ test('a peer that closes normally is not a failure until someone needs it', asyn
   await assert.rejects(comms[0]!.allReduce(new Float64Array(4), 'sum'), peerLost(2));
   await closeAll(comms);
 });
+
+test('a peer dropped during a small (direct) reduce-scatter fails the others with E_PEER_LOST', async () => {
+  const comms = await localMesh(3);
+  // Rank 1 never sends its blocks; ranks 0 and 2 wait for them until it drops out.
+  const running = [0, 2].map((r) => comms[r]!.reduceScatter(new Float64Array(30), 'sum', [10, 10, 10]));
+  await new Promise((r) => setTimeout(r, 30));
+  comms[1]!.abort();
+  await Promise.all(running.map((p) => assert.rejects(p, peerLost(1))));
+  await closeAll([comms[0]!, comms[2]!]);
+});
