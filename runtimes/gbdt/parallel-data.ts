@@ -8,8 +8,9 @@
  *
  * Like LightGBM, only the nodes built from rows (the smaller child of each split) travel: this rank
  * keeps the global block of every open leaf and gets the larger child's as parent − smaller on the
- * global blocks — the numbers the all-reduce path computes, at half its traffic. Node sums and row
- * counts are global already (the tree builder all-reduces them), so all ranks grow the same tree.
+ * global blocks — the arithmetic of the all-reduce path (global parent − global smaller), at half its
+ * traffic. Node sums and row counts are global already (the tree builder all-reduces them), so all
+ * ranks grow the same tree.
  */
 import { beats, fixedSplitWords, readFixedSplit, writeFixedSplit } from './parallel-split-record.js';
 import { emptySplit, type SplitInfo } from './split.js';
@@ -51,7 +52,8 @@ export class DataParallelLearner implements SplitLearner {
   readonly #len: number;
   /**
    * Global blocks of open leaves: block k at arena[lo + k·len, lo + (k+1)·len), so that the arena
-   * read as a whole histogram at base k·len holds it where the split rules look for it.
+   * read as a whole histogram at base k·len holds it where the split rules look for it (they read
+   * only the features the mask allows, all inside the block, as parallel-voting.ts relies on too).
    */
   #arena: Float64Array;
   #capacity = 0;
