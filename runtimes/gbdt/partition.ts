@@ -70,6 +70,7 @@ type SegFn = (
 ) => number;
 
 interface Compiled {
+  /** The context's own buffer 1 codes (the cache key). */
   codes: Uint8Array | Uint16Array;
   views: Views;
   perRow: number;
@@ -107,7 +108,7 @@ const UNROLL_WORDS = 16;
 
 /** The segment loops specialised for this matrix's row width (generated like the histogram kernel). */
 function compile(ctx: HistContext): Compiled {
-  if (compiled?.codes === ctx.matrix.codes) return compiled;
+  if (compiled?.codes === ctx.bufs[1]!.codes) return compiled;
   const { views, perRow } = viewsOf(ctx);
   const cols = ctx.matrix.cols;
   const seg = (pred: string, keepRights: boolean): SegFn =>
@@ -153,7 +154,7 @@ function compile(ctx: HistContext): Compiled {
       }`,
     ) as SegFn;
   compiled = {
-    codes: ctx.matrix.codes,
+    codes: ctx.bufs[1]!.codes,
     views,
     perRow,
     split: seg(`const c = src[i * ${cols} + f]; const left = c === miss ? dl === 1 : c <= bin;`, true),
