@@ -7,6 +7,7 @@ import { DtrainError } from '../../configs/errors.js';
 import { hasCategorical, lgbLeaf } from './lightgbm-decision.js';
 import { objectiveFor } from './objectives.js';
 import { flatTree } from './predict-layout.js';
+import { walkRows } from './tree-walk.js';
 import type { GbdtModel } from './types.js';
 
 /** What `predict` reads from a table (a Dataset fits). */
@@ -87,40 +88,24 @@ export function predictMargins(
     });
   const out = new Float32Array(rows * outputs);
   out.fill(objectiveFor(model.objective, model.numClass).marginOf(model.baseScore));
-  const slots = new Int32Array(BLOCK);
+  const flats = model.trees
+    .slice(first, last)
+    .map((tree) => (hasCategorical(tree) ? undefined : flatTree(tree)));
   for (let start = 0; start < rows; start += BLOCK) {
     const stop = Math.min(start + BLOCK, rows);
     for (let t = first; t < last; t++) {
-      const tree = model.trees[t]!;
       const group = model.treeInfo[t]!;
-      if (hasCategorical(tree)) {
-        const cond = tree.splitConditions;
-        // LightGBM-flavoured trees with categorical splits take the general walk.
-        for (let r = start; r < stop; r++) {
-          const o = r * outputs + group;
-          out[o] = out[o]! + cond[lgbLeaf(tree, features, r * cols)]!;
-        }
+      const flat = flats[t - first];
+      if (flat !== undefined) {
+        walkRows(flat, features, cols, out, outputs, group, start, stop, undefined);
         continue;
       }
-      const flat = flatTree(tree);
-      const record = flat.record;
-      const recordF = flat.recordF;
-      const leaf = flat.leaf;
-      const count = stop - start;
-      slots.fill(0, 0, count);
-      // Level by level across the block: the rows' steps are independent, so their loads overlap.
-      for (let d = 0; d < flat.depth; d++) {
-        for (let i = 0, base = start * cols; i < count; i++, base += cols) {
-          const k = slots[i]!;
-          const x = features[base + record[k + 1]!]!;
-          const c = recordF[k + 3]!;
-          // Branch-free: right iff !(x < c) and (x >= c or NaN goes right); NaN fails both comparisons.
-          slots[i] = record[k]! + ((+!(x < c) & (+(x >= c) | record[k + 2]!)) << 2);
-        }
-      }
-      for (let i = 0; i < count; i++) {
-        const o = (start + i) * outputs + group;
-        out[o] = out[o]! + leaf[slots[i]! >> 2]!;
+      // LightGBM-flavoured trees with categorical splits take the general walk.
+      const tree = model.trees[t]!;
+      const cond = tree.splitConditions;
+      for (let r = start; r < stop; r++) {
+        const o = r * outputs + group;
+        out[o] = out[o]! + cond[lgbLeaf(tree, features, r * cols)]!;
       }
     }
   }
