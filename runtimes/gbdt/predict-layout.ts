@@ -26,9 +26,9 @@ export interface FlatTree {
 }
 
 /** Word-0 flag: the slot is a leaf. */
-export const LEAF = 2;
+const LEAF = 2;
 /** Word-0 flag: NaN goes right. */
-export const NAN_RIGHT = 1;
+const NAN_RIGHT = 1;
 
 const cache = new WeakMap<Tree, FlatTree>();
 
