@@ -7,6 +7,7 @@ import { DtrainError } from '../../configs/errors.js';
 import { hasCategorical, lgbLeaf } from './lightgbm-decision.js';
 import { objectiveFor } from './objectives.js';
 import { flatTree } from './predict-layout.js';
+import { walkRows } from './tree-walk.js';
 import type { GbdtModel } from './types.js';
 
 /** What `predict` reads from a table (a Dataset fits). */
@@ -68,6 +69,70 @@ function checkColumns(model: GbdtModel, cols: number, first: number, last: numbe
 }
 
 /**
+ * The trees [first, last) that `options` select for scoring `rows` × `cols` features. Throws
+ * E_FEATURES when a split uses a column the data lacks, E_PARAM for a bad iteration range.
+ */
+export function treesToScore(
+  model: GbdtModel,
+  features: Float32Array,
+  rows: number,
+  cols: number,
+  options: PredictOptions = {},
+): [number, number] {
+  const [first, last] = treeRange(model, outputsOf(model), options.iterationRange);
+  checkColumns(model, cols, first, last);
+  if (features.length < rows * cols)
+    throw new DtrainError('E_FEATURES', `${features.length} feature values for ${rows} × ${cols}`, {
+      category: 'internal',
+    });
+  return [first, last];
+}
+
+/**
+ * Sets the margins of rows [from, to) of `out` (rows × outputs) to the base margin plus trees
+ * [first, last) (see `treesToScore`), each tree's leaf added in float32 in tree order. A row's
+ * margins do not depend on which other rows are scored with it.
+ */
+export function scoreRows(
+  model: GbdtModel,
+  first: number,
+  last: number,
+  features: Float32Array,
+  cols: number,
+  out: Float32Array,
+  from: number,
+  to: number,
+): void {
+  const outputs = outputsOf(model);
+  out.fill(
+    objectiveFor(model.objective, model.numClass).marginOf(model.baseScore),
+    from * outputs,
+    to * outputs,
+  );
+  const flats = model.trees
+    .slice(first, last)
+    .map((tree) => (hasCategorical(tree) ? undefined : flatTree(tree)));
+  for (let start = from; start < to; start += BLOCK) {
+    const stop = Math.min(start + BLOCK, to);
+    for (let t = first; t < last; t++) {
+      const group = model.treeInfo[t]!;
+      const flat = flats[t - first];
+      if (flat !== undefined) {
+        walkRows(flat, features, cols, out, outputs, group, start, stop, undefined);
+        continue;
+      }
+      // LightGBM-flavoured trees with categorical splits take the general walk.
+      const tree = model.trees[t]!;
+      const cond = tree.splitConditions;
+      for (let r = start; r < stop; r++) {
+        const o = r * outputs + group;
+        out[o] = out[o]! + cond[lgbLeaf(tree, features, r * cols)]!;
+      }
+    }
+  }
+}
+
+/**
  * Raw margins, rows × outputs (row-major, float32), before the objective's transform.
  * Throws E_FEATURES when a split uses a column the data lacks, E_PARAM for a bad iteration range.
  */
@@ -78,53 +143,20 @@ export function predictMargins(
   cols: number,
   options: PredictOptions = {},
 ): Float32Array {
-  const outputs = outputsOf(model);
-  const [first, last] = treeRange(model, outputs, options.iterationRange);
-  checkColumns(model, cols, first, last);
-  if (features.length < rows * cols)
-    throw new DtrainError('E_FEATURES', `${features.length} feature values for ${rows} × ${cols}`, {
-      category: 'internal',
-    });
-  const out = new Float32Array(rows * outputs);
-  out.fill(objectiveFor(model.objective, model.numClass).marginOf(model.baseScore));
-  const slots = new Int32Array(BLOCK);
-  for (let start = 0; start < rows; start += BLOCK) {
-    const stop = Math.min(start + BLOCK, rows);
-    for (let t = first; t < last; t++) {
-      const tree = model.trees[t]!;
-      const group = model.treeInfo[t]!;
-      if (hasCategorical(tree)) {
-        const cond = tree.splitConditions;
-        // LightGBM-flavoured trees with categorical splits take the general walk.
-        for (let r = start; r < stop; r++) {
-          const o = r * outputs + group;
-          out[o] = out[o]! + cond[lgbLeaf(tree, features, r * cols)]!;
-        }
-        continue;
-      }
-      const flat = flatTree(tree);
-      const record = flat.record;
-      const recordF = flat.recordF;
-      const leaf = flat.leaf;
-      const count = stop - start;
-      slots.fill(0, 0, count);
-      // Level by level across the block: the rows' steps are independent, so their loads overlap.
-      for (let d = 0; d < flat.depth; d++) {
-        for (let i = 0, base = start * cols; i < count; i++, base += cols) {
-          const k = slots[i]!;
-          const x = features[base + record[k + 1]!]!;
-          const c = recordF[k + 3]!;
-          // Branch-free: right iff !(x < c) and (x >= c or NaN goes right); NaN fails both comparisons.
-          slots[i] = record[k]! + ((+!(x < c) & (+(x >= c) | record[k + 2]!)) << 2);
-        }
-      }
-      for (let i = 0; i < count; i++) {
-        const o = (start + i) * outputs + group;
-        out[o] = out[o]! + leaf[slots[i]! >> 2]!;
-      }
-    }
-  }
+  const [first, last] = treesToScore(model, features, rows, cols, options);
+  const out = new Float32Array(rows * outputsOf(model));
+  scoreRows(model, first, last, features, cols, out, 0, rows);
   return out;
+}
+
+/** Margins → predictions in place (see `predict`); returns `margins`. */
+export function transformMargins(model: GbdtModel, margins: Float32Array, rows: number): Float32Array {
+  if (model.lightgbm?.objective.startsWith('multiclassova')) {
+    // LightGBM's one-vs-all: an independent sigmoid per class.
+    for (let i = 0; i < margins.length; i++) margins[i] = 1 / (1 + Math.exp(-margins[i]!));
+    return margins;
+  }
+  return objectiveFor(model.objective, model.numClass).transform(margins, rows);
 }
 
 /**
@@ -132,13 +164,11 @@ export function predictMargins(
  * multi:softprob and multi:softmax (see `argmaxRows` for classes), means for count:poisson.
  */
 export function predict(model: GbdtModel, data: FeatureMatrix, options: PredictOptions = {}): Float32Array {
-  const margins = predictMargins(model, data.features, data.rows, data.cols, options);
-  if (model.lightgbm?.objective.startsWith('multiclassova')) {
-    // LightGBM's one-vs-all: an independent sigmoid per class.
-    for (let i = 0; i < margins.length; i++) margins[i] = 1 / (1 + Math.exp(-margins[i]!));
-    return margins;
-  }
-  return objectiveFor(model.objective, model.numClass).transform(margins, data.rows);
+  return transformMargins(
+    model,
+    predictMargins(model, data.features, data.rows, data.cols, options),
+    data.rows,
+  );
 }
 
 /** The index of each row's largest value (first on ties, like XGBoost's multi:softmax). */

@@ -4,6 +4,8 @@
  * for training rows left out by subsampling, and to replay a model it resumes from.
  */
 import { hasCategorical, lgbLeaf } from './lightgbm-decision.js';
+import { flatTree } from './predict-layout.js';
+import { walkRows } from './tree-walk.js';
 import type { Tree } from './types.js';
 
 /** margins[r·outputs + output] += leaf(tree, row r), for r in `rows` (all rows when undefined). */
@@ -17,31 +19,15 @@ export function addTreeMargins(
   rowCount: number,
   rows?: Uint32Array,
 ): void {
-  const { leftChildren: left, rightChildren: right, splitIndices, splitConditions, defaultLeft } = tree;
   const n = rows ? rows.length : rowCount;
   if (hasCategorical(tree)) {
+    const cond = tree.splitConditions;
     for (let i = 0; i < n; i++) {
       const r = rows ? rows[i]! : i;
       const j = r * outputs + output;
-      margins[j] = margins[j]! + splitConditions[lgbLeaf(tree, features, r * cols)]!;
+      margins[j] = margins[j]! + cond[lgbLeaf(tree, features, r * cols)]!;
     }
     return;
   }
-  for (let i = 0; i < n; i++) {
-    const r = rows ? rows[i]! : i;
-    const base = r * cols;
-    let node = 0;
-    for (let l = left[0]!; l !== -1; l = left[node]!) {
-      const x = features[base + splitIndices[node]!]!;
-      node = Number.isNaN(x)
-        ? defaultLeft[node]
-          ? l
-          : right[node]!
-        : x < splitConditions[node]!
-          ? l
-          : right[node]!;
-    }
-    const j = r * outputs + output;
-    margins[j] = margins[j]! + splitConditions[node]!;
-  }
+  walkRows(flatTree(tree), features, cols, margins, outputs, output, 0, n, rows);
 }
