@@ -7,6 +7,7 @@
  * bit-identical for any thread count (tasks.ts runs the plan).
  */
 import type { BinMatrix } from './bin-matrix.js';
+import { fixedSplitWords } from './parallel-split-record.js';
 
 /** Rows per segment at most (fewer for wide rows, see segRowsOf). */
 export const SEG_ROWS = 32768;
@@ -59,17 +60,15 @@ export interface HistContext {
   readonly scanIn: Float64Array;
   /** Per job: the feature mask (cols bytes). */
   readonly scanMask: Uint8Array;
-  /** Per task: its best split record (SCAN_RECORD doubles). */
+  /** Per task: its best split as a fixed-width record (parallel-split-record.ts, scanCatWords). */
   readonly scanOut: Float64Array;
-  /** Per task: a categorical best split's left bins (catStride ints). */
-  readonly scanCats: Int32Array;
+  /** Bitset words of a record's categories (the widest feature's codes). */
+  readonly scanCatWords: number;
 }
 
 /** Nodes one split-scan batch can hold, and the feature ranges each may be cut into. */
 export const SCAN_JOBS = 16;
 export const SCAN_PARTS = 8;
-/** Doubles per split record (split-tasks.ts). */
-export const SCAN_RECORD = 12;
 
 /** Categorical partition jobs one batch can hold. */
 export const CAT_JOBS = 64;
@@ -134,8 +133,8 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
     keep: new Uint8Array(sab(rows)),
     scanIn: f64(4 * SCAN_JOBS),
     scanMask: new Uint8Array(sab(SCAN_JOBS * cols)),
-    scanOut: f64(SCAN_RECORD * SCAN_JOBS * SCAN_PARTS),
-    scanCats: new Int32Array(sab(4 * SCAN_JOBS * SCAN_PARTS * catStride)),
+    scanOut: f64(fixedSplitWords(Math.ceil(catStride / 32)) * SCAN_JOBS * SCAN_PARTS),
+    scanCatWords: Math.ceil(catStride / 32),
   };
 }
 

@@ -12,10 +12,11 @@
  */
 import type { Cuts } from './cuts.js';
 import type { HistContext } from './histogram.js';
-import { SCAN_JOBS, SCAN_PARTS, SCAN_RECORD } from './histogram.js';
+import { SCAN_JOBS, SCAN_PARTS } from './histogram.js';
 import type { LgbBins } from './lightgbm-bins.js';
 import type { LgbParams } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
+import { fixedSplitWords, readFixedSplit, writeFixedSplit } from './parallel-split-record.js';
 import { emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
 import type { TaskRunner } from './tasks.js';
 
@@ -93,22 +94,8 @@ export function runScanTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
     tasks[o + 2]!,
     tasks[o + 3]!,
   );
-  const out = ctx.scanOut;
-  const r = rec * SCAN_RECORD;
-  out[r] = scratch.gain;
-  out[r + 1] = scratch.feature;
-  out[r + 2] = scratch.bin;
-  out[r + 3] = scratch.threshold;
-  out[r + 4] = scratch.defaultLeft ? 1 : 0;
-  out[r + 5] = scratch.leftG;
-  out[r + 6] = scratch.leftH;
-  out[r + 7] = scratch.leftCount;
-  out[r + 8] = scratch.rightG;
-  out[r + 9] = scratch.rightH;
-  out[r + 10] = scratch.rightCount;
-  const cats = scratch.cats;
-  out[r + 11] = cats === undefined ? -1 : cats.length;
-  if (cats !== undefined) ctx.scanCats.set(cats, rec * ctx.catStride);
+  const words = fixedSplitWords(ctx.scanCatWords);
+  writeFixedSplit(scratch, ctx.scanCatWords, ctx.scanOut, rec * words);
 }
 
 /** One node to scan: its histogram at pool[base…], sums, global row count and feature mask. */
@@ -161,30 +148,12 @@ export function scanSplits(
     });
     // Split scans are short and many: always worth both threads (rows only gates waking them).
     runner.run(tasks, Number.MAX_SAFE_INTEGER);
-    const out = ctx.scanOut;
+    const words = fixedSplitWords(ctx.scanCatWords);
     batch.forEach((j, n) => {
-      const best = j.out;
-      Object.assign(best, emptySplit());
+      Object.assign(j.out, emptySplit());
       for (let k = 0; k < rs.length / 2; k++) {
-        const rec = n * (rs.length / 2) + k;
-        const r = rec * SCAN_RECORD;
-        if (out[r + 1]! < 0 || !(out[r]! > best.gain)) continue;
-        best.gain = out[r]!;
-        best.feature = out[r + 1]!;
-        best.bin = out[r + 2]!;
-        best.threshold = out[r + 3]!;
-        best.defaultLeft = out[r + 4] === 1;
-        best.leftG = out[r + 5]!;
-        best.leftH = out[r + 6]!;
-        best.leftCount = out[r + 7]!;
-        best.rightG = out[r + 8]!;
-        best.rightH = out[r + 9]!;
-        best.rightCount = out[r + 10]!;
-        const nc = out[r + 11]!;
-        best.cats =
-          nc < 0
-            ? undefined
-            : Array.from(ctx.scanCats.subarray(rec * ctx.catStride, rec * ctx.catStride + nc));
+        const rec = readFixedSplit(ctx.scanOut, (n * (rs.length / 2) + k) * words, ctx.scanCatWords);
+        if (rec.feature >= 0 && rec.gain > j.out.gain) Object.assign(j.out, rec);
       }
     });
   }

@@ -37,7 +37,7 @@ const MIN_PARALLEL_ROWS = 8192;
  * which the calling thread claims the small batches alone; spinning this briefly keeps both busy and
  * costs nothing once training ends or pauses (metrics, a rank's all-reduce), where they sleep.
  */
-const SPIN_MS = Number(process.env.DTRAIN_SPIN_US ?? 200) / 1000;
+const SPIN_MS = 0.2;
 
 /** Spins while ctl[at] is `value`, up to SPIN_MS. */
 export function spinWhile(ctl: Int32Array, at: number, value: number): void {
