@@ -4,8 +4,9 @@
  * (Atomics.wait) where tfjs needs an answer synchronously (an optimizer inside `model.fit`).
  *
  * Protocol: the parent posts ops one at a time; each op's buffer is a view on a SharedArrayBuffer.
- * When an op ends the thread posts its outcome on `reply`, then sets ctl[0] = 1 and notifies, which
- * wakes a parent blocked in Atomics.wait (it reads the outcome with receiveMessageOnPort).
+ * When an op ends the thread posts its outcome on `reply`, then adds one to ctl[0] (the count of
+ * replies sent) and notifies, which wakes a parent blocked in Atomics.wait; the parent reads the
+ * outcome with receiveMessageOnPort once the count is past the replies it has taken.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { DtrainError } from '../../configs/errors.js';
@@ -63,7 +64,7 @@ const port = parentPort!;
 
 function answer(r: ThreadReply): void {
   init.reply.postMessage(r);
-  Atomics.store(ctl, 0, 1);
+  Atomics.add(ctl, 0, 1);
   Atomics.notify(ctl, 0);
 }
 

@@ -24,6 +24,8 @@ export class ThreadComm {
   readonly #worker: Worker;
   readonly #reply: MessagePort;
   readonly #ctl: Int32Array;
+  /** Replies taken so far; the thread's count of replies sent is ctl[0]. */
+  #taken = 0;
   #scratch = new SharedArrayBuffer(1 << 16);
   #closed = false;
 
@@ -57,7 +59,6 @@ export class ThreadComm {
     ports[ctx.rank] = (first as { port?: number }).port ?? 0;
     await allGatherPorts(ctx.comm, ports);
     const peers = ctx.mesh.peers.map((p) => ({ rank: p.rank, host: p.host, port: ports[p.rank]! }));
-    Atomics.store(ctl, 0, 0);
     worker.postMessage(peers);
     await tc.#await();
     return tc;
@@ -118,7 +119,6 @@ export class ThreadComm {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    Atomics.store(this.#ctl, 0, 0);
     this.#worker.postMessage({ op: 'close' } satisfies ThreadOp);
     await this.#await().catch(() => undefined);
     await this.#worker.terminate();
@@ -128,7 +128,6 @@ export class ThreadComm {
   #post(buf: F, make: (sab: SharedArrayBuffer, offset: number) => ThreadOp): () => void {
     if (this.#closed)
       throw new DtrainError('E_COMM_CLOSED', 'the communicator thread is closed', { category: 'internal' });
-    Atomics.store(this.#ctl, 0, 0);
     if (buf.buffer instanceof SharedArrayBuffer) {
       this.#worker.postMessage(make(buf.buffer, buf.byteOffset));
       return () => {};
@@ -141,14 +140,28 @@ export class ThreadComm {
     return () => bytes.set(shared);
   }
 
+  /**
+   * Waits until the thread has sent more replies than were taken. A count, not a flag the parent
+   * clears: the thread's notify for one op can land after the parent has already read that op's
+   * reply (the count was up before it waited) and posted the next op, and would wake that next
+   * wait early; with a count such a wake finds nothing new and waits again.
+   */
   async #await(): Promise<ThreadReply> {
-    const w = (Atomics as unknown as AtomicsAsync).waitAsync(this.#ctl, 0, 0);
-    if (w.async) await w.value;
+    for (;;) {
+      const sent = Atomics.load(this.#ctl, 0);
+      if (sent !== this.#taken) break;
+      const w = (Atomics as unknown as AtomicsAsync).waitAsync(this.#ctl, 0, sent);
+      if (w.async) await w.value;
+    }
     return this.#take();
   }
 
   #block(): ThreadReply {
-    Atomics.wait(this.#ctl, 0, 0);
+    for (;;) {
+      const sent = Atomics.load(this.#ctl, 0);
+      if (sent !== this.#taken) break;
+      Atomics.wait(this.#ctl, 0, sent);
+    }
     return this.#take();
   }
 
@@ -159,6 +172,7 @@ export class ThreadComm {
       throw new DtrainError('E_COMM_THREAD', 'the communicator thread answered nothing', {
         category: 'internal',
       });
+    this.#taken = (this.#taken + 1) | 0;
     const r = m.message as ThreadReply;
     this.#check(r);
     return r;
