@@ -18,6 +18,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { toolPath } from '../helpers/cluster.js';
 import {
@@ -181,6 +182,27 @@ export function runCommand(
       child.stdin!.end(input);
     }
   });
+}
+
+/** Resolves once a TCP connect to host:port succeeds; rejects after `ms`. */
+async function untilReachable(host: string, port: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host, port, timeout: 1000 });
+      const end = (v: boolean) => {
+        s.destroy();
+        resolve(v);
+      };
+      s.once('connect', () => end(true));
+      s.once('timeout', () => end(false));
+      s.once('error', () => end(false));
+    });
+    if (ok) return;
+    if (Date.now() > until)
+      throw new Error(`test bed: ${host}:${port} unreachable ${ms} ms after the link came up`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function must(argv: readonly string[], input?: string): Promise<string> {
@@ -382,8 +404,13 @@ async function bringUp(record: BedRecord, ip: string): Promise<Testbed> {
       await must([ip, 'link', 'set', record.veths[i]!, 'down']);
     },
     restoreLink: async (i) => {
-      host(i);
+      const h = host(i);
       await must([ip, 'link', 'set', record.veths[i]!, 'up']);
+      // A connect tried while the link was down left the address's neighbour entry FAILED, and
+      // the kernel answers "no route to host" from it for a while: forget it, then wait until
+      // sshd answers again, so the next test starts on a working link.
+      await runCommand([ip, 'neigh', 'flush', 'to', h.files.address, 'dev', record.bridge]);
+      await untilReachable(h.files.address, 22, 10_000);
     },
     stopSshd: async (i) => {
       const h = host(i);
