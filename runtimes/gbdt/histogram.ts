@@ -1,10 +1,11 @@
 /**
  * Gradient histograms: per node, per (feature, bin) slot, the Float64 sums of float32 gradients and
  * hessians, interleaved `[g, h]`. Partitioning (partition.ts) moves a node's rows (codes, `[g, h]`
- * and row ids) into contiguous segments of a row buffer, in ascending row order, so a node's
- * histogram streams its segments front to back. A batch's tasks cut nodes by features only: each
- * bin sums the node's rows in row order whatever the number of threads, so the result is
- * bit-identical for any thread count (tasks.ts runs the plan).
+ * and row ids) into contiguous segments of a row buffer, so a node's histogram streams its
+ * segments front to back. A batch's tasks cut nodes by features only: each bin sums the node's rows
+ * in segment order whatever the number of threads, and the layout of the segments does not depend
+ * on the thread count either, so the result is bit-identical for any thread count (tasks.ts runs
+ * the plan).
  */
 import type { BinMatrix } from './bin-matrix.js';
 import { fixedSplitWords } from './parallel-split-record.js';
@@ -25,7 +26,8 @@ export interface HistContext {
   readonly matrix: BinMatrix;
   /**
    * Row buffers: 0 is the matrix in row order (never written; its gh is loaded per tree, its ids
-   * are the identity), 1 and 2 receive split nodes' rows in turn (partition.ts).
+   * are the identity), 1 holds the tree's rows, partitioned in place split after split
+   * (partition.ts).
    */
   readonly bufs: readonly RowBuffer[];
   /** Buffer 0's `[g, h]`: per row, of the output being fitted. */
@@ -105,7 +107,7 @@ export function createHistContext(matrix: BinMatrix, slots: number): HistContext
     gh: new Float32Array(sab(8 * rows)),
     idx: new Uint32Array(sab(4 * rows)),
   });
-  const bufs = [buffer(matrix.codes), buffer(codes()), buffer(codes())];
+  const bufs = [buffer(matrix.codes), buffer(codes())];
   const identity = bufs[0]!.idx;
   for (let i = 0; i < rows; i++) identity[i] = i;
   const segRows = segRowsOf(cols * width);

@@ -1,14 +1,15 @@
 /**
- * Row partitioning that moves the rows themselves, each row once per split. A node's rows are a list
- * of segments (position ranges) in one of the context's row buffers (histogram.ts): buffer 0 is the
- * matrix in row order and is never written; a split node's segments are partitioned into the other
- * of buffers 1 and 2 at the same positions — each segment's left rows first, then its right rows,
- * both in ascending row order (a stable partition, like XGBoost's partition builder) — so the left
- * child is the list of left parts and the right child the list of right parts. Those positions in
- * the target buffer belonged to the split node's ancestors only, which are split already, so no live
- * node is overwritten. Every segment is partitioned by itself (tasks of whole segments), so any
- * thread count gives the same layout, and no serial pass stitches blocks together. A node's rows in
- * segment order are ascending, so histograms sum rows in row order as before.
+ * Row partitioning that moves the rows themselves. A node's rows are a list of segments (position
+ * ranges) in one of the context's row buffers (histogram.ts): buffer 0 is the matrix in row order and
+ * is never written; buffer 1 holds the tree's rows. The root's first split copies each segment of
+ * buffer 0 into buffer 1 at the same positions, lefts from the segment's start and rights from its
+ * end; after that every split partitions its segments in place, two cursors meeting in the middle
+ * (Hoare's partition: a right row found from the front trades places with a left row found from the
+ * back), so a split reads its rows once and writes only the rows on the wrong side — about half of
+ * them for an even split, few for an uneven one. The left child is the list of left parts and the
+ * right child the list of right parts. Every segment is partitioned by itself (tasks of whole
+ * segments), so any thread count gives the same layout, and histograms sum a node's rows in the same
+ * (segment) order on any thread count.
  *
  * A segment is at most `ctx.segRows` rows: the root's segments cut the rows into such blocks, and
  * children only shrink them.
@@ -19,14 +20,14 @@ import type { TaskRunner } from './tasks.js';
 
 /**
  * Task kinds (see histogram.ts's list):
- * `[PARTITION, s0, s1, feature, bin, missingCode, defaultLeft, src | dst << 2 | catOffset << 4]` —
- * partitions segments [s0, s1) of the segment table from buffer src into buffer dst, writing each
- * segment's left count into segLeft.
+ * `[PARTITION, s0, s1, feature, bin, missingCode, defaultLeft, src | catOffset << 4]` — partitions
+ * segments [s0, s1) of the segment table of buffer src (in place, or from buffer 0 into buffer 1),
+ * writing each segment's left count into segLeft.
  */
 export const PARTITION = 2;
 /** As PARTITION, left iff catLeft[catOffset + code] is 1. */
 export const CAT_PARTITION = 4;
-/** As PARTITION from buffer 0 into `dst`, left iff the row is kept (ctx.keep[row] is 1); rights dropped. */
+/** As PARTITION from buffer 0 into buffer 1, left iff the row is kept (ctx.keep[row] is 1); rights dropped. */
 export const KEEP = 5;
 
 /** Where a node's rows are: a buffer and its segments `[a0, b0, a1, b1, …]`. */
@@ -48,7 +49,10 @@ export interface PartitionJob {
 }
 
 type Views = readonly (Uint32Array | Uint16Array | Uint8Array)[];
-/** One segment [a, b): lefts to dst at a…, rights to `tmp` at a… (then copied); returns the left count. */
+/**
+ * One segment [a, b): its left rows to dst at a…, its right rows to dst at …b − 1 (from the matrix,
+ * `src` ≠ `dst`), or in place (`src` = `dst`); returns the left count.
+ */
 type SegFn = (
   src: Uint8Array | Uint16Array,
   sv: Uint32Array | Uint16Array | Uint8Array,
@@ -57,9 +61,6 @@ type SegFn = (
   dv: Uint32Array | Uint16Array | Uint8Array,
   dgh: Float32Array,
   didx: Uint32Array,
-  tv: Uint32Array | Uint16Array | Uint8Array,
-  tgh: Float32Array,
-  tidx: Uint32Array,
   a: number,
   b: number,
   f: number,
@@ -74,8 +75,12 @@ interface Compiled {
   codes: Uint8Array | Uint16Array;
   views: Views;
   perRow: number;
+  /** In place (two cursors). */
   split: SegFn;
   cat: SegFn;
+  /** From buffer 0 into buffer 1 (lefts from the front, rights from the back). */
+  splitCopy: SegFn;
+  catCopy: SegFn;
   keep: SegFn;
 }
 let compiled: Compiled | undefined;
@@ -104,62 +109,67 @@ function copyRow(dst: string, d: string, src: string, s: string, perRow: number)
   return `${out} }`;
 }
 
+/** Rows `i` and `j` of view `v` trade places, unrolled over the words of a row. */
+function swapRow(v: string, i: string, j: string, perRow: number): string {
+  let out = `{ const I = ${i} * ${perRow}; const J = ${j} * ${perRow};`;
+  if (perRow > UNROLL_WORDS)
+    return `${out} for (let q = 0; q < ${perRow}; q++) { const t = ${v}[I + q]; ${v}[I + q] = ${v}[J + q]; ${v}[J + q] = t; } }`;
+  for (let q = 0; q < perRow; q++)
+    out += ` const t${q} = ${v}[I + ${q}]; ${v}[I + ${q}] = ${v}[J + ${q}]; ${v}[J + ${q}] = t${q};`;
+  return `${out} }`;
+}
+
 const UNROLL_WORDS = 16;
+const SEG_ARGS = ['src', 'sv', 'sgh', 'sidx', 'dv', 'dgh', 'didx', 'a', 'b', 'f', 'bin', 'miss', 'dl', 'sel'];
 
 /** The segment loops specialised for this matrix's row width (generated like the histogram kernel). */
 function compile(ctx: HistContext): Compiled {
   if (compiled?.codes === ctx.bufs[1]!.codes) return compiled;
   const { views, perRow } = viewsOf(ctx);
   const cols = ctx.matrix.cols;
-  const seg = (pred: string, keepRights: boolean): SegFn =>
+  // `leftAt(r)`: is row r (of src) a left row?
+  const inPlace = (leftAt: (r: string) => string): SegFn =>
     new Function(
-      'src',
-      'sv',
-      'sgh',
-      'sidx',
-      'dv',
-      'dgh',
-      'didx',
-      'tv',
-      'tgh',
-      'tidx',
-      'a',
-      'b',
-      'f',
-      'bin',
-      'miss',
-      'dl',
-      'sel',
-      `let w = a; let k = a;
+      ...SEG_ARGS,
+      `let c = 0; let i = a; let j = b - 1;
+      for (;;) {
+        while (i <= j && (${leftAt('i')})) i++;
+        while (i < j && !(${leftAt('j')})) j--;
+        if (i >= j) break;
+        ${swapRow('sv', 'i', 'j', perRow)}
+        const g = sgh[2 * i]; const h = sgh[2 * i + 1];
+        sgh[2 * i] = sgh[2 * j]; sgh[2 * i + 1] = sgh[2 * j + 1]; sgh[2 * j] = g; sgh[2 * j + 1] = h;
+        const x = sidx[i]; sidx[i] = sidx[j]; sidx[j] = x;
+        i++; j--;
+      }
+      return i - a;`,
+    ) as SegFn;
+  const copy = (leftAt: (r: string) => string, keepRights: boolean): SegFn =>
+    new Function(
+      ...SEG_ARGS,
+      `let c = 0; let w = a; let k = b - 1;
       for (let i = a; i < b; i++) {
-        ${pred}
-        if (left) {
+        if (${leftAt('i')}) {
           ${copyRow('dv', 'w', 'sv', 'i', perRow)} dgh[2 * w] = sgh[2 * i]; dgh[2 * w + 1] = sgh[2 * i + 1]; didx[w] = sidx[i]; w++;
         } ${
           keepRights
-            ? `else { ${copyRow('tv', 'k', 'sv', 'i', perRow)} tgh[2 * k] = sgh[2 * i]; tgh[2 * k + 1] = sgh[2 * i + 1]; tidx[k] = sidx[i]; k++; }`
+            ? `else { ${copyRow('dv', 'k', 'sv', 'i', perRow)} dgh[2 * k] = sgh[2 * i]; dgh[2 * k + 1] = sgh[2 * i + 1]; didx[k] = sidx[i]; k--; }`
             : ''
         }
       }
-      ${
-        keepRights
-          ? `const n = k - a; const at = w - a;
-      if (n > 0) {
-        dv.set(tv.subarray(a * ${perRow}, k * ${perRow}), w * ${perRow});
-        dgh.set(tgh.subarray(2 * a, 2 * k), 2 * w);
-        didx.set(tidx.subarray(a, k), w);
-      }
-      return at;`
-          : 'return w - a;'
-      }`,
+      return w - a;`,
     ) as SegFn;
+  const numeric = (r: string) => `(c = src[${r} * ${cols} + f]) === miss ? dl === 1 : c <= bin`;
+  const category = (r: string) => `sel[src[${r} * ${cols} + f]] === 1`;
   compiled = {
     codes: ctx.bufs[1]!.codes,
     views,
     perRow,
-    split: seg(`const c = src[i * ${cols} + f]; const left = c === miss ? dl === 1 : c <= bin;`, true),
-    cat: seg(`const left = sel[src[i * ${cols} + f]] === 1;`, true),
-    keep: seg('const left = sel[sidx[i]] === 1;', false),
+    split: inPlace(numeric),
+    cat: inPlace(category),
+    splitCopy: copy(numeric, true),
+    catCopy: copy(category, true),
+    keep: copy((r) => `sel[sidx[${r}]] === 1`, false),
   };
   return compiled;
 }
@@ -176,54 +186,34 @@ export function runPartitionTask(ctx: HistContext, tasks: ArrayLike<number>, o: 
   const dl = tasks[o + 6]!;
   const x = tasks[o + 7]!;
   const si = x & 3;
-  const di = (x >> 2) & 3;
-  // Right rows wait in the source buffer (its rows of this segment are read before they are
-  // overwritten) — except in buffer 0, the matrix itself, where they wait in the third buffer.
-  const ti = si === 0 ? 3 - di : si;
+  // Buffer 0 (the matrix) is copied from into buffer 1; buffer 1 is partitioned in place.
+  const di = 1;
   const src = ctx.bufs[si]!;
   const dst = ctx.bufs[di]!;
-  const tmp = ctx.bufs[ti]!;
-  const fn = kind === KEEP ? c.keep : kind === CAT_PARTITION ? c.cat : c.split;
-  const at = x >> 4;
-  const sel =
+  const fn =
     kind === KEEP
-      ? ctx.keep
+      ? c.keep
       : kind === CAT_PARTITION
-        ? ctx.catLeft.subarray(at, at + ctx.catStride)
-        : ctx.keep;
+        ? si === 0
+          ? c.catCopy
+          : c.cat
+        : si === 0
+          ? c.splitCopy
+          : c.split;
+  const at = x >> 4;
+  const sel = kind === CAT_PARTITION ? ctx.catLeft.subarray(at, at + ctx.catStride) : ctx.keep;
   const { segs, segLeft } = ctx;
+  const sv = c.views[si]!;
+  const dv = c.views[di]!;
   for (let s = s0; s < s1; s++) {
     const a = segs[2 * s]!;
     const b = segs[2 * s + 1]!;
-    segLeft[s] = fn(
-      src.codes,
-      c.views[si]!,
-      src.gh,
-      src.idx,
-      c.views[di]!,
-      dst.gh,
-      dst.idx,
-      c.views[ti]!,
-      tmp.gh,
-      tmp.idx,
-      a,
-      b,
-      f,
-      bin,
-      miss,
-      dl,
-      sel,
-    );
+    segLeft[s] = fn(src.codes, sv, src.gh, src.idx, dv, dst.gh, dst.idx, a, b, f, bin, miss, dl, sel);
   }
 }
 
 /** Fewest rows per partition task when a node is cut finer for the threads. */
 const MIN_TASK_ROWS = 4096;
-
-/** The buffer a node's children go to. */
-function targetOf(buf: number): number {
-  return buf === 1 ? 2 : 1;
-}
 
 /**
  * Partitions every job's rows (batches of tasks over whole segments); returns each job's children
@@ -281,7 +271,7 @@ function partitionBatch(
       ctx.catLeft.fill(0, at, at + ctx.catStride);
       for (const c of j.cats) ctx.catLeft[at + c] = 1;
     }
-    const x = buf | (targetOf(buf) << 2) | (at << 4);
+    const x = buf | (at << 4);
     const miss = ctx.matrix.missingCode[j.feature]!;
     // Tasks of whole segments, about a quarter of the node per thread (a leaf-wise batch is one node).
     const per = runner.threads <= 1 ? n : Math.max(MIN_TASK_ROWS, Math.ceil(n / (4 * runner.threads)));
@@ -320,7 +310,7 @@ function childrenOf(ctx: HistContext, rows: NodeRows, s: number): [NodeRows, Nod
     nl += l;
     nr += b - a - l;
   }
-  const buf = targetOf(rows.buf);
+  const buf = 1;
   return [
     { buf, segs: left, n: nl },
     { buf, segs: right, n: nr },
@@ -368,7 +358,7 @@ export function keepRows(ctx: HistContext, runner: TaskRunner, keep: Uint8Array)
     ctx.segs[i + 1] = segs[i + 1]!;
   }
   // One task per segment; the table holds at least the root's segments (histogram.ts).
-  for (let s = 0; s < segs.length / 2; s++) tasks.push(KEEP, s, s + 1, 0, 0, 0, 0, 0 | (1 << 2));
+  for (let s = 0; s < segs.length / 2; s++) tasks.push(KEEP, s, s + 1, 0, 0, 0, 0, 0);
   runner.run(tasks, all.n);
   return childrenOf(ctx, all, 0)[0];
 }
