@@ -9,6 +9,7 @@
  */
 import type { BinMatrix } from './bin-matrix.js';
 import { fixedSplitWords } from './parallel-split-record.js';
+import { wasmHistKernel } from './wasm-kernels.js';
 
 /** Rows per segment at most (fewer for wide rows, see segRowsOf). */
 export const SEG_ROWS = 32768;
@@ -66,7 +67,19 @@ export interface HistContext {
   readonly scanOut: Float64Array;
   /** Bitset words of a record's categories (the widest feature's codes). */
   readonly scanCatWords: number;
+  /**
+   * The shared wasm memory every buffer above lives in, when the kernels run as WebAssembly
+   * (wasm-kernels.ts); undefined where they run as JavaScript (each buffer its own
+   * SharedArrayBuffer): a context too large for one wasm memory, or `kernels: 'js'`.
+   */
+  readonly memory: WebAssembly.Memory | undefined;
 }
+
+/** Which kernels a context runs: WebAssembly where the buffers fit one wasm memory, else JavaScript. */
+export type KernelChoice = 'auto' | 'js';
+
+/** Most pages of one wasm memory (64 KiB each): 4 GiB, wasm32's whole address space, less one page. */
+const MAX_PAGES = 65535;
 
 /** Nodes one split-scan batch can hold, and the feature ranges each may be cut into. */
 export const SCAN_JOBS = 16;
@@ -88,55 +101,107 @@ function segRowsOf(rowBytes: number): number {
   return Math.max(1024, Math.min(SEG_ROWS, Math.floor(2 ** 20 / Math.max(1, rowBytes))));
 }
 
-/** Allocates the shared buffers for the matrix's rows and `slots` pooled histograms. */
-export function createHistContext(matrix: BinMatrix, slots: number): HistContext {
+/**
+ * Allocates the shared buffers for the matrix's rows and `slots` pooled histograms: carved out of
+ * one shared wasm memory (the matrix's codes copied into it) so the wasm kernels reach them all, or
+ * with `kernels: 'js'` (or when they do not fit) as separate SharedArrayBuffers.
+ */
+export function createHistContext(
+  matrix: BinMatrix,
+  slots: number,
+  kernels: KernelChoice = 'auto',
+): HistContext {
   const { rows, cols } = matrix;
   const histLen = 2 * matrix.slotOffsets[cols]!;
   const featOff = new Int32Array(cols);
   for (let f = 0; f < cols; f++) featOff[f] = 2 * matrix.slotOffsets[f]!;
-  const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(bytes, 8));
-  const f64 = (n: number): Float64Array => new Float64Array(sab(8 * n));
   const cells = rows * cols;
   const width = matrix.codes.BYTES_PER_ELEMENT;
-  const codes = (): Uint8Array | Uint16Array => {
-    const b = sab(cells * width);
-    return width === 2 ? new Uint16Array(b, 0, cells) : new Uint8Array(b, 0, cells);
-  };
-  const buffer = (c: Uint8Array | Uint16Array): RowBuffer => ({
-    codes: c,
-    gh: new Float32Array(sab(8 * rows)),
-    idx: new Uint32Array(sab(4 * rows)),
-  });
-  const bufs = [buffer(matrix.codes), buffer(codes())];
-  const identity = bufs[0]!.idx;
-  for (let i = 0; i < rows; i++) identity[i] = i;
   const segRows = segRowsOf(cols * width);
   const rootSegs = Math.max(1, Math.ceil(rows / segRows));
   const segCapacity = Math.max(16 * rootSegs, 1024);
   const taskCapacity = Math.max(segCapacity, slots * Math.min(cols, 8), SCAN_JOBS * SCAN_PARTS) + 8;
   let catStride = 1;
   for (let f = 0; f < cols; f++) catStride = Math.max(catStride, matrix.missingCode[f]! + 1);
+  const scanCatWords = Math.ceil(catStride / 32);
+  // Every buffer in bytes, in the order they are carved (16-byte aligned each).
+  const sizes = {
+    codes0: cells * width,
+    codes1: cells * width,
+    gh0: 8 * rows,
+    gh1: 8 * rows,
+    idx0: 4 * rows,
+    idx1: 4 * rows,
+    rowIndex: 4 * rows,
+    segs: 8 * segCapacity,
+    segLeft: 4 * segCapacity,
+    counts: 4 * taskCapacity,
+    pool: 8 * slots * histLen,
+    catLeft: CAT_JOBS * catStride,
+    keep: rows,
+    scanIn: 8 * 4 * SCAN_JOBS,
+    scanMask: SCAN_JOBS * cols,
+    scanOut: 8 * fixedSplitWords(scanCatWords) * SCAN_JOBS * SCAN_PARTS,
+  };
+  const align = (n: number) => Math.ceil(Math.max(n, 8) / 16) * 16;
+  const total = Object.values(sizes).reduce((t, n) => t + align(n), 0);
+  const pages = Math.ceil(total / 65536);
+  const memory =
+    kernels === 'auto' && pages <= MAX_PAGES && typeof WebAssembly === 'object'
+      ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
+      : undefined;
+  let at = 0;
+  const take = (bytes: number): [SharedArrayBuffer, number] => {
+    if (!memory) return [new SharedArrayBuffer(Math.max(bytes, 8)), 0];
+    const o = at;
+    at += align(bytes);
+    return [memory.buffer as unknown as SharedArrayBuffer, o];
+  };
+  const u8 = (bytes: number) => new Uint8Array(...take(bytes), bytes);
+  const i32 = (bytes: number) => new Int32Array(...take(bytes), bytes / 4);
+  const u32 = (bytes: number) => new Uint32Array(...take(bytes), bytes / 4);
+  const f32 = (bytes: number) => new Float32Array(...take(bytes), bytes / 4);
+  const f64 = (bytes: number) => new Float64Array(...take(bytes), bytes / 8);
+  const codes = (bytes: number): Uint8Array | Uint16Array =>
+    width === 2 ? new Uint16Array(...take(bytes), cells) : new Uint8Array(...take(bytes), cells);
+  // Buffer 0 is the matrix's own codes, or their copy in the wasm memory.
+  let codes0: Uint8Array | Uint16Array = matrix.codes;
+  if (memory) {
+    codes0 = codes(sizes.codes0);
+    codes0.set(matrix.codes.subarray(0, cells) as never);
+  }
+  const codes1 = codes(sizes.codes1);
+  const gh0 = f32(sizes.gh0);
+  const gh1 = f32(sizes.gh1);
+  const idx0 = u32(sizes.idx0);
+  const idx1 = u32(sizes.idx1);
+  const bufs: RowBuffer[] = [
+    { codes: codes0, gh: gh0, idx: idx0 },
+    { codes: codes1, gh: gh1, idx: idx1 },
+  ];
+  for (let i = 0; i < rows; i++) idx0[i] = i;
   return {
     matrix,
     bufs,
-    gh: bufs[0]!.gh,
-    rowIndex: new Uint32Array(sab(4 * rows)),
+    gh: gh0,
+    rowIndex: u32(sizes.rowIndex),
     segRows,
-    segs: new Int32Array(sab(8 * segCapacity)),
-    segLeft: new Int32Array(sab(4 * segCapacity)),
+    segs: i32(sizes.segs),
+    segLeft: i32(sizes.segLeft),
     segCapacity,
-    counts: new Int32Array(sab(4 * taskCapacity)),
-    pool: f64(slots * histLen),
+    counts: i32(sizes.counts),
+    pool: f64(sizes.pool),
     histLen,
     featOff,
     taskCapacity,
-    catLeft: new Uint8Array(sab(CAT_JOBS * catStride)),
+    catLeft: u8(sizes.catLeft),
     catStride,
-    keep: new Uint8Array(sab(rows)),
-    scanIn: f64(4 * SCAN_JOBS),
-    scanMask: new Uint8Array(sab(SCAN_JOBS * cols)),
-    scanOut: f64(fixedSplitWords(Math.ceil(catStride / 32)) * SCAN_JOBS * SCAN_PARTS),
-    scanCatWords: Math.ceil(catStride / 32),
+    keep: u8(sizes.keep),
+    scanIn: f64(sizes.scanIn),
+    scanMask: u8(sizes.scanMask),
+    scanOut: f64(sizes.scanOut),
+    scanCatWords,
+    memory,
   };
 }
 
@@ -237,7 +302,8 @@ export function histKernel(
         `for (let i = begin; i < end; i++) {
           const g = gh[2 * i]; const h = gh[2 * i + 1]; const row = i * ${cols}; let s = 0;
           ${body}
-        }`,
+        }
+        //# sourceURL=gbdt-hist-kernel.js`,
       ) as Kernel,
     );
   }
@@ -275,6 +341,19 @@ export function runHistTask(
   const { featOff, histLen, pool, segs } = ctx;
   const b = ctx.bufs[buf]!;
   pool.fill(0, base + featOff[from]!, base + (to < m.cols ? featOff[to]! : histLen));
+  if (ctx.memory) {
+    const width = b.codes.BYTES_PER_ELEMENT;
+    const k = wasmHistKernel(ctx.memory, featOff, m.cols, width, from, to, KERNEL_BLOCK);
+    const stride = m.cols * width;
+    const codesAt = b.codes.byteOffset;
+    const ghAt = b.gh.byteOffset;
+    const histAt = pool.byteOffset + 8 * base;
+    for (let s = s0; s < s1; s++) {
+      const a = segs[2 * s]!;
+      k(codesAt + a * stride, ghAt + 8 * a, segs[2 * s + 1]! - a, histAt);
+    }
+    return;
+  }
   const kernel = kernelFor(featOff, m.cols, from, to);
   for (let s = s0; s < s1; s++) kernel(b.codes, b.gh, segs[2 * s]!, segs[2 * s + 1]!, pool, base);
 }

@@ -19,7 +19,7 @@ import type { Dataset } from '../data/dataset.js';
 import { ColumnSampler } from './col-sampler.js';
 import { summarize } from './cuts.js';
 import { growLossguide } from './grow-lossguide.js';
-import { createHistContext, SlotPool } from './histogram.js';
+import { createHistContext, type KernelChoice, SlotPool } from './histogram.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
 import { type BundlePlan, bundlesFromPlan, type EfbLayout, planBundles } from './lightgbm-efb.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
@@ -59,6 +59,8 @@ export interface LgbTrainInput {
    * ones are always all-reduced) or all-reduced whole (the baseline tests and bench:lgb-traffic use).
    */
   readonly histograms?: 'reduce-scatter' | 'all-reduce';
+  /** The engine's loops as WebAssembly where they fit (default) or as JavaScript (tests compare). */
+  readonly kernels?: KernelChoice;
 }
 
 export type LgbParallelism = 'data' | 'feature' | 'voting';
@@ -125,7 +127,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const matrix = efb?.matrix ?? full;
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const slots = Math.min(Math.max(4, Math.floor(POOL_BYTES / (8 * histLen))), 2 * p.numLeaves + 2);
-  const ctx = createHistContext(matrix, slots);
+  const ctx = createHistContext(matrix, slots, input.kernels);
   // Split scans as tasks where the rules read the engine's histograms as they are (no EFB) and
   // the node's histogram is complete here (data mode: all-reduced before the scan).
   const scan =

@@ -17,6 +17,7 @@
 import { DtrainError } from '../../configs/errors.js';
 import { CAT_JOBS, type HistContext } from './histogram.js';
 import type { TaskRunner } from './tasks.js';
+import { wasmPartitions } from './wasm-kernels.js';
 
 /**
  * Task kinds (see histogram.ts's list):
@@ -142,7 +143,8 @@ function compile(ctx: HistContext): Compiled {
         const x = sidx[i]; sidx[i] = sidx[j]; sidx[j] = x;
         i++; j--;
       }
-      return i - a;`,
+      return i - a;
+      //# sourceURL=gbdt-partition-in-place.js`,
     ) as SegFn;
   const copy = (leftAt: (r: string) => string, keepRights: boolean): SegFn =>
     new Function(
@@ -157,7 +159,8 @@ function compile(ctx: HistContext): Compiled {
             : ''
         }
       }
-      return w - a;`,
+      return w - a;
+      //# sourceURL=gbdt-partition-copy.js`,
     ) as SegFn;
   const numeric = (r: string) => `(c = src[${r} * ${cols} + f]) === miss ? dl === 1 : c <= bin`;
   const category = (r: string) => `sel[src[${r} * ${cols} + f]] === 1`;
@@ -201,8 +204,32 @@ export function runPartitionTask(ctx: HistContext, tasks: ArrayLike<number>, o: 
           ? c.splitCopy
           : c.split;
   const at = x >> 4;
-  const sel = kind === CAT_PARTITION ? ctx.catLeft.subarray(at, at + ctx.catStride) : ctx.keep;
   const { segs, segLeft } = ctx;
+  if (ctx.memory) {
+    const w = wasmPartitions(ctx.memory, ctx.matrix.cols, src.codes.BYTES_PER_ELEMENT);
+    const wfn =
+      kind === KEEP
+        ? w.keep
+        : kind === CAT_PARTITION
+          ? si === 0
+            ? w.catCopy
+            : w.cat
+          : si === 0
+            ? w.splitCopy
+            : w.split;
+    const selAt = kind === CAT_PARTITION ? ctx.catLeft.byteOffset + at : ctx.keep.byteOffset;
+    const sc = src.codes.byteOffset;
+    const sg = src.gh.byteOffset;
+    const sx = src.idx.byteOffset;
+    const dc = dst.codes.byteOffset;
+    const dg = dst.gh.byteOffset;
+    const dx = dst.idx.byteOffset;
+    const fAt = f * src.codes.BYTES_PER_ELEMENT;
+    for (let s = s0; s < s1; s++)
+      segLeft[s] = wfn(sc, sg, sx, dc, dg, dx, segs[2 * s]!, segs[2 * s + 1]!, fAt, bin, miss, dl, selAt);
+    return;
+  }
+  const sel = kind === CAT_PARTITION ? ctx.catLeft.subarray(at, at + ctx.catStride) : ctx.keep;
   const sv = c.views[si]!;
   const dv = c.views[di]!;
   for (let s = s0; s < s1; s++) {

@@ -1,0 +1,302 @@
+/**
+ * The engine's hot loops as WebAssembly over the context's shared memory (histogram.ts
+ * createHistContext): the histogram accumulation, generated per matrix like its JavaScript twin
+ * (features unrolled, slot offsets as constants). Every thread compiles its own instance over the
+ * same memory. The sums are the same as the JavaScript kernel's, in the same order (test).
+ */
+import { F64, I32, op, type WasmFunction, wasmModule } from './wasm-module.js';
+
+/** Accumulates `n` rows from byte address `rowAt` (codes) and `ghAt` (`[g, h]` float32) into `histAt`. */
+export type WasmHist = (rowAt: number, ghAt: number, n: number, histAt: number) => void;
+
+interface Cache {
+  memory: WebAssembly.Memory;
+  featOff: Int32Array;
+  kernels: Map<number, WasmHist>;
+}
+let cache: Cache | undefined;
+
+/** Pages of a shared memory (its buffer's length / 64 KiB). */
+function pagesOf(memory: WebAssembly.Memory): number {
+  return memory.buffer.byteLength / 65536;
+}
+
+/**
+ * The histogram kernel of features [from, to) for rows of `cols` codes of `width` bytes, in blocks
+ * of `block` features (one pass over the rows per block, as the JavaScript kernel).
+ */
+export function wasmHistKernel(
+  memory: WebAssembly.Memory,
+  featOff: Int32Array,
+  cols: number,
+  width: number,
+  from: number,
+  to: number,
+  block: number,
+): WasmHist {
+  if (cache?.memory !== memory || cache.featOff !== featOff) cache = { memory, featOff, kernels: new Map() };
+  const key = from * (cols + 1) + to;
+  const hit = cache.kernels.get(key);
+  if (hit) return hit;
+  // Parameters 0–3: rowAt, ghAt, n, histAt; locals 4–7: i, row, p, a (i32); 8–9: g, h (f64).
+  const [ROW0, GH0, N, HB, I, ROW, P, A, G, H] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const body: number[] = [];
+  const stride = cols * width;
+  const load = width === 2 ? op.i32Load16u : op.i32Load8u;
+  for (let b0 = from; b0 < to; b0 += block) {
+    const b1 = Math.min(to, b0 + block);
+    body.push(...op.i32(0), ...op.set(I), ...op.get(ROW0), ...op.set(ROW), ...op.get(GH0), ...op.set(P));
+    body.push(...op.block, ...op.loop);
+    body.push(...op.get(I), ...op.get(N), ...op.i32GeU, ...op.brIf(1));
+    body.push(...op.get(P), ...op.f32Load(0), ...op.f64PromoteF32, ...op.set(G));
+    body.push(...op.get(P), ...op.f32Load(4), ...op.f64PromoteF32, ...op.set(H));
+    for (let f = b0; f < b1; f++) {
+      const off = 8 * featOff[f]!;
+      // a = histAt + code × 16; the feature's slots start `off` bytes further.
+      body.push(...op.get(HB), ...op.get(ROW), ...load(f * width), ...op.i32(4), ...op.i32Shl, ...op.i32Add);
+      body.push(...op.set(A));
+      body.push(
+        ...op.get(A),
+        ...op.get(A),
+        ...op.f64Load(off),
+        ...op.get(G),
+        ...op.f64Add,
+        ...op.f64Store(off),
+      );
+      body.push(
+        ...op.get(A),
+        ...op.get(A),
+        ...op.f64Load(off + 8),
+        ...op.get(H),
+        ...op.f64Add,
+        ...op.f64Store(off + 8),
+      );
+    }
+    body.push(...op.get(I), ...op.i32(1), ...op.i32Add, ...op.set(I));
+    body.push(...op.get(ROW), ...op.i32(stride), ...op.i32Add, ...op.set(ROW));
+    body.push(...op.get(P), ...op.i32(8), ...op.i32Add, ...op.set(P));
+    body.push(...op.br(0), ...op.end, ...op.end);
+  }
+  const fn: WasmFunction = {
+    name: 'hist',
+    params: 4,
+    returnsI32: false,
+    locals: [
+      [4, I32],
+      [2, F64],
+    ],
+    body,
+  };
+  const bytes = wasmModule(pagesOf(memory), [fn]);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: memory } });
+  const kernel = instance.exports['hist'] as WasmHist;
+  cache.kernels.set(key, kernel);
+  return kernel;
+}
+
+/**
+ * A partition of one segment [a, b) (partition.ts): in place, or from buffer 0 into buffer 1; returns
+ * the left count. Addresses are bytes in the memory: the source and target buffers' codes, `[g, h]`
+ * and ids; `fAt` is the split feature's byte offset within a row; `sel` the category (or keep)
+ * table.
+ */
+export type WasmPartition = (
+  sCodes: number,
+  sGh: number,
+  sIdx: number,
+  dCodes: number,
+  dGh: number,
+  dIdx: number,
+  a: number,
+  b: number,
+  fAt: number,
+  bin: number,
+  miss: number,
+  dl: number,
+  sel: number,
+) => number;
+
+export interface WasmPartitions {
+  readonly split: WasmPartition;
+  readonly cat: WasmPartition;
+  readonly splitCopy: WasmPartition;
+  readonly catCopy: WasmPartition;
+  readonly keep: WasmPartition;
+}
+
+let partitionCache:
+  | { memory: WebAssembly.Memory; stride: number; width: number; fns: WasmPartitions }
+  | undefined;
+
+// Parameters 0–12 (as WasmPartition), then i32 locals.
+const [SC, SG, SI, DC, DG, DI, PA, PB, FAT, BIN, MISS, DL, SEL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const [LI, LJ, LW, LK, LC, LX, LY, LQ] = [13, 14, 15, 16, 17, 18, 19, 20];
+const PARTITION_LOCALS: readonly (readonly [number, number])[] = [[8, I32]];
+
+type Pred = (row: number) => number[];
+
+/** Address of row `r` (a local) in the buffer whose base is local `base`, rows of `size` bytes. */
+function rowAddr(base: number, r: number, size: number): number[] {
+  return [...op.get(base), ...op.get(r), ...op.i32(size), ...op.i32Mul, ...op.i32Add];
+}
+
+/**
+ * Copies `bytes` bytes from the address in local `src` to the address in local `dst`: 8-byte words
+ * then the tail, unrolled for short rows, memory.copy for long ones.
+ */
+function copyBytes(dst: number, src: number, bytes: number): number[] {
+  if (bytes > 128) return [...op.get(dst), ...op.get(src), ...op.i32(bytes), ...op.memoryCopy];
+  const out: number[] = [];
+  let o = 0;
+  for (; o + 8 <= bytes; o += 8)
+    out.push(...op.get(dst), ...op.get(src), ...op.i64Load(o), ...op.i64Store(o));
+  for (; o + 4 <= bytes; o += 4)
+    out.push(...op.get(dst), ...op.get(src), ...op.i32Load(o), ...op.i32Store(o));
+  for (; o + 2 <= bytes; o += 2)
+    out.push(...op.get(dst), ...op.get(src), ...op.i32Load16u(o), ...op.i32Store16(o));
+  for (; o < bytes; o++) out.push(...op.get(dst), ...op.get(src), ...op.i32Load8u(o), ...op.i32Store8(o));
+  return out;
+}
+
+/**
+ * Swaps `bytes` bytes at the addresses in locals `x` and `y` (8-byte words, then the tail; long rows
+ * in a loop over words using local `q`, and locals x, y advance).
+ */
+function swapBytes(x: number, y: number, q: number, bytes: number): number[] {
+  const out: number[] = [];
+  const swapAt = (o: number, load: (o: number) => number[], store: (o: number) => number[]) => {
+    // tmp stack: load x; (store x ← y); store y ← tmp — wasm has no swap, so use a value on the stack.
+    out.push(...op.get(y), ...op.get(x), ...load(o)); // [y, xv]
+    out.push(...op.get(x), ...op.get(y), ...load(o), ...store(o)); // x ← yv; stack [y, xv]
+    out.push(...store(o)); // y ← xv
+  };
+  let o = 0;
+  const words = Math.floor(bytes / 8);
+  if (words > 16) {
+    // for (q = words; q > 0; q--) { swap 8 at x, y; x += 8; y += 8 }
+    out.push(...op.i32(words), ...op.set(q), ...op.block, ...op.loop);
+    out.push(...op.get(q), ...op.i32Eqz, ...op.brIf(1));
+    swapAt(0, op.i64Load, op.i64Store);
+    out.push(...op.get(x), ...op.i32(8), ...op.i32Add, ...op.set(x));
+    out.push(...op.get(y), ...op.i32(8), ...op.i32Add, ...op.set(y));
+    out.push(...op.get(q), ...op.i32(1), ...op.i32Sub, ...op.set(q), ...op.br(0), ...op.end, ...op.end);
+    o = 0;
+    bytes -= 8 * words;
+  } else {
+    for (; o + 8 <= bytes; o += 8) swapAt(o, op.i64Load, op.i64Store);
+  }
+  for (; o + 4 <= bytes; o += 4) swapAt(o, op.i32Load, op.i32Store);
+  for (; o + 2 <= bytes; o += 2) swapAt(o, op.i32Load16u, op.i32Store16);
+  for (; o < bytes; o++) swapAt(o, op.i32Load8u, op.i32Store8);
+  return out;
+}
+
+/** Two cursors from both ends; a right row in front trades places with a left row behind. */
+function inPlaceBody(left: Pred, stride: number): number[] {
+  const b: number[] = [];
+  b.push(...op.get(PA), ...op.set(LI), ...op.get(PB), ...op.i32(1), ...op.i32Sub, ...op.set(LJ));
+  b.push(...op.block, ...op.loop);
+  // while (i <= j && left(i)) i++
+  b.push(...op.block, ...op.loop);
+  b.push(...op.get(LI), ...op.get(LJ), ...op.i32GtS, ...op.brIf(1));
+  b.push(...left(LI), ...op.i32Eqz, ...op.brIf(1));
+  b.push(...op.get(LI), ...op.i32(1), ...op.i32Add, ...op.set(LI), ...op.br(0), ...op.end, ...op.end);
+  // while (i < j && !left(j)) j--
+  b.push(...op.block, ...op.loop);
+  b.push(...op.get(LI), ...op.get(LJ), ...op.i32GeS, ...op.brIf(1));
+  b.push(...left(LJ), ...op.brIf(1));
+  b.push(...op.get(LJ), ...op.i32(1), ...op.i32Sub, ...op.set(LJ), ...op.br(0), ...op.end, ...op.end);
+  b.push(...op.get(LI), ...op.get(LJ), ...op.i32GeS, ...op.brIf(1));
+  // swap rows i and j: codes, [g, h] (8 bytes), id (4 bytes)
+  b.push(...rowAddr(SC, LI, stride), ...op.set(LX), ...rowAddr(SC, LJ, stride), ...op.set(LY));
+  b.push(...swapBytes(LX, LY, LQ, stride));
+  b.push(...rowAddr(SG, LI, 8), ...op.set(LX), ...rowAddr(SG, LJ, 8), ...op.set(LY));
+  b.push(...swapBytes(LX, LY, LQ, 8));
+  b.push(...rowAddr(SI, LI, 4), ...op.set(LX), ...rowAddr(SI, LJ, 4), ...op.set(LY));
+  b.push(...swapBytes(LX, LY, LQ, 4));
+  b.push(...op.get(LI), ...op.i32(1), ...op.i32Add, ...op.set(LI));
+  b.push(...op.get(LJ), ...op.i32(1), ...op.i32Sub, ...op.set(LJ));
+  b.push(...op.br(0), ...op.end, ...op.end);
+  b.push(...op.get(LI), ...op.get(PA), ...op.i32Sub);
+  return b;
+}
+
+/** One pass: lefts to the target from the front; rights (when kept) from the back. */
+function copyBody(left: Pred, stride: number, keepRights: boolean): number[] {
+  const b: number[] = [];
+  const move = (to: number) => {
+    b.push(...rowAddr(DC, to, stride), ...op.set(LX), ...rowAddr(SC, LI, stride), ...op.set(LY));
+    b.push(...copyBytes(LX, LY, stride));
+    b.push(...rowAddr(DG, to, 8), ...rowAddr(SG, LI, 8), ...op.i64Load(0), ...op.i64Store(0));
+    b.push(...rowAddr(DI, to, 4), ...rowAddr(SI, LI, 4), ...op.i32Load(0), ...op.i32Store(0));
+  };
+  b.push(...op.get(PA), ...op.set(LW), ...op.get(PB), ...op.i32(1), ...op.i32Sub, ...op.set(LK));
+  b.push(...op.get(PA), ...op.set(LI));
+  b.push(...op.block, ...op.loop);
+  b.push(...op.get(LI), ...op.get(PB), ...op.i32GeS, ...op.brIf(1));
+  b.push(...left(LI), ...op.if);
+  move(LW);
+  b.push(...op.get(LW), ...op.i32(1), ...op.i32Add, ...op.set(LW));
+  if (keepRights) {
+    b.push(...op.else);
+    move(LK);
+    b.push(...op.get(LK), ...op.i32(1), ...op.i32Sub, ...op.set(LK));
+  }
+  b.push(...op.end);
+  b.push(...op.get(LI), ...op.i32(1), ...op.i32Add, ...op.set(LI), ...op.br(0), ...op.end, ...op.end);
+  b.push(...op.get(LW), ...op.get(PA), ...op.i32Sub);
+  return b;
+}
+
+/** The five partition loops for rows of `cols` codes of `width` bytes over `memory`. */
+export function wasmPartitions(memory: WebAssembly.Memory, cols: number, width: number): WasmPartitions {
+  const stride = cols * width;
+  if (partitionCache?.memory === memory && partitionCache.stride === stride && partitionCache.width === width)
+    return partitionCache.fns;
+  const load = width === 2 ? op.i32Load16u : op.i32Load8u;
+  const code = (r: number) => [...rowAddr(SC, r, stride), ...op.get(FAT), ...op.i32Add, ...load(0)];
+  // c == miss ? dl : c <= bin (select picks its first operand when the condition is non-zero)
+  const numeric: Pred = (r) => [
+    ...op.get(DL),
+    ...code(r),
+    ...op.tee(LC),
+    ...op.get(BIN),
+    ...op.i32LeS,
+    ...op.get(LC),
+    ...op.get(MISS),
+    ...op.i32Eq,
+    ...op.select,
+  ];
+  const category: Pred = (r) => [...op.get(SEL), ...code(r), ...op.i32Add, ...op.i32Load8u(0)];
+  const kept: Pred = (r) => [
+    ...op.get(SEL),
+    ...rowAddr(SI, r, 4),
+    ...op.i32Load(0),
+    ...op.i32Add,
+    ...op.i32Load8u(0),
+  ];
+  const fn = (name: string, body: number[]): WasmFunction => ({
+    name,
+    params: 13,
+    returnsI32: true,
+    locals: PARTITION_LOCALS,
+    body,
+  });
+  const bytes = wasmModule(pagesOf(memory), [
+    fn('split', inPlaceBody(numeric, stride)),
+    fn('cat', inPlaceBody(category, stride)),
+    fn('splitCopy', copyBody(numeric, stride, true)),
+    fn('catCopy', copyBody(category, stride, true)),
+    fn('keep', copyBody(kept, stride, false)),
+  ]);
+  const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: memory } }).exports;
+  const fns: WasmPartitions = {
+    split: e['split'] as WasmPartition,
+    cat: e['cat'] as WasmPartition,
+    splitCopy: e['splitCopy'] as WasmPartition,
+    catCopy: e['catCopy'] as WasmPartition,
+    keep: e['keep'] as WasmPartition,
+  };
+  partitionCache = { memory, stride, width, fns };
+  return fns;
+}

@@ -1,0 +1,124 @@
+/**
+ * The engine's WebAssembly loops (histograms, partitions) against their JavaScript twins: the same
+ * sums bit for bit, and whole trainings that grow the same trees either way — narrow rows (8-byte
+ * word moves), wide rows of two-byte codes (memory.copy and the word-loop swap), categorical splits,
+ * GOSS's keep pass, and both flavours on 2 threads.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BinMatrix } from '../../../runtimes/gbdt/bin-matrix.js';
+import { createHistContext, histKernel, KERNEL_BLOCK } from '../../../runtimes/gbdt/histogram.js';
+import { parseLgbParams } from '../../../runtimes/gbdt/lightgbm-params.js';
+import { trainLightgbm } from '../../../runtimes/gbdt/lightgbm-train.js';
+import { Rng } from '../../../runtimes/gbdt/rng.js';
+import { trainGbdt } from '../../../runtimes/gbdt/train.js';
+import { wasmHistKernel } from '../../../runtimes/gbdt/wasm-kernels.js';
+import { parseXgbParams } from '../../../runtimes/gbdt/xgboost-params.js';
+import { synthBinary } from './helpers.js';
+
+function randomMatrix(rows: number, cols: number, bins: number, seed: number): BinMatrix {
+  const rng = new Rng(seed);
+  const wide = bins > 256;
+  const cells = rows * cols;
+  const codes = wide
+    ? new Uint16Array(new SharedArrayBuffer(2 * cells))
+    : new Uint8Array(new SharedArrayBuffer(cells));
+  for (let i = 0; i < cells; i++) codes[i] = Math.floor(rng.next() * bins);
+  const slotOffsets = Uint32Array.from({ length: cols + 1 }, (_, f) => f * (bins + 1));
+  return { rows, cols, codes, missingCode: new Uint16Array(cols).fill(bins), slotOffsets };
+}
+
+for (const [cols, bins] of [
+  [28, 255],
+  [150, 300],
+] as const) {
+  test(`wasm histogram of ${cols} features × ${bins} bins: the JavaScript kernel's sums, bit for bit`, () => {
+    const rows = 5000;
+    const m = randomMatrix(rows, cols, bins, cols);
+    const ctx = createHistContext(m, 2);
+    assert.ok(ctx.memory, 'the context lives in a wasm memory');
+    assert.deepEqual(ctx.bufs[0]!.codes, m.codes, 'buffer 0 is a copy of the codes');
+    const rng = new Rng(9);
+    const gh = ctx.bufs[0]!.gh;
+    for (let i = 0; i < gh.length; i++) gh[i] = Math.fround(rng.next() - 0.4);
+    const width = m.codes.BYTES_PER_ELEMENT;
+    // Features [3, cols − 2) of rows [17, rows − 5) into slot 1, against the JS kernel into a plain array.
+    const from = 3;
+    const to = cols - 2;
+    const k = wasmHistKernel(ctx.memory, ctx.featOff, cols, width, from, to, KERNEL_BLOCK);
+    k(
+      ctx.bufs[0]!.codes.byteOffset + 17 * cols * width,
+      gh.byteOffset + 17 * 8,
+      rows - 22,
+      ctx.pool.byteOffset + 8 * ctx.histLen,
+    );
+    const want = new Float64Array(ctx.histLen);
+    histKernel(ctx.featOff, cols, KERNEL_BLOCK, from, to)(ctx.bufs[0]!.codes, gh, 17, rows - 5, want, 0);
+    const got = ctx.pool.subarray(ctx.histLen, 2 * ctx.histLen);
+    assert.deepEqual(got, want);
+    assert.ok(want.some((v) => v !== 0));
+    assert.ok(
+      ctx.pool.subarray(0, ctx.histLen).every((v) => v === 0),
+      'slot 0 untouched',
+    );
+  });
+}
+
+test('a context can be asked for JavaScript kernels (no wasm memory)', () => {
+  const ctx = createHistContext(randomMatrix(100, 4, 10, 1), 2, 'js');
+  assert.equal(ctx.memory, undefined);
+});
+
+test('LightGBM flavour, 2 threads: wasm and JavaScript loops grow the same trees (narrow rows, categories, GOSS)', async () => {
+  const data = synthBinary(30_000, 6, 5, 0.05);
+  for (let r = 0; r < data.rows; r++) {
+    const level = data.labels[r] === 1 ? r % 7 : (r % 7) + 5;
+    data.features[r * data.cols + 5] = r % 17 === 0 ? Number.NaN : level;
+  }
+  const params = parseLgbParams({
+    objective: 'binary',
+    num_iterations: 15,
+    num_leaves: 63,
+    learning_rate: 0.2,
+    categorical_feature: [5],
+    data_sample_strategy: 'goss',
+    num_threads: 2,
+  });
+  const wasm = await trainLightgbm({ train: data, params });
+  const js = await trainLightgbm({ train: data, params, kernels: 'js' });
+  assert.ok(
+    wasm.trees.some((t) => (t.lgb?.catThreshold.length ?? 0) > 0),
+    'a categorical split',
+  );
+  assert.deepEqual(wasm.trees, js.trees);
+});
+
+test('wide rows of two-byte codes (170 features, max_bin 400): wasm and JavaScript loops grow the same trees', async () => {
+  const data = synthBinary(6000, 170, 8, 0.02, 3);
+  const params = parseLgbParams({
+    objective: 'binary',
+    num_iterations: 6,
+    num_leaves: 31,
+    max_bin: 400,
+    min_data_in_bin: 1,
+    num_threads: 2,
+  });
+  const wasm = await trainLightgbm({ train: data, params });
+  const js = await trainLightgbm({ train: data, params, kernels: 'js' });
+  assert.ok(wasm.trees[0]!.splitConditions.length > 10);
+  assert.deepEqual(wasm.trees, js.trees);
+});
+
+test('XGBoost flavour (depthwise, subsample), 2 threads: wasm and JavaScript loops grow the same trees', async () => {
+  const data = synthBinary(30_000, 10, 3, 0.05);
+  const params = parseXgbParams({
+    objective: 'binary:logistic',
+    num_boost_round: 8,
+    max_depth: 6,
+    subsample: 0.7,
+    nthread: 2,
+  });
+  const wasm = await trainGbdt({ train: data, params });
+  const js = await trainGbdt({ train: data, params, kernels: 'js' });
+  assert.deepEqual(wasm.trees, js.trees);
+});
