@@ -4,17 +4,20 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { HistContext } from './histogram.js';
+import { installRows, type RowConfig } from './row-tasks.js';
 import { installScan, type ScanConfig } from './split-tasks.js';
 import { runTaskAt } from './tasks.js';
 import { batchCount, claimTasks, GEN, STOP, spinWhile } from './threads.js';
 
-const { ctx, ctl, tasks, scan } = workerData as {
+const { ctx, ctl, tasks, scan, rows } = workerData as {
   ctx: HistContext;
   ctl: Int32Array;
   tasks: Int32Array;
   scan?: ScanConfig;
+  rows?: RowConfig;
 };
 if (scan) installScan(ctx, scan);
+if (rows) installRows(ctx, rows);
 const run = (t: number) => runTaskAt(ctx, tasks, t);
 let seen = 0;
 for (;;) {

@@ -10,6 +10,7 @@ import { DtrainError } from '../../configs/errors.js';
 import type { LgbParams } from './lightgbm-params.js';
 import { Lambdarank, queryBoundaries } from './lightgbm-rank.js';
 import { lgbPercentile, renewL1Leaves } from './lightgbm-renew.js';
+import { type PointObjective, pointGradients } from './row-tasks.js';
 import type { TreeBuilder } from './tree-builder.js';
 import type { Collective, ObjectiveName } from './types.js';
 
@@ -22,6 +23,12 @@ export interface LgbObjectiveImpl {
   /** LightGBM's `objective=` line. */
   readonly line: string;
   gradients(margins: Float32Array, labels: Float32Array, grad: Float32Array, hess: Float32Array): void;
+  /**
+   * For objectives whose gradients are per row (all but lambdarank): the kind row-tasks.ts computes,
+   * so the training threads can share the pass, and the label check `gradients` makes (run it once
+   * before handing the pass to the threads).
+   */
+  readonly pointwise?: { readonly objective: PointObjective; checkLabels(labels: Float32Array): void };
   /** Margins → predictions in place. */
   transform(margins: Float32Array): Float32Array;
   /** boost_from_average: the initial score per output over all ranks' labels. */
@@ -43,6 +50,13 @@ function labelError(objective: string, row: number, label: number, domain: strin
     category: 'config',
     detail: `check the label column, or choose an objective whose labels are ${domain}`,
   });
+}
+
+function checkBinary(labels: Float32Array): void {
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
+    if (y !== 0 && y !== 1) throw labelError('binary', i, y, '{0, 1}');
+  }
 }
 
 function sigmoidInPlace(m: Float32Array): Float32Array {
@@ -140,14 +154,13 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
         neutralBase: 0,
         line: kind,
         gradients(margins, labels, grad, hess) {
-          for (let i = 0; i < labels.length; i++) {
-            const d = margins[i]! - labels[i]!;
-            if (kind === 'regression') grad[i] = d;
-            else if (kind === 'regression_l1') grad[i] = d > 0 ? 1 : d < 0 ? -1 : 0;
-            else grad[i] = Math.abs(d) <= p.alpha ? d : d > 0 ? p.alpha : -p.alpha;
-            hess[i] = 1;
-          }
+          pointGradients(
+            { objective: kind, alpha: p.alpha, K: 1, margins, labels, grad, hess },
+            0,
+            labels.length,
+          );
         },
+        pointwise: { objective: kind, checkLabels: () => {} },
         transform: (m) => m,
         ...(kind === 'regression_l1'
           ? {
@@ -175,14 +188,14 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
         neutralBase: 0.5,
         line: 'binary sigmoid:1',
         gradients(margins, labels, grad, hess) {
-          for (let i = 0; i < labels.length; i++) {
-            const y = labels[i]!;
-            if (y !== 0 && y !== 1) throw labelError('binary', i, y, '{0, 1}');
-            const q = 1 / (1 + Math.exp(-margins[i]!));
-            grad[i] = q - y;
-            hess[i] = q * (1 - q);
-          }
+          checkBinary(labels);
+          pointGradients(
+            { objective: 'binary', alpha: 0, K: 1, margins, labels, grad, hess },
+            0,
+            labels.length,
+          );
         },
+        pointwise: { objective: 'binary', checkLabels: checkBinary },
         transform: sigmoidInPlace,
         async initScores(labels, collective) {
           if (!p.boostFromAverage) return [0];
@@ -192,41 +205,24 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
       };
     default: {
       const ova = p.objective === 'multiclassova';
-      const prob = new Float64Array(K);
-      const factor = K / (K - 1);
+      const kind = ova ? 'multiclassova' : 'multiclass';
+      const checkClasses = (labels: Float32Array) => {
+        for (let i = 0; i < labels.length; i++) {
+          const y = labels[i]!;
+          if (!(Number.isInteger(y) && y >= 0 && y < K))
+            throw labelError(p.objective, i, y, `the integers [0, ${K}) (num_class ${K})`);
+        }
+      };
       return {
         outputs: K,
         xgbName: 'multi:softprob',
         neutralBase: 0,
         line: ova ? `multiclassova num_class:${K} sigmoid:1` : `multiclass num_class:${K}`,
         gradients(margins, labels, grad, hess) {
-          for (let i = 0; i < labels.length; i++) {
-            const y = labels[i]!;
-            if (!(Number.isInteger(y) && y >= 0 && y < K))
-              throw labelError(p.objective, i, y, `the integers [0, ${K}) (num_class ${K})`);
-            const b = i * K;
-            if (ova) {
-              for (let j = 0; j < K; j++) {
-                const q = 1 / (1 + Math.exp(-margins[b + j]!));
-                grad[b + j] = q - (j === y ? 1 : 0);
-                hess[b + j] = q * (1 - q);
-              }
-              continue;
-            }
-            let max = -Infinity;
-            for (let j = 0; j < K; j++) max = Math.max(max, margins[b + j]!);
-            let sum = 0;
-            for (let j = 0; j < K; j++) {
-              prob[j] = Math.exp(margins[b + j]! - max);
-              sum += prob[j]!;
-            }
-            for (let j = 0; j < K; j++) {
-              const q = prob[j]! / sum;
-              grad[b + j] = j === y ? q - 1 : q;
-              hess[b + j] = factor * q * (1 - q);
-            }
-          }
+          checkClasses(labels);
+          pointGradients({ objective: kind, alpha: 0, K, margins, labels, grad, hess }, 0, labels.length);
         },
+        pointwise: { objective: kind, checkLabels: checkClasses },
         transform: (m) => (ova ? sigmoidInPlace(m) : softmaxInPlace(m, K)),
         async initScores(labels, collective) {
           if (!ova || !p.boostFromAverage) return new Array<number>(K).fill(0);

@@ -32,7 +32,8 @@ import { foldInit, toLgbTree } from './lightgbm-tree.js';
 import { DataParallelLearner } from './parallel-data.js';
 import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
-import { loadRows } from './partition.js';
+import { allRows, keepRows, loadRows, type NodeRows } from './partition.js';
+import { GRADIENTS, installRows, LOAD_GH, type RowConfig, rowTasks } from './row-tasks.js';
 import { Rng } from './rng.js';
 import { installScan } from './split-tasks.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
@@ -134,76 +135,99 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     p.numThreads > 1 && efb === undefined && mode === 'data'
       ? ({ kind: 'lightgbm', params: p, bins, slotOffsets: full.slotOffsets } as const)
       : undefined;
-  const runner: TaskRunner = p.numThreads > 1 ? threadedRunner(ctx, p.numThreads, scan) : serialRunner(ctx);
-  const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
-  if (scan) installScan(ctx, scan, lgbRules);
-  const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
-  const rules = efbRules ?? lgbRules;
-  const env: GrowEnv = {
-    params: {
-      eta: p.learningRate,
-      gamma: 0,
-      maxDepth: Math.max(p.maxDepth, 0),
-      maxLeaves: p.numLeaves,
-      lambda: p.lambdaL2,
-      alpha: p.lambdaL1,
-      maxDeltaStep: p.maxDeltaStep,
-      minChildWeight: p.minSumHessianInLeaf,
-    },
-    cuts: bins.cuts,
-    ctx,
-    runner,
-    slots: new SlotPool(slots),
-    sampler: new ColumnSampler(train.cols, p.featureFraction, 1, 1),
-    collective,
-    rules,
-    ...(scan ? { scanSlots: full.slotOffsets } : {}),
-    // Several data-parallel ranks reduce-scatter histograms by feature block, unless bundled (EFB).
-    ...(mode === 'data' && (gang.worldSize === 1 || efb !== undefined || input.histograms === 'all-reduce')
-      ? {}
-      : { learner: learnerFor(mode, p, bins, full.slotOffsets, lgbRules, gang, train.cols) }),
-  };
-  const resumed = input.startFrom;
-  const trees: Tree[] = [...(resumed?.trees ?? [])];
-  const treeInfo: number[] = [...(resumed?.treeInfo ?? [])];
-  const init = resumed
-    ? (resumed.lightgbm?.initScores ?? new Array<number>(K).fill(0))
-    : await objective.initScores(train.labels, collective);
-  const margins = startMargins(train, K, resumed ? undefined : init, trees, treeInfo);
-  const validMargins = valid && startMargins(valid, K, resumed ? undefined : init, trees, treeInfo);
-  const grad = new Float32Array(train.rows * K);
-  const hess = new Float32Array(train.rows * K);
-  const inSample = new Uint8Array(train.rows);
-  const scratch = new Float32Array(2 * train.rows);
-  const unsampled = new Uint32Array(train.rows);
-  const firstRound = trees.length / K;
-  const metricNames = p.metric;
-  const watched = metricNames[0];
-  const higher = watched !== undefined && lgbHigherIsBetter(watched);
-  let best = { score: Number.NaN, round: -1 };
-  let sampled = train.rows;
-  let bagged = false;
-  const snapshot = (upTo?: number): GbdtModel => ({
-    objective: objective.xgbName,
-    numFeature: train.cols,
-    numClass: K > 1 ? K : 0,
-    baseScore: objective.neutralBase,
-    trees: trees.slice(0, upTo === undefined ? trees.length : upTo * K),
-    treeInfo: treeInfo.slice(0, upTo === undefined ? treeInfo.length : upTo * K),
-    featureNames: train.featureNames,
-    params: lgbParamsAsStrings(p),
-    bestIteration:
-      p.earlyStoppingRound !== undefined && best.round >= 0 ? best.round : resumed?.bestIteration,
-    lightgbm: {
-      objective: objective.line,
-      featureInfos: bins.featureInfos,
-      treesPerIteration: K,
-      categorical,
-      initScores: init,
-    },
-  });
-  let stoppedAt: number | undefined;
+  // Gradients and the per-tree [g, h] load as row tasks on the threads (pointwise objectives).
+  const shared = (n: number) => new Float32Array(new SharedArrayBuffer(Math.max(4, 4 * n)));
+  const grad = shared(train.rows * K);
+  const hess = shared(train.rows * K);
+  const margins = shared(train.rows * K);
+  const rowPasses: RowConfig | undefined =
+    p.numThreads > 1 && objective.pointwise
+      ? {
+          objective: objective.pointwise.objective,
+          alpha: p.alpha,
+          K,
+          margins,
+          labels: train.labels.buffer instanceof SharedArrayBuffer ? train.labels : sharedCopy(train.labels),
+          grad,
+          hess,
+        }
+      : undefined;
+  const runner: TaskRunner =
+    p.numThreads > 1 ? threadedRunner(ctx, p.numThreads, scan, rowPasses) : serialRunner(ctx);
+  // The threads are joined however training ends (a bad label, an abort, an error).
   try {
+    if (rowPasses) {
+      installRows(ctx, rowPasses);
+      objective.pointwise?.checkLabels(rowPasses.labels);
+    }
+    const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
+    if (scan) installScan(ctx, scan, lgbRules);
+    const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
+    const rules = efbRules ?? lgbRules;
+    const env: GrowEnv = {
+      params: {
+        eta: p.learningRate,
+        gamma: 0,
+        maxDepth: Math.max(p.maxDepth, 0),
+        maxLeaves: p.numLeaves,
+        lambda: p.lambdaL2,
+        alpha: p.lambdaL1,
+        maxDeltaStep: p.maxDeltaStep,
+        minChildWeight: p.minSumHessianInLeaf,
+      },
+      cuts: bins.cuts,
+      ctx,
+      runner,
+      slots: new SlotPool(slots),
+      sampler: new ColumnSampler(train.cols, p.featureFraction, 1, 1),
+      collective,
+      rules,
+      ...(scan ? { scanSlots: full.slotOffsets } : {}),
+      // Several data-parallel ranks reduce-scatter histograms by feature block, unless bundled (EFB).
+      ...(mode === 'data' && (gang.worldSize === 1 || efb !== undefined || input.histograms === 'all-reduce')
+        ? {}
+        : { learner: learnerFor(mode, p, bins, full.slotOffsets, lgbRules, gang, train.cols) }),
+    };
+    const resumed = input.startFrom;
+    const trees: Tree[] = [...(resumed?.trees ?? [])];
+    const treeInfo: number[] = [...(resumed?.treeInfo ?? [])];
+    const init = resumed
+      ? (resumed.lightgbm?.initScores ?? new Array<number>(K).fill(0))
+      : await objective.initScores(train.labels, collective);
+    startMargins(margins, train, K, resumed ? undefined : init, trees, treeInfo);
+    const validMargins =
+      valid &&
+      startMargins(new Float32Array(valid.rows * K), valid, K, resumed ? undefined : init, trees, treeInfo);
+    const inSample = new Uint8Array(train.rows);
+    const scratch = new Float32Array(2 * train.rows);
+    const unsampled = new Uint32Array(train.rows);
+    const firstRound = trees.length / K;
+    const metricNames = p.metric;
+    const watched = metricNames[0];
+    const higher = watched !== undefined && lgbHigherIsBetter(watched);
+    let best = { score: Number.NaN, round: -1 };
+    let sampled = train.rows;
+    let bagged = false;
+    const snapshot = (upTo?: number): GbdtModel => ({
+      objective: objective.xgbName,
+      numFeature: train.cols,
+      numClass: K > 1 ? K : 0,
+      baseScore: objective.neutralBase,
+      trees: trees.slice(0, upTo === undefined ? trees.length : upTo * K),
+      treeInfo: treeInfo.slice(0, upTo === undefined ? treeInfo.length : upTo * K),
+      featureNames: train.featureNames,
+      params: lgbParamsAsStrings(p),
+      bestIteration:
+        p.earlyStoppingRound !== undefined && best.round >= 0 ? best.round : resumed?.bestIteration,
+      lightgbm: {
+        objective: objective.line,
+        featureInfos: bins.featureInfos,
+        treesPerIteration: K,
+        categorical,
+        initScores: init,
+      },
+    });
+    let stoppedAt: number | undefined;
     for (let i = 0; i < p.numIterations; i++) {
       if (signal?.aborted)
         throw new DtrainError('E_ABORTED', 'training was aborted', {
@@ -212,7 +236,8 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         });
       const round = firstRound + i;
       const started = performance.now();
-      objective.gradients(margins, train.labels, grad, hess);
+      if (rowPasses) runner.run(rowTasks(GRADIENTS, train.rows, runner.threads), train.rows);
+      else objective.gradients(margins, train.labels, grad, hess);
       if (p.sampleStrategy === 'goss') {
         if (round >= Math.floor(1 / p.learningRate)) {
           sampled = gossSample(
@@ -241,7 +266,11 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       let anySplit = false;
       for (let k = 0; k < K; k++) {
         const keep = bagged && sampled < train.rows ? inSample : undefined;
-        const root = loadRows(ctx, runner, keep, grad, hess, K, k);
+        let root: NodeRows;
+        if (rowPasses) {
+          runner.run(rowTasks(LOAD_GH, train.rows, runner.threads, k), train.rows);
+          root = keep ? keepRows(ctx, runner, keep) : allRows(ctx);
+        } else root = loadRows(ctx, runner, keep, grad, hess, K, k);
         const n = root.n;
         env.sampler.startTree(p.seed, round, k, 2);
         const t = await growLossguide(env, root);
@@ -315,11 +344,11 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         break;
       }
     }
+    // LightGBM keeps the best iteration's trees when early stopping ends training.
+    return snapshot(stoppedAt);
   } finally {
     await runner.close();
   }
-  // LightGBM keeps the best iteration's trees when early stopping ends training.
-  return snapshot(stoppedAt);
 }
 
 function learnerFor(
@@ -343,6 +372,13 @@ function learnerFor(
   return new VotingParallelLearner(local, rules, gang, cols, p.topK);
 }
 
+/** A copy of `a` on shared memory. */
+function sharedCopy(a: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(Math.max(4, a.byteLength)), 0, a.length);
+  out.set(a);
+  return out;
+}
+
 function zeroLeaf(tree: Tree): Tree {
   const cond = tree.splitConditions.slice();
   cond[0] = 0;
@@ -356,14 +392,15 @@ async function rowSpan(collective: Collective, rows: number): Promise<{ offset: 
   return { offset, total: counts.reduce((a, b) => a + b, 0) };
 }
 
+/** `m` (rows × K) ← the initial scores plus the trees' values. */
 function startMargins(
+  m: Float32Array,
   data: Dataset,
   K: number,
   init: readonly number[] | undefined,
   trees: readonly Tree[],
   info: readonly number[],
 ): Float32Array {
-  const m = new Float32Array(data.rows * K);
   if (init) for (let i = 0; i < m.length; i++) m[i] = init[i % K]!;
   for (let i = 0; i < trees.length; i++)
     addTreeMargins(trees[i]!, data.features, data.cols, m, K, info[i] ?? 0, data.rows);

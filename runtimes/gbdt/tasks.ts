@@ -1,11 +1,12 @@
 /**
  * Batches of tasks over the shared buffers: histograms by feature range (histogram.ts), partitions
- * of whole segments (partition.ts) and split scans (split-tasks.ts). A batch is a flat list of
+ * of whole segments (partition.ts), split scans (split-tasks.ts) and per-row passes (row-tasks.ts). A batch is a flat list of
  * TASK_INTS ints per task; every task writes its own output region, so a batch gives the same result
  * run serially (here) or by any number of threads in any order (threads.ts).
  */
 import { HIST, type HistContext, type NodeBuild, planTasks, runHistTask, TASK_INTS } from './histogram.js';
 import { runPartitionTask } from './partition.js';
+import { ROWS, runRowsTask } from './row-tasks.js';
 import { runScanTask, SCAN } from './split-tasks.js';
 
 /** Runs batches of tasks. */
@@ -33,6 +34,8 @@ export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number)
     );
   } else if (kind === SCAN) {
     runScanTask(ctx, tasks, o);
+  } else if (kind === ROWS) {
+    runRowsTask(ctx, tasks, o);
   } else {
     runPartitionTask(ctx, tasks, o);
   }

@@ -13,6 +13,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { DtrainError } from '../../configs/errors.js';
 import { type HistContext, TASK_INTS } from './histogram.js';
+import type { RowConfig } from './row-tasks.js';
 import type { ScanConfig } from './split-tasks.js';
 import { runTaskAt, type TaskRunner } from './tasks.js';
 
@@ -75,15 +76,20 @@ export function claimTasks(ctl: Int32Array, gen: number, n: number, run: (t: num
 
 /**
  * Starts `threads − 1` workers and returns a runner that uses them; `close` joins them. With `scan`
- * the workers also run split-scan tasks (split-tasks.ts).
+ * the workers also run split-scan tasks (split-tasks.ts), with `rows` per-row passes (row-tasks.ts).
  */
-export function threadedRunner(ctx: HistContext, threads: number, scan?: ScanConfig): TaskRunner {
+export function threadedRunner(
+  ctx: HistContext,
+  threads: number,
+  scan?: ScanConfig,
+  rows?: RowConfig,
+): TaskRunner {
   const ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
   const taskBuf = new Int32Array(new SharedArrayBuffer(4 * TASK_INTS * ctx.taskCapacity));
   const workers: Worker[] = [];
   const url = new URL('./hist-worker.js', import.meta.url);
   for (let i = 1; i < threads; i++) {
-    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf, scan } }));
+    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf, scan, rows } }));
   }
   const nw = workers.length;
 

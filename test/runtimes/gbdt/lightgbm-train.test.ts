@@ -261,6 +261,38 @@ test('2 threads grow the same trees as 1 (feature-split histograms and split sca
   assert.deepEqual(two.trees, one.trees);
 });
 
+test('gradients as row tasks: 2 threads grow the same trees as 1 for softmax, one-vs-all and huber', async () => {
+  const data = synthBinary(30_000, 6, 11);
+  const classes = { ...data, labels: data.labels.map((y, r) => (y === 1 ? 1 + (r % 2) : 0)) };
+  const values = {
+    ...data,
+    labels: data.labels.map((y, r) => y * 3 + Math.sin(r) * (r % 97 === 0 ? 40 : 1)),
+  };
+  for (const [train, extra] of [
+    [classes, { objective: 'multiclass', num_class: 3 }],
+    [classes, { objective: 'multiclassova', num_class: 3 }],
+    [values, { objective: 'huber', alpha: 2 }],
+  ] as const) {
+    const base = { ...extra, num_iterations: 6, num_leaves: 31 };
+    const one = await trainLightgbm({ train, params: parseLgbParams({ ...base, num_threads: 1 }) });
+    const two = await trainLightgbm({ train, params: parseLgbParams({ ...base, num_threads: 2 }) });
+    assert.ok(one.trees.length >= 6, extra.objective);
+    assert.deepEqual(two.trees, one.trees, extra.objective);
+  }
+});
+
+test('a bad label is named by row on the threaded path too (checked once, before the threads)', async () => {
+  const data = synthBinary(20_000, 4, 2);
+  data.labels[12_345] = 2;
+  await assert.rejects(
+    trainLightgbm({
+      train: data,
+      params: parseLgbParams({ objective: 'binary', num_iterations: 2, num_threads: 2 }),
+    }),
+    (e: unknown) => e instanceof Error && /binary: label 2 at row 12345 is outside \{0, 1\}/.test(e.message),
+  );
+});
+
 test('the radix k-th largest equals quickselect, with ties, zeros and tiny and huge values', () => {
   const rng = new Rng(5);
   for (const n of [1, 2, 7, 1000, 50_000]) {
