@@ -19,11 +19,10 @@ import type { Dataset } from '../data/dataset.js';
 import { ColumnSampler } from './col-sampler.js';
 import { summarize } from './cuts.js';
 import { growLossguide } from './grow-lossguide.js';
-import { createHistContext, type KernelChoice, SlotPool } from './histogram.js';
+import { createHistContext, type KernelChoice, SlotPool, TASK_INTS } from './histogram.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
 import { type BundlePlan, bundlesFromPlan, type EfbLayout, planBundles } from './lightgbm-efb.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
-import { gossSample } from './lightgbm-goss.js';
 import { lgbEvalMetrics, lgbHigherIsBetter, rankEval } from './lightgbm-metrics.js';
 import { lgbObjective } from './lightgbm-objectives.js';
 import { type LgbParams, lgbParamsAsStrings } from './lightgbm-params.js';
@@ -32,9 +31,19 @@ import { foldInit, toLgbTree } from './lightgbm-tree.js';
 import { DataParallelLearner } from './parallel-data.js';
 import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
-import { allRows, keepRows, loadRows, type NodeRows } from './partition.js';
-import { GRADIENTS, installRows, LOAD_GH, type RowConfig, rowTasks } from './row-tasks.js';
-import { Rng } from './rng.js';
+import { allRows, keepRows } from './partition.js';
+import {
+  GRADIENTS,
+  gossTasks,
+  installRows,
+  LEFT_OUT,
+  LOAD_GH,
+  type RowConfig,
+  rowArrays,
+  WALK_MAX_CODES,
+  rowTasks,
+  writeWalkTree,
+} from './row-tasks.js';
 import { installScan } from './split-tasks.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
 import { threadedRunner } from './threads.js';
@@ -135,31 +144,29 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     p.numThreads > 1 && efb === undefined && mode === 'data'
       ? ({ kind: 'lightgbm', params: p, bins, slotOffsets: full.slotOffsets } as const)
       : undefined;
-  // Gradients and the per-tree [g, h] load as row tasks on the threads (pointwise objectives).
-  const shared = (n: number) => new Float32Array(new SharedArrayBuffer(Math.max(4, 4 * n)));
-  const grad = shared(train.rows * K);
-  const hess = shared(train.rows * K);
-  const margins = shared(train.rows * K);
-  const rowPasses: RowConfig | undefined =
-    p.numThreads > 1 && objective.pointwise
-      ? {
-          objective: objective.pointwise.objective,
-          alpha: p.alpha,
-          K,
-          margins,
-          labels: train.labels.buffer instanceof SharedArrayBuffer ? train.labels : sharedCopy(train.labels),
-          grad,
-          hess,
-        }
-      : undefined;
+  // Per-row passes as tasks (row-tasks.ts): gradients of pointwise objectives, the per-tree
+  // [g, h] load, GOSS by blocks, and the left-out rows' scores (by walking their codes: not EFB).
+  const arrays = rowArrays(
+    train.rows,
+    K,
+    p.numLeaves,
+    ctx.catStride <= WALK_MAX_CODES ? (2 * p.numLeaves + 1) * ctx.catStride : 0,
+  );
+  const { grad, hess, margins, inSample } = arrays;
+  const rowPasses: RowConfig = {
+    ...arrays,
+    objective: objective.pointwise?.objective,
+    alpha: p.alpha,
+    K,
+    labels: train.labels.buffer instanceof SharedArrayBuffer ? train.labels : sharedCopy(train.labels),
+    goss: { topRate: p.topRate, otherRate: p.otherRate, seed: p.seed },
+  };
   const runner: TaskRunner =
     p.numThreads > 1 ? threadedRunner(ctx, p.numThreads, scan, rowPasses) : serialRunner(ctx);
   // The threads are joined however training ends (a bad label, an abort, an error).
   try {
-    if (rowPasses) {
-      installRows(ctx, rowPasses);
-      objective.pointwise?.checkLabels(rowPasses.labels);
-    }
+    installRows(ctx, rowPasses);
+    objective.pointwise?.checkLabels(rowPasses.labels);
     const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
     if (scan) installScan(ctx, scan, lgbRules);
     const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
@@ -198,8 +205,6 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     const validMargins =
       valid &&
       startMargins(new Float32Array(valid.rows * K), valid, K, resumed ? undefined : init, trees, treeInfo);
-    const inSample = new Uint8Array(train.rows);
-    const scratch = new Float32Array(2 * train.rows);
     const unsampled = new Uint32Array(train.rows);
     const firstRound = trees.length / K;
     const metricNames = p.metric;
@@ -236,21 +241,14 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         });
       const round = firstRound + i;
       const started = performance.now();
-      if (rowPasses) runner.run(rowTasks(GRADIENTS, train.rows, runner.threads), train.rows);
+      if (rowPasses.objective) runner.run(rowTasks(GRADIENTS, train.rows, runner.threads), train.rows);
       else objective.gradients(margins, train.labels, grad, hess);
       if (p.sampleStrategy === 'goss') {
         if (round >= Math.floor(1 / p.learningRate)) {
-          sampled = gossSample(
-            grad,
-            hess,
-            K,
-            train.rows,
-            p.topRate,
-            p.otherRate,
-            new Rng(p.seed, round, 7),
-            inSample,
-            scratch,
-          );
+          const tasks = gossTasks(train.rows, round);
+          runner.run(tasks, train.rows);
+          sampled = 0;
+          for (let t = 0; t < tasks.length / TASK_INTS; t++) sampled += ctx.counts[t]!;
           bagged = true;
         }
       } else if (p.baggingFreq > 0 && p.baggingFraction < 1 && round % p.baggingFreq === 0) {
@@ -266,11 +264,8 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       let anySplit = false;
       for (let k = 0; k < K; k++) {
         const keep = bagged && sampled < train.rows ? inSample : undefined;
-        let root: NodeRows;
-        if (rowPasses) {
-          runner.run(rowTasks(LOAD_GH, train.rows, runner.threads, k), train.rows);
-          root = keep ? keepRows(ctx, runner, keep) : allRows(ctx);
-        } else root = loadRows(ctx, runner, keep, grad, hess, K, k);
+        runner.run(rowTasks(LOAD_GH, train.rows, runner.threads, k), train.rows);
+        const root = keep ? keepRows(ctx, runner, keep) : allRows(ctx);
         const n = root.n;
         env.sampler.startTree(p.seed, round, k, 2);
         const t = await growLossguide(env, root);
@@ -281,7 +276,10 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         if (t.numLeaves > 1) {
           anySplit = true;
           addLeafValues(t, ctx.rowIndex, margins, K, k);
-          if (n < train.rows) addUnsampled(tree, train, inSample, unsampled, margins, K, k);
+          if (n < train.rows && efb === undefined && ctx.catStride <= WALK_MAX_CODES) {
+            writeWalkTree(rowPasses, t, ctx.catStride, ctx.matrix.missingCode);
+            runner.run(rowTasks(LEFT_OUT, train.rows, runner.threads, k), train.rows - n);
+          } else if (n < train.rows) addUnsampled(tree, train, inSample, unsampled, margins, K, k);
           if (valid && validMargins)
             addTreeMargins(tree, valid.features, valid.cols, validMargins, K, k, valid.rows);
         }

@@ -1,15 +1,41 @@
 /**
  * Per-row passes of an iteration as tasks on the training threads (tasks.ts): the gradients of a
- * pointwise LightGBM objective, and loading one output's `[g, h]` into buffer 0 (partition.ts
- * loadRows). Each task owns a row range and writes only its rows, so any thread count gives the same
- * bits. Every thread installs the same RowConfig (its arrays on shared memory) once.
+ * pointwise LightGBM objective, loading one output's `[g, h]` into buffer 0 (partition.ts
+ * loadRows), GOSS's sample (by blocks of GOSS_BLOCK rows, as LightGBM samples by blocks), and adding
+ * a grown tree's values to the rows it was not grown on (walking the tree over their bin codes, with
+ * the partition's own rule). Each task owns a row range and writes only its rows, so any thread count
+ * gives the same bits. Every thread installs the same RowConfig (its arrays on shared memory) once.
  */
 import type { HistContext } from './histogram.js';
+import { gossSample } from './lightgbm-goss.js';
+import { Rng } from './rng.js';
+import type { TreeBuilder } from './tree-builder.js';
 
-/** Task kind: `[ROWS, pass, from, to, k, 0, 0, 0]` — pass GRADIENTS or LOAD_GH over rows [from, to). */
+/**
+ * Task kind: `[ROWS, pass, from, to, arg, out, 0, 0]` over rows [from, to): GRADIENTS; LOAD_GH of
+ * output `arg`; GOSS of iteration `arg` (one block; its sample size into ctx.counts[out]); LEFT_OUT
+ * adds the walk tree's values to output `arg` of the rows not in the sample.
+ */
 export const ROWS = 7;
 export const GRADIENTS = 0;
 export const LOAD_GH = 1;
+export const GOSS = 2;
+export const LEFT_OUT = 3;
+
+/** Rows per GOSS block: each block keeps its own top rows and draws its own others (own generator). */
+export const GOSS_BLOCK = 65536;
+
+/**
+ * The walk tree: per node 4 ints at `nid << 2` — [0] the left child's offset × 2, plus 1 on a leaf
+ * (a leaf's "child" is itself; the right child follows the left), [1] feature, [2] the offset of the
+ * node's direction table in walkCats: one byte per code, 1 = left (a leaf's table is all ones, so a
+ * leaf steps onto itself). The table holds the partition's rule for every code: a category set,
+ * the default direction for the missing code, else code ≤ bin. Leaf values are in walkValues.
+ */
+const NODE = 4;
+
+/** Most codes per feature the table walk takes (bytes per node table); wider matrices walk floats. */
+export const WALK_MAX_CODES = 1024;
 
 /** The objectives whose gradients are a function of one row alone. */
 export type PointObjective =
@@ -21,7 +47,8 @@ export type PointObjective =
   | 'multiclassova';
 
 export interface RowConfig {
-  readonly objective: PointObjective;
+  /** The pointwise objective whose gradients the GRADIENTS pass computes (none: not used). */
+  readonly objective: PointObjective | undefined;
   /** Huber's delta. */
   readonly alpha: number;
   /** Outputs per row. */
@@ -31,6 +58,128 @@ export interface RowConfig {
   readonly labels: Float32Array;
   readonly grad: Float32Array;
   readonly hess: Float32Array;
+  /** Per row: 1 if the current sample holds it. */
+  readonly inSample: Uint8Array;
+  /** Per row: GOSS's scores. */
+  readonly scratch: Float32Array;
+  readonly goss: { readonly topRate: number; readonly otherRate: number; readonly seed: number };
+  /** The tree LEFT_OUT walks (writeWalkTree): NODE ints per node, values, the category tables. */
+  readonly walkNodes: Int32Array;
+  readonly walkValues: Float64Array;
+  readonly walkCats: Uint8Array;
+}
+
+/** Shared arrays for a RowConfig of `rows` rows, `K` outputs, trees of up to `leaves` leaves. */
+export function rowArrays(
+  rows: number,
+  K: number,
+  leaves: number,
+  catBytes: number,
+): Pick<
+  RowConfig,
+  'margins' | 'grad' | 'hess' | 'inSample' | 'scratch' | 'walkNodes' | 'walkValues' | 'walkCats'
+> {
+  const f32 = (n: number) => new Float32Array(new SharedArrayBuffer(Math.max(4, 4 * n)));
+  return {
+    margins: f32(rows * K),
+    grad: f32(rows * K),
+    hess: f32(rows * K),
+    inSample: new Uint8Array(new SharedArrayBuffer(Math.max(8, rows))),
+    scratch: f32(rows),
+    walkNodes: new Int32Array(new SharedArrayBuffer(4 * NODE * (2 * leaves + 1))),
+    walkValues: new Float64Array(new SharedArrayBuffer(8 * (2 * leaves + 1))),
+    walkCats: new Uint8Array(new SharedArrayBuffer(Math.max(8, catBytes))),
+  };
+}
+
+/**
+ * Writes `t` (as grown, in the matrix's own columns: not under EFB) for LEFT_OUT; `catStride` bytes
+ * per categorical split in walkCats, which holds `walkCats.length / catStride` of them.
+ */
+export function writeWalkTree(
+  c: RowConfig,
+  t: TreeBuilder,
+  catStride: number,
+  missingCode: Uint16Array,
+): void {
+  const nodes = c.walkNodes;
+  const tables = c.walkCats;
+  if (t.left.length * catStride > tables.length) throw new Error('the walk tree outgrows its tables');
+  for (let nid = 0; nid < t.left.length; nid++) {
+    const o = NODE * nid;
+    const at = nid * catStride;
+    const l = t.left[nid]!;
+    c.walkValues[nid] = t.value[nid]!;
+    nodes[o + 2] = at;
+    if (l === -1) {
+      nodes[o] = 2 * o + 1;
+      nodes[o + 1] = 0;
+      tables.fill(1, at, at + catStride);
+      continue;
+    }
+    const s = t.best[nid]!;
+    nodes[o] = 2 * NODE * l;
+    nodes[o + 1] = s.feature;
+    if (s.cats !== undefined) {
+      tables.fill(0, at, at + catStride);
+      for (const code of s.cats) tables[at + code] = 1;
+    } else {
+      // Codes 0..bin left, the rest right; then the missing code by the default direction.
+      const left = Math.max(0, Math.min(catStride, s.bin + 1));
+      tables.fill(1, at, at + left);
+      tables.fill(0, at + left, at + catStride);
+      const miss = missingCode[s.feature]!;
+      if (miss < catStride) tables[at + miss] = s.defaultLeft ? 1 : 0;
+    }
+  }
+}
+
+/**
+ * Output k of the rows in [from, to) that the sample left out += their leaf's value. Four rows walk
+ * side by side, each step branch-free (their loads overlap, no direction mispredicts), until all four
+ * sit on leaves.
+ */
+function addLeftOut(ctx: HistContext, c: RowConfig, from: number, to: number, k: number): void {
+  const { walkNodes: nodes, walkValues: values, walkCats: tables, inSample, margins, K } = c;
+  const codes = ctx.bufs[0]!.codes;
+  const cols = ctx.matrix.cols;
+  // The next node's offset from node o's control word w, for the row whose codes start at `at`.
+  const step = (w: number, o: number, at: number): number =>
+    (w >> 1) + ((tables[nodes[o + 2]! + codes[at + nodes[o + 1]!]!]! ^ 1) << 2);
+  const add = (r: number, o: number) => {
+    const j = r * K + k;
+    margins[j] = margins[j]! + values[o >> 2]!;
+  };
+  let r = from;
+  for (; r + 4 <= to; r += 4) {
+    if ((inSample[r]! & inSample[r + 1]! & inSample[r + 2]! & inSample[r + 3]!) !== 0) continue;
+    const a0 = r * cols;
+    let o0 = 0;
+    let o1 = 0;
+    let o2 = 0;
+    let o3 = 0;
+    for (;;) {
+      const w0 = nodes[o0]!;
+      const w1 = nodes[o1]!;
+      const w2 = nodes[o2]!;
+      const w3 = nodes[o3]!;
+      if ((w0 & w1 & w2 & w3 & 1) !== 0) break;
+      o0 = step(w0, o0, a0);
+      o1 = step(w1, o1, a0 + cols);
+      o2 = step(w2, o2, a0 + 2 * cols);
+      o3 = step(w3, o3, a0 + 3 * cols);
+    }
+    if (inSample[r] === 0) add(r, o0);
+    if (inSample[r + 1] === 0) add(r + 1, o1);
+    if (inSample[r + 2] === 0) add(r + 2, o2);
+    if (inSample[r + 3] === 0) add(r + 3, o3);
+  }
+  for (; r < to; r++) {
+    if (inSample[r] !== 0) continue;
+    let o = 0;
+    for (let w = nodes[0]!; (w & 1) === 0; w = nodes[o]!) o = step(w, o, r * cols);
+    add(r, o);
+  }
 }
 
 const installed = new WeakMap<HistContext, RowConfig>();
@@ -46,7 +195,11 @@ export function installRows(ctx: HistContext, config: RowConfig): void {
  * softmax `q − [j = y]`, `K/(K−1)·q(1 − q)`; one-vs-all a sigmoid per class. Labels are checked
  * before (lightgbm-objectives.ts).
  */
-export function pointGradients(c: RowConfig, from: number, to: number): void {
+export function pointGradients(
+  c: Pick<RowConfig, 'objective' | 'alpha' | 'K' | 'margins' | 'labels' | 'grad' | 'hess'>,
+  from: number,
+  to: number,
+): void {
   const { margins, labels, grad, hess, K, alpha } = c;
   switch (c.objective) {
     case 'regression':
@@ -124,10 +277,35 @@ function loadGh(ctx: HistContext, c: RowConfig, from: number, to: number, k: num
 export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: number): void {
   const c = installed.get(ctx);
   if (!c) throw new Error('row passes are not installed on this thread');
+  const pass = tasks[o + 1]!;
   const from = tasks[o + 2]!;
   const to = tasks[o + 3]!;
-  if (tasks[o + 1] === GRADIENTS) pointGradients(c, from, to);
-  else loadGh(ctx, c, from, to, tasks[o + 4]!);
+  const arg = tasks[o + 4]!;
+  if (pass === GRADIENTS) pointGradients(c, from, to);
+  else if (pass === LOAD_GH) loadGh(ctx, c, from, to, arg);
+  else if (pass === LEFT_OUT) addLeftOut(ctx, c, from, to, arg);
+  else {
+    const { K, goss } = c;
+    ctx.counts[tasks[o + 5]!] = gossSample(
+      c.grad.subarray(from * K, to * K),
+      c.hess.subarray(from * K, to * K),
+      K,
+      to - from,
+      goss.topRate,
+      goss.otherRate,
+      new Rng(goss.seed, arg, 7, from / GOSS_BLOCK),
+      c.inSample.subarray(from, to),
+      c.scratch.subarray(from, to),
+    );
+  }
+}
+
+/** GOSS for iteration `round` over `rows` rows: one task per block; returns how many tasks. */
+export function gossTasks(rows: number, round: number): number[] {
+  const tasks: number[] = [];
+  for (let a = 0, t = 0; a < rows; a += GOSS_BLOCK, t++)
+    tasks.push(ROWS, GOSS, a, Math.min(rows, a + GOSS_BLOCK), round, t, 0, 0);
+  return tasks;
 }
 
 /** Rows per task at least: below this, waking a thread costs more than the pass. */

@@ -281,6 +281,48 @@ test('gradients as row tasks: 2 threads grow the same trees as 1 for softmax, on
   }
 });
 
+test("GOSS's left-out rows get the tree's values by walking their codes: the same margins as the model's own walk", async () => {
+  const data = synthBinary(20_000, 6, 21, 0.05);
+  for (let r = 0; r < data.rows; r++) {
+    const level = data.labels[r] === 1 ? r % 7 : (r % 7) + 5;
+    data.features[r * data.cols + 5] = r % 13 === 0 ? Number.NaN : level;
+  }
+  const three = { ...data, labels: data.labels.map((y, r) => (y === 1 ? 1 + (r % 2) : 0)) };
+  for (const [train, extra, metric] of [
+    [data, { objective: 'binary' }, 'binary_logloss'],
+    [three, { objective: 'multiclass', num_class: 3 }, 'multi_logloss'],
+  ] as const) {
+    const seen: Record<string, number>[] = [];
+    const model = await trainLightgbm({
+      train,
+      // The same rows as the validation set: its margins come from walking the exported trees over
+      // the feature values, the training margins from the sample's leaves plus the code walk.
+      valid: train,
+      params: parseLgbParams({
+        ...extra,
+        metric,
+        is_provide_training_metric: true,
+        data_sample_strategy: 'goss',
+        learning_rate: 0.5,
+        num_iterations: 8,
+        num_leaves: 31,
+        categorical_feature: [5],
+        num_threads: 2,
+      }),
+      onRound: (r) => {
+        seen.push(r.metrics);
+      },
+    });
+    assert.ok(
+      model.trees.some((t) => (t.lgb?.catThreshold.length ?? 0) > 0),
+      'a categorical split',
+    );
+    assert.equal(seen.length, 8);
+    for (const [i, m] of seen.entries())
+      assert.equal(m[`train-${metric}`], m[`valid-${metric}`], `${extra.objective} round ${i}`);
+  }
+});
+
 test('a bad label is named by row on the threaded path too (checked once, before the threads)', async () => {
   const data = synthBinary(20_000, 4, 2);
   data.labels[12_345] = 2;
