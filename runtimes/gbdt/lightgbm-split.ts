@@ -14,6 +14,7 @@ import { type LgbBins, MISSING_NAN } from './lightgbm-bins.js';
 import type { LgbParams } from './lightgbm-params.js';
 import { emptySplit, type SplitInfo } from './split.js';
 import type { SplitRules } from './tree-builder.js';
+import { type ScanResult, type WasmLgbScan, wasmLgbScan } from './wasm-kernels.js';
 
 /** LightGBM's kEpsilon, the start of every hessian accumulator. */
 const K_EPS = 1e-15;
@@ -68,11 +69,22 @@ export class LgbSplitRules implements SplitRules {
   readonly #bins: LgbBins;
   readonly #slotOffsets: Uint32Array;
   #order: number[] = [];
+  /** The wasm scan (plain gains on histograms in `memory`), when attachWasm gave one. */
+  #wasm: { memory: WebAssembly.Memory; scan: WasmLgbScan; read: (o: ScanResult) => void } | undefined;
+  readonly #found: ScanResult = { gain: 0, bin: 0, reverse: 0, lg: 0, lh: 0, lc: 0, rg: 0, rh: 0, rc: 0 };
 
   constructor(params: LgbParams, bins: LgbBins, slotOffsets: Uint32Array) {
     this.#p = params;
     this.#bins = bins;
     this.#slotOffsets = slotOffsets;
+  }
+
+  /**
+   * Scans numerical features with plain gains (no L1, no max_delta_step) in WebAssembly when their
+   * histograms live in `memory` (this thread's instance; the same arithmetic, test).
+   */
+  attachWasm(memory: WebAssembly.Memory): void {
+    this.#wasm = { memory, ...wasmLgbScan(memory) };
   }
 
   /** LightGBM's CalculateSplittedLeafOutput (no path smoothing). */
@@ -136,6 +148,17 @@ export class LgbSplitRules implements SplitRules {
     const l2 = p.lambdaL2;
     const mds = p.maxDeltaStep;
     const plain = l1 === 0 && mds <= 0;
+    const w = this.#wasm;
+    if (plain && w !== undefined && hist.buffer === w.memory.buffer) {
+      const forward = this.#bins.missingType[f] === MISSING_NAN ? 1 : 0;
+      const at = hist.byteOffset + 8 * off;
+      if (w.scan(at, nb, g, h, count, cnt, shift, out.gain, minData, minHess, l2, forward) === 1) {
+        const r = this.#found;
+        w.read(r);
+        this.#set(out, r.gain, f, r.bin, r.reverse === 1, r.lg, r.lh, r.lc, r.rg, r.rh, r.rc);
+      }
+      return;
+    }
     // Reverse: right side accumulates value bins from the top; the NaN slot stays left.
     let rg = 0;
     let rh = K_EPS;

@@ -168,6 +168,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     installRows(ctx, rowPasses);
     objective.pointwise?.checkLabels(rowPasses.labels);
     const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
+    if (ctx.memory) lgbRules.attachWasm(ctx.memory);
     if (scan) installScan(ctx, scan, lgbRules);
     const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
     const rules = efbRules ?? lgbRules;

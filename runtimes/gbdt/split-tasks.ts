@@ -56,9 +56,14 @@ const installed = new WeakMap<HistContext, RangeScan>();
 /** Makes this thread's rules for `ctx` the ones `config` describes (or `rules`, when given). */
 export function installScan(ctx: HistContext, config: ScanConfig, rules?: LgbSplitRules): void {
   if (config.kind === 'lightgbm') {
-    const r = rules ?? new LgbSplitRules(config.params, config.bins, config.slotOffsets);
+    let r = rules;
+    if (!r) {
+      r = new LgbSplitRules(config.params, config.bins, config.slotOffsets);
+      if (ctx.memory) r.attachWasm(ctx.memory);
+    }
+    const scanWith = r;
     installed.set(ctx, (hist, base, g, h, count, allowed, out, from, to) =>
-      r.findSplit(hist, base, g, h, count, allowed, out, from, to),
+      scanWith.findSplit(hist, base, g, h, count, allowed, out, from, to),
     );
     return;
   }

@@ -300,3 +300,236 @@ export function wasmPartitions(memory: WebAssembly.Memory, cols: number, width: 
   partitionCache = { memory, stride, width, fns };
   return fns;
 }
+
+/** The best candidate a LightGBM numerical scan found (wasmLgbScan), read from its instance. */
+export interface ScanResult {
+  gain: number;
+  /** Threshold bin and direction: 1 = the reverse scan (missing left), 0 = the forward one. */
+  bin: number;
+  reverse: number;
+  lg: number;
+  lh: number;
+  lc: number;
+  rg: number;
+  rh: number;
+  rc: number;
+}
+
+/**
+ * LightGBM's numerical threshold scan (lightgbm-split.ts #numerical) for plain leaf gains (no L1,
+ * no max_delta_step), the same arithmetic in the same order: a reverse scan, and for NaN features a
+ * forward one, candidates pruned by `cannotBeat` before dividing. Returns 1 when a candidate beat
+ * `best`; `read` then gives the last (best) one.
+ */
+export type WasmLgbScan = (
+  histAt: number,
+  nb: number,
+  g: number,
+  h: number,
+  count: number,
+  cnt: number,
+  shift: number,
+  best: number,
+  minData: number,
+  minHess: number,
+  l2: number,
+  forward: number,
+) => number;
+
+const scanCache = new WeakMap<WebAssembly.Memory, { scan: WasmLgbScan; read: (out: ScanResult) => void }>();
+
+/** LightGBM's kEpsilon, and cannotBeat's slack (lightgbm-split.ts). */
+const K_EPS = 1e-15;
+const BEAT_SLACK = 1 - 1e-12;
+
+/** This thread's scan over `memory`. */
+export function wasmLgbScan(memory: WebAssembly.Memory): {
+  scan: WasmLgbScan;
+  read: (out: ScanResult) => void;
+} {
+  const hit = scanCache.get(memory);
+  if (hit) return hit;
+  // Params: 0 histAt, 1 nb (i32); 2 g, 3 h, 4 count, 5 cnt, 6 shift, 7 best, 8 minData, 9 minHess,
+  // 10 l2 (f64); 11 forward (i32). Locals: 12 t, 13 a, 14 improved (i32); 15 sg, 16 sh, 17 sc
+  // (the running side), 18 og, 19 oh, 20 oc (the other side), 21 bh, 22 gain, 23 q (f64).
+  const [HIST, NB, G, H, COUNT, CNT, SHIFT, BEST, MIND, MINH, L2, FWD] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  ];
+  const [T, A, IMP, SG, SH, SC, OG, OH, OC, BH, GAIN, Q] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+  // Globals: 0 gain, 1 bin, 2 reverse, 3 lg, 4 lh, 5 lc, 6 rg, 7 rh, 8 rc.
+  const get = op.get;
+  const set = op.set;
+  // T(x, 0): x unless it is neither > 0 nor < 0 (then 0), as thresholdL1 with l1 = 0.
+  const tl1 = (x: number) => [
+    ...get(x),
+    ...op.f64(0),
+    ...get(x),
+    ...op.f64(0),
+    ...op.f64Gt,
+    ...get(x),
+    ...op.f64(0),
+    ...op.f64Lt,
+    ...op.i32Or,
+    ...op.select,
+  ];
+  // leafGain(x, y) = T(x)² / (y + l2)
+  const leafGain = (x: number, y: number) => [
+    ...tl1(x),
+    ...tl1(x),
+    ...op.f64Mul,
+    ...get(y),
+    ...get(L2),
+    ...op.f64Add,
+    ...op.f64Div,
+  ];
+  /** One direction: the running side accumulates bins; `left` says whether it is the left side. */
+  const direction = (reverse: boolean): number[] => {
+    const b: number[] = [];
+    // Running sums start at (0, K_EPS, 0); t from nb − 1 down to 1, or 0 up to nb − 1.
+    b.push(...op.f64(0), ...set(SG), ...op.f64(K_EPS), ...set(SH), ...op.f64(0), ...set(SC));
+    if (reverse) b.push(...get(NB), ...op.i32(1), ...op.i32Sub, ...set(T));
+    else b.push(...op.i32(0), ...set(T));
+    b.push(...op.block, ...op.loop);
+    if (reverse) b.push(...get(T), ...op.i32(1), ...op.i32LtS, ...op.brIf(1));
+    else b.push(...get(T), ...get(NB), ...op.i32GeS, ...op.brIf(1));
+    b.push(...get(HIST), ...get(T), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...set(A));
+    b.push(...get(A), ...op.f64Load(8), ...set(BH));
+    b.push(...get(SG), ...get(A), ...op.f64Load(0), ...op.f64Add, ...set(SG));
+    b.push(...get(SH), ...get(BH), ...op.f64Add, ...set(SH));
+    b.push(
+      ...get(SC),
+      ...get(BH),
+      ...get(CNT),
+      ...op.f64Mul,
+      ...op.f64(0.5),
+      ...op.f64Add,
+      ...op.f64Trunc,
+      ...op.f64Add,
+      ...set(SC),
+    );
+    b.push(...op.block); // continue target (depth 0 here)
+    b.push(
+      ...get(SC),
+      ...get(MIND),
+      ...op.f64Lt,
+      ...get(SH),
+      ...get(MINH),
+      ...op.f64Lt,
+      ...op.i32Or,
+      ...op.brIf(0),
+    );
+    b.push(
+      ...get(COUNT),
+      ...get(SC),
+      ...op.f64Sub,
+      ...set(OC),
+      ...get(H),
+      ...get(SH),
+      ...op.f64Sub,
+      ...set(OH),
+    );
+    // break: the other side too small (depth: block 0, loop 1, outer block 2)
+    b.push(
+      ...get(OC),
+      ...get(MIND),
+      ...op.f64Lt,
+      ...get(OH),
+      ...get(MINH),
+      ...op.f64Lt,
+      ...op.i32Or,
+      ...op.brIf(2),
+    );
+    b.push(...get(G), ...get(SG), ...op.f64Sub, ...set(OG));
+    // The left and right sides as the JS names them.
+    const [lg, lh, lc, rg, rh, rc] = reverse ? [OG, OH, OC, SG, SH, SC] : [SG, SH, SC, OG, OH, OC];
+    // cannotBeat(lg, lh + l2, rg, rh + l2, best + shift): q = bl·br;
+    // lg·lg·br + rg·rg·bl <= (best + shift)·q·SLACK && q > 1e-200
+    b.push(
+      ...get(lh),
+      ...get(L2),
+      ...op.f64Add,
+      ...get(rh),
+      ...get(L2),
+      ...op.f64Add,
+      ...op.f64Mul,
+      ...set(Q),
+    );
+    b.push(...get(lg), ...get(lg), ...op.f64Mul, ...get(rh), ...get(L2), ...op.f64Add, ...op.f64Mul);
+    b.push(
+      ...get(rg),
+      ...get(rg),
+      ...op.f64Mul,
+      ...get(lh),
+      ...get(L2),
+      ...op.f64Add,
+      ...op.f64Mul,
+      ...op.f64Add,
+    );
+    b.push(
+      ...get(BEST),
+      ...get(SHIFT),
+      ...op.f64Add,
+      ...get(Q),
+      ...op.f64Mul,
+      ...op.f64(BEAT_SLACK),
+      ...op.f64Mul,
+      ...op.f64Le,
+    );
+    b.push(...get(Q), ...op.f64(1e-200), ...op.f64Gt, ...op.i32And, ...op.brIf(0));
+    // gain = leafGain(lg, lh) + leafGain(rg, rh) − shift
+    b.push(...leafGain(lg, lh), ...leafGain(rg, rh), ...op.f64Add, ...get(SHIFT), ...op.f64Sub, ...set(GAIN));
+    b.push(...get(GAIN), ...get(BEST), ...op.f64Gt, ...op.if);
+    b.push(...get(GAIN), ...set(BEST), ...op.i32(1), ...set(IMP));
+    b.push(...get(GAIN), ...op.globalSet(0));
+    b.push(...get(T), ...(reverse ? [...op.i32(1), ...op.i32Sub] : []), ...F64_FROM_I32, ...op.globalSet(1));
+    b.push(...op.f64(reverse ? 1 : 0), ...op.globalSet(2));
+    for (const [i, l] of [lg, lh, lc, rg, rh, rc].entries()) b.push(...get(l), ...op.globalSet(3 + i));
+    b.push(...op.end); // if
+    b.push(...op.end); // continue block
+    b.push(...get(T), ...op.i32(1), ...(reverse ? op.i32Sub : op.i32Add), ...set(T));
+    b.push(...op.br(0), ...op.end, ...op.end);
+    return b;
+  };
+  const body = [
+    ...op.i32(0),
+    ...set(IMP),
+    ...direction(true),
+    ...get(FWD),
+    ...op.if,
+    ...direction(false),
+    ...op.end,
+    ...get(IMP),
+  ];
+  const fn: WasmFunction = {
+    name: 'scan',
+    params: [I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, I32],
+    returnsI32: true,
+    locals: [
+      [3, I32],
+      [9, F64],
+    ],
+    body,
+  };
+  const bytes = wasmModule(pagesOf(memory), [fn], 9);
+  const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: memory } }).exports;
+  const g = Array.from({ length: 9 }, (_, i) => e[`g${i}`] as WebAssembly.Global);
+  const made = {
+    scan: e['scan'] as WasmLgbScan,
+    read: (out: ScanResult) => {
+      out.gain = g[0]!.value as number;
+      out.bin = g[1]!.value as number;
+      out.reverse = g[2]!.value as number;
+      out.lg = g[3]!.value as number;
+      out.lh = g[4]!.value as number;
+      out.lc = g[5]!.value as number;
+      out.rg = g[6]!.value as number;
+      out.rh = g[7]!.value as number;
+      out.rc = g[8]!.value as number;
+    },
+  };
+  scanCache.set(memory, made);
+  return made;
+}
+
+/** f64.convert_i32_s */
+const F64_FROM_I32 = [0xb7];

@@ -81,6 +81,18 @@ export const op = {
   i32Or: [0x72],
   i32Shl: [0x74],
   f64Add: [0xa0],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  f64Div: [0xa3],
+  f64Trunc: [0x9d],
+  f64Eq: [0x61],
+  f64Lt: [0x63],
+  f64Gt: [0x64],
+  f64Le: [0x65],
+  f64Ge: [0x66],
+  f64: (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)],
+  globalGet: (i: number) => [0x23, ...uleb(i)],
+  globalSet: (i: number) => [0x24, ...uleb(i)],
   f64PromoteF32: [0xbb],
   select: [0x1b],
   /** memory.copy (bulk memory): [dst, src, bytes] on the stack. */
@@ -89,8 +101,8 @@ export const op = {
 
 export interface WasmFunction {
   readonly name: string;
-  /** Parameter count (all i32). */
-  readonly params: number;
+  /** Parameter count (all i32), or their types. */
+  readonly params: number | readonly number[];
   /** Whether it returns one i32. */
   readonly returnsI32: boolean;
   /** Extra locals by type, in order after the parameters: `[count, type]` groups. */
@@ -111,14 +123,22 @@ function name(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
-/** The module's bytes: `functions` exported by name, importing a shared memory of `pages` pages. */
-export function wasmModule(pages: number, functions: readonly WasmFunction[]): Uint8Array<ArrayBuffer> {
-  const types = functions.map((f) => [
-    0x60,
-    ...uleb(f.params),
-    ...new Array<number>(f.params).fill(I32),
-    ...(f.returnsI32 ? [1, I32] : [0]),
-  ]);
+/**
+ * The module's bytes: `functions` exported by name, importing a shared memory of `pages` pages; with
+ * `globals`, that many mutable f64 globals (0 at first) exported as g0, g1, … (a thread's own
+ * results: every thread has its own instance).
+ */
+export function wasmModule(
+  pages: number,
+  functions: readonly WasmFunction[],
+  globals = 0,
+): Uint8Array<ArrayBuffer> {
+  const types = functions.map((f) => {
+    const params = typeof f.params === 'number' ? new Array<number>(f.params).fill(I32) : [...f.params];
+    return [0x60, ...uleb(params.length), ...params, ...(f.returnsI32 ? [1, I32] : [0])];
+  });
+  const globalDefs = Array.from({ length: globals }, () => [F64, 0x01, ...op.f64(0), ...op.end]);
+  const globalExports = Array.from({ length: globals }, (_, i) => [...name(`g${i}`), 0x03, ...uleb(i)]);
   const memoryImport = [...name('e'), ...name('m'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)];
   const bodies = functions.map((f) => {
     const code = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, ...op.end];
@@ -129,7 +149,8 @@ export function wasmModule(pages: number, functions: readonly WasmFunction[]): U
     ...section(1, vec(types)),
     ...section(2, vec([memoryImport])),
     ...section(3, vec(functions.map((_, i) => uleb(i)))),
-    ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...(globals > 0 ? section(6, vec(globalDefs)) : []),
+    ...section(7, vec([...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]), ...globalExports])),
     ...section(10, vec(bodies)),
   ];
   return new Uint8Array(bytes);
