@@ -104,12 +104,14 @@ function segRowsOf(rowBytes: number): number {
 /**
  * Allocates the shared buffers for the matrix's rows and `slots` pooled histograms: carved out of
  * one shared wasm memory (the matrix's codes copied into it) so the wasm kernels reach them all, or
- * with `kernels: 'js'` (or when they do not fit) as separate SharedArrayBuffers.
+ * with `kernels: 'js'` (or when they do not fit) as separate SharedArrayBuffers. `spareBytes` more
+ * are set aside in the memory for `carve`.
  */
 export function createHistContext(
   matrix: BinMatrix,
   slots: number,
   kernels: KernelChoice = 'auto',
+  spareBytes = 0,
 ): HistContext {
   const { rows, cols } = matrix;
   const histLen = 2 * matrix.slotOffsets[cols]!;
@@ -121,8 +123,7 @@ export function createHistContext(
   const rootSegs = Math.max(1, Math.ceil(rows / segRows));
   const segCapacity = Math.max(16 * rootSegs, 1024);
   const taskCapacity = Math.max(segCapacity, slots * Math.min(cols, 8), SCAN_JOBS * SCAN_PARTS) + 8;
-  let catStride = 1;
-  for (let f = 0; f < cols; f++) catStride = Math.max(catStride, matrix.missingCode[f]! + 1);
+  const catStride = catStrideOf(matrix);
   const scanCatWords = Math.ceil(catStride / 32);
   // Every buffer in bytes, in the order they are carved (16-byte aligned each).
   const sizes = {
@@ -142,6 +143,7 @@ export function createHistContext(
     scanIn: 8 * 4 * SCAN_JOBS,
     scanMask: SCAN_JOBS * cols,
     scanOut: 8 * fixedSplitWords(scanCatWords) * SCAN_JOBS * SCAN_PARTS,
+    spare: spareBytes,
   };
   const align = (n: number) => Math.ceil(Math.max(n, 8) / 16) * 16;
   const total = Object.values(sizes).reduce((t, n) => t + align(n), 0);
@@ -180,6 +182,10 @@ export function createHistContext(
     { codes: codes1, gh: gh1, idx: idx1 },
   ];
   for (let i = 0; i < rows; i++) idx0[i] = i;
+  if (memory) {
+    const [, at] = take(spareBytes);
+    spares.set(memory, { at, end: at + spareBytes });
+  }
   return {
     matrix,
     bufs,
@@ -203,6 +209,31 @@ export function createHistContext(
     scanCatWords,
     memory,
   };
+}
+
+/** Codes per feature at most, plus one (its missing code): the width of a category table. */
+export function catStrideOf(matrix: BinMatrix): number {
+  let catStride = 1;
+  for (let f = 0; f < matrix.cols; f++) catStride = Math.max(catStride, matrix.missingCode[f]! + 1);
+  return catStride;
+}
+
+/** The unused part of each context memory that createHistContext set aside (`spareBytes`). */
+const spares = new WeakMap<WebAssembly.Memory, { at: number; end: number }>();
+
+/**
+ * `bytes` of shared memory for arrays the wasm kernels read beside the context's (row-tasks.ts):
+ * carved from the spare part of its memory, or a SharedArrayBuffer of their own without one.
+ * Returns the buffer and the byte offset in it.
+ */
+export function carve(ctx: HistContext, bytes: number): [SharedArrayBuffer, number] {
+  const spare = ctx.memory && spares.get(ctx.memory);
+  const size = Math.ceil(Math.max(bytes, 8) / 16) * 16;
+  if (!ctx.memory || !spare || spare.at + size > spare.end)
+    return [new SharedArrayBuffer(Math.max(8, bytes)), 0];
+  const at = spare.at;
+  spare.at += size;
+  return [ctx.memory.buffer as unknown as SharedArrayBuffer, at];
 }
 
 /** Ints per task in a batch: `[kind, a, b, c, d, e, f, g]`. */

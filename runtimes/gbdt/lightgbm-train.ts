@@ -19,7 +19,7 @@ import type { Dataset } from '../data/dataset.js';
 import { ColumnSampler } from './col-sampler.js';
 import { summarize } from './cuts.js';
 import { growLossguide } from './grow-lossguide.js';
-import { createHistContext, type KernelChoice, SlotPool, TASK_INTS } from './histogram.js';
+import { catStrideOf, createHistContext, type KernelChoice, SlotPool, TASK_INTS } from './histogram.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
 import { type BundlePlan, bundlesFromPlan, type EfbLayout, planBundles } from './lightgbm-efb.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
@@ -40,6 +40,7 @@ import {
   LOAD_GH,
   type RowConfig,
   rowArrays,
+  rowArraysBytes,
   WALK_MAX_CODES,
   rowTasks,
   writeWalkTree,
@@ -137,7 +138,15 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const matrix = efb?.matrix ?? full;
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const slots = Math.min(Math.max(4, Math.floor(POOL_BYTES / (8 * histLen))), 2 * p.numLeaves + 2);
-  const ctx = createHistContext(matrix, slots, input.kernels);
+  // Room in the context's memory for the per-row arrays (row-tasks.ts), which its wasm walk reads.
+  const walkCodes = catStrideOf(matrix);
+  const walkTables = walkCodes <= WALK_MAX_CODES ? (2 * p.numLeaves + 1) * walkCodes : 0;
+  const ctx = createHistContext(
+    matrix,
+    slots,
+    input.kernels,
+    rowArraysBytes(train.rows, K, p.numLeaves, walkTables),
+  );
   // Split scans as tasks where the rules read the engine's histograms as they are (no EFB) and
   // the node's histogram is complete here (data mode: all-reduced before the scan).
   const scan =
@@ -146,12 +155,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       : undefined;
   // Per-row passes as tasks (row-tasks.ts): gradients of pointwise objectives, the per-tree
   // [g, h] load, GOSS by blocks, and the left-out rows' scores (by walking their codes: not EFB).
-  const arrays = rowArrays(
-    train.rows,
-    K,
-    p.numLeaves,
-    ctx.catStride <= WALK_MAX_CODES ? (2 * p.numLeaves + 1) * ctx.catStride : 0,
-  );
+  const arrays = rowArrays(ctx, train.rows, K, p.numLeaves, walkTables);
   const { grad, hess, margins, inSample } = arrays;
   const rowPasses: RowConfig = {
     ...arrays,

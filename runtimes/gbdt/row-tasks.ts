@@ -6,9 +6,10 @@
  * the partition's own rule). Each task owns a row range and writes only its rows, so any thread count
  * gives the same bits. Every thread installs the same RowConfig (its arrays on shared memory) once.
  */
-import type { HistContext } from './histogram.js';
+import { carve, type HistContext } from './histogram.js';
 import { gossSample } from './lightgbm-goss.js';
 import { Rng } from './rng.js';
+import { wasmLeftOut } from './wasm-kernels.js';
 import type { TreeBuilder } from './tree-builder.js';
 
 /**
@@ -69,8 +70,32 @@ export interface RowConfig {
   readonly walkCats: Uint8Array;
 }
 
-/** Shared arrays for a RowConfig of `rows` rows, `K` outputs, trees of up to `leaves` leaves. */
+/** The byte sizes of rowArrays' arrays (each rounded up to 16, as carve takes them). */
+function rowArraySizes(rows: number, K: number, leaves: number, catBytes: number): number[] {
+  const nodes = 2 * leaves + 1;
+  return [
+    4 * rows * K,
+    4 * rows * K,
+    4 * rows * K,
+    rows,
+    4 * rows,
+    4 * NODE * nodes,
+    8 * nodes,
+    catBytes,
+  ].map((b) => Math.ceil(Math.max(b, 8) / 16) * 16);
+}
+
+/** Bytes to set aside in the context's memory for rowArrays (createHistContext's spareBytes). */
+export function rowArraysBytes(rows: number, K: number, leaves: number, catBytes: number): number {
+  return rowArraySizes(rows, K, leaves, catBytes).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Shared arrays for a RowConfig of `rows` rows, `K` outputs, trees of up to `leaves` leaves, in the
+ * context's wasm memory where it set room aside (the walk runs in wasm there), else on their own.
+ */
 export function rowArrays(
+  ctx: HistContext,
   rows: number,
   K: number,
   leaves: number,
@@ -79,16 +104,17 @@ export function rowArrays(
   RowConfig,
   'margins' | 'grad' | 'hess' | 'inSample' | 'scratch' | 'walkNodes' | 'walkValues' | 'walkCats'
 > {
-  const f32 = (n: number) => new Float32Array(new SharedArrayBuffer(Math.max(4, 4 * n)));
+  const nodes = 2 * leaves + 1;
+  const f32 = (n: number) => new Float32Array(...carve(ctx, 4 * n), n);
   return {
     margins: f32(rows * K),
     grad: f32(rows * K),
     hess: f32(rows * K),
-    inSample: new Uint8Array(new SharedArrayBuffer(Math.max(8, rows))),
+    inSample: new Uint8Array(...carve(ctx, rows), rows),
     scratch: f32(rows),
-    walkNodes: new Int32Array(new SharedArrayBuffer(4 * NODE * (2 * leaves + 1))),
-    walkValues: new Float64Array(new SharedArrayBuffer(8 * (2 * leaves + 1))),
-    walkCats: new Uint8Array(new SharedArrayBuffer(Math.max(8, catBytes))),
+    walkNodes: new Int32Array(...carve(ctx, 4 * NODE * nodes), NODE * nodes),
+    walkValues: new Float64Array(...carve(ctx, 8 * nodes), nodes),
+    walkCats: new Uint8Array(...carve(ctx, catBytes), catBytes),
   };
 }
 
@@ -283,8 +309,24 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
   const arg = tasks[o + 4]!;
   if (pass === GRADIENTS) pointGradients(c, from, to);
   else if (pass === LOAD_GH) loadGh(ctx, c, from, to, arg);
-  else if (pass === LEFT_OUT) addLeftOut(ctx, c, from, to, arg);
-  else {
+  else if (pass === LEFT_OUT) {
+    const m = ctx.memory;
+    if (m && c.margins.buffer === m.buffer && c.walkCats.buffer === m.buffer) {
+      const codes = ctx.bufs[0]!.codes;
+      wasmLeftOut(m, ctx.matrix.cols, codes.BYTES_PER_ELEMENT)(
+        codes.byteOffset,
+        c.inSample.byteOffset,
+        c.margins.byteOffset,
+        c.walkNodes.byteOffset,
+        c.walkCats.byteOffset,
+        c.walkValues.byteOffset,
+        c.K,
+        arg,
+        from,
+        to,
+      );
+    } else addLeftOut(ctx, c, from, to, arg);
+  } else {
     const { K, goss } = c;
     ctx.counts[tasks[o + 5]!] = gossSample(
       c.grad.subarray(from * K, to * K),

@@ -533,3 +533,173 @@ export function wasmLgbScan(memory: WebAssembly.Memory): {
 
 /** f64.convert_i32_s */
 const F64_FROM_I32 = [0xb7];
+
+/**
+ * row-tasks.ts's LEFT_OUT walk: rows [from, to) not in the sample get their leaf's value added to
+ * output k, four rows side by side over the walk tree's direction tables (addresses in bytes; the
+ * nodes are 16 bytes: control word, feature, table offset).
+ */
+export type WasmLeftOut = (
+  codesAt: number,
+  inAt: number,
+  marginsAt: number,
+  nodesAt: number,
+  tablesAt: number,
+  valuesAt: number,
+  K: number,
+  k: number,
+  from: number,
+  to: number,
+) => void;
+
+const leftOutCache = new WeakMap<WebAssembly.Memory, Map<number, WasmLeftOut>>();
+
+/** This thread's walk over `memory` for rows of `cols` codes of `width` bytes. */
+export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: number): WasmLeftOut {
+  let byShape = leftOutCache.get(memory);
+  if (!byShape) {
+    byShape = new Map();
+    leftOutCache.set(memory, byShape);
+  }
+  const key = cols * 4 + width;
+  const hit = byShape.get(key);
+  if (hit) return hit;
+  const stride = cols * width;
+  const [CODES, IN, MARG, NODES, TABS, VALS, KK, K1, FROM, TO] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [R, A] = [10, 11];
+  const O = [12, 13, 14, 15];
+  const W = [16, 17, 18, 19];
+  const get = op.get;
+  const set = op.set;
+  const load = width === 2 ? op.i32Load16u : op.i32Load8u;
+  // o ← (w >> 1) + ((table[tab(o) + code(row, feature(o))] ^ 1) << 2), the row's codes at A + lane·stride.
+  const step = (lane: number): number[] => [
+    ...get(W[lane]!),
+    ...op.i32(1),
+    ...op.i32ShrU,
+    ...get(TABS),
+    ...get(NODES),
+    ...get(O[lane]!),
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.i32Load(8),
+    ...op.i32Add,
+    ...get(A),
+    ...op.i32(lane * stride),
+    ...op.i32Add,
+    ...get(NODES),
+    ...get(O[lane]!),
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.i32Load(4),
+    ...(width === 2 ? [...op.i32(1), ...op.i32Shl] : []),
+    ...op.i32Add,
+    ...load(0),
+    ...op.i32Add,
+    ...op.i32Load8u(0),
+    ...op.i32(1),
+    ...op.i32Xor,
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...set(O[lane]!),
+  ];
+  const control = (lane: number) => [
+    ...get(NODES),
+    ...get(O[lane]!),
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.i32Load(0),
+    ...set(W[lane]!),
+  ];
+  // if (inSample[r + lane] == 0) margins[(r + lane)·K + k] += values[o >> 2]
+  const add = (lane: number): number[] => [
+    ...get(IN),
+    ...get(R),
+    ...op.i32Add,
+    ...op.i32Load8u(lane),
+    ...op.i32Eqz,
+    ...op.if,
+    ...get(MARG),
+    ...get(R),
+    ...op.i32(lane),
+    ...op.i32Add,
+    ...get(KK),
+    ...op.i32Mul,
+    ...get(K1),
+    ...op.i32Add,
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...set(A),
+    ...get(A),
+    ...get(A),
+    ...op.f32Load(0),
+    ...op.f64PromoteF32,
+    ...get(VALS),
+    ...get(O[lane]!),
+    ...op.i32(2),
+    ...op.i32ShrU,
+    ...op.i32(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.f64Load(0),
+    ...op.f64Add,
+    ...op.f32DemoteF64,
+    ...op.f32Store(0),
+    ...op.end,
+  ];
+  const b: number[] = [];
+  const lanes = (n: number) => Array.from({ length: n }, (_, i) => i);
+  // Groups of four: for (r = from; r + 4 <= to; r += 4)
+  b.push(...get(FROM), ...set(R), ...op.block, ...op.loop);
+  b.push(...get(R), ...op.i32(4), ...op.i32Add, ...get(TO), ...op.i32GtS, ...op.brIf(1));
+  b.push(...op.block); // skip target: all four in the sample
+  b.push(
+    ...get(IN),
+    ...get(R),
+    ...op.i32Add,
+    ...op.i32Load(0),
+    ...op.i32(0x01010101),
+    ...op.i32Eq,
+    ...op.brIf(0),
+  );
+  b.push(...get(CODES), ...get(R), ...op.i32(stride), ...op.i32Mul, ...op.i32Add, ...set(A));
+  for (const l of lanes(4)) b.push(...op.i32(0), ...set(O[l]!));
+  b.push(...op.block, ...op.loop);
+  for (const l of lanes(4)) b.push(...control(l));
+  b.push(
+    ...get(W[0]!),
+    ...get(W[1]!),
+    ...op.i32And,
+    ...get(W[2]!),
+    ...op.i32And,
+    ...get(W[3]!),
+    ...op.i32And,
+  );
+  b.push(...op.i32(1), ...op.i32And, ...op.brIf(1));
+  for (const l of lanes(4)) b.push(...step(l));
+  b.push(...op.br(0), ...op.end, ...op.end);
+  for (const l of lanes(4)) b.push(...add(l));
+  b.push(...op.end); // skip
+  b.push(...get(R), ...op.i32(4), ...op.i32Add, ...set(R), ...op.br(0), ...op.end, ...op.end);
+  // The rest one by one (lane 0).
+  b.push(...op.block, ...op.loop);
+  b.push(...get(R), ...get(TO), ...op.i32GeS, ...op.brIf(1));
+  b.push(...get(CODES), ...get(R), ...op.i32(stride), ...op.i32Mul, ...op.i32Add, ...set(A));
+  b.push(...op.i32(0), ...set(O[0]!));
+  b.push(...op.block, ...op.loop);
+  b.push(...control(0), ...get(W[0]!), ...op.i32(1), ...op.i32And, ...op.brIf(1));
+  b.push(...step(0), ...op.br(0), ...op.end, ...op.end);
+  b.push(...add(0));
+  b.push(...get(R), ...op.i32(1), ...op.i32Add, ...set(R), ...op.br(0), ...op.end, ...op.end);
+  const fn: WasmFunction = { name: 'walk', params: 10, returnsI32: false, locals: [[10, I32]], body: b };
+  const bytes = wasmModule(pagesOf(memory), [fn]);
+  const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: memory } }).exports;
+  const walk = e['walk'] as WasmLeftOut;
+  byShape.set(key, walk);
+  return walk;
+}
