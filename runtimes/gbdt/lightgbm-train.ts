@@ -36,6 +36,7 @@ import {
   GRADIENTS,
   gossTasks,
   installRows,
+  leafValueTasks,
   LEFT_OUT,
   LOAD_GH,
   type RowConfig,
@@ -48,7 +49,7 @@ import {
 import { installScan } from './split-tasks.js';
 import { serialRunner, type TaskRunner } from './tasks.js';
 import { threadedRunner } from './threads.js';
-import type { GrowEnv, SplitLearner, TreeBuilder } from './tree-builder.js';
+import type { GrowEnv, SplitLearner } from './tree-builder.js';
 import { addTreeMargins } from './tree-margins.js';
 import { type Collective, type GbdtModel, type RoundReport, SINGLE, type Tree } from './types.js';
 
@@ -280,7 +281,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         const tree = toLgbTree(t, bins);
         if (t.numLeaves > 1) {
           anySplit = true;
-          addLeafValues(t, ctx.rowIndex, margins, K, k);
+          runner.run(leafValueTasks(rowPasses, t, k, runner.threads), n);
           if (n < train.rows && efb === undefined && ctx.catStride <= WALK_MAX_CODES) {
             writeWalkTree(rowPasses, t, ctx.catStride, ctx.matrix.missingCode);
             runner.run(rowTasks(LEFT_OUT, train.rows, runner.threads, k), train.rows - n);
@@ -408,17 +409,6 @@ function startMargins(
   for (let i = 0; i < trees.length; i++)
     addTreeMargins(trees[i]!, data.features, data.cols, m, K, info[i] ?? 0, data.rows);
   return m;
-}
-
-function addLeafValues(t: TreeBuilder, rows: Uint32Array, margins: Float32Array, K: number, k: number): void {
-  for (let nid = 0; nid < t.left.length; nid++) {
-    if (t.left[nid] !== -1) continue;
-    const v = t.value[nid]!;
-    for (let i = t.begin[nid]!, e = t.end[nid]!; i < e; i++) {
-      const j = rows[i]! * K + k;
-      margins[j] = margins[j]! + v;
-    }
-  }
 }
 
 /** Adds the tree's values to the margins of the rows it was not grown on; `out` holds ≥ rows ints. */

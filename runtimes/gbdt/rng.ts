@@ -12,12 +12,16 @@ export class Rng {
       s = Math.imul(s ^ (k | 0), 0x85ebca6b) ^ (s >>> 13);
       s = Math.imul(s ^ (s >>> 16), 0xc2b2ae35);
     }
-    this.#state = s >>> 0;
+    this.#state = s | 0;
   }
 
-  /** Uniform in [0, 1). */
+  /**
+   * Uniform in [0, 1). The state is kept as an int32 (the same 32 bits as mulberry32's uint32: every
+   * step below works modulo 2^32), which V8 stores unboxed — as a uint32 above 2^31 it was a heap
+   * number allocated per draw, 4× slower.
+   */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    this.#state = (this.#state + 0x6d2b79f5) | 0;
     let t = this.#state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

@@ -22,6 +22,8 @@ export const GRADIENTS = 0;
 export const LOAD_GH = 1;
 export const GOSS = 2;
 export const LEFT_OUT = 3;
+/** `[ROWS, LEAF_VALUES, leafFrom, leafTo, k]`: the leaves' values added to output k of their rows. */
+export const LEAF_VALUES = 4;
 
 /** Rows per GOSS block: each block keeps its own top rows and draws its own others (own generator). */
 export const GOSS_BLOCK = 65536;
@@ -66,6 +68,8 @@ export interface RowConfig {
   readonly goss: { readonly topRate: number; readonly otherRate: number; readonly seed: number };
   /** The tree LEFT_OUT walks (writeWalkTree): NODE ints per node, values, the category tables. */
   readonly walkNodes: Int32Array;
+  /** Per leaf of the tree just grown (writeLeafSpans): `[begin, end, value]`, its rows ctx.rowIndex[begin, end). */
+  readonly leafSpans: Float64Array;
   readonly walkValues: Float64Array;
   readonly walkCats: Uint8Array;
 }
@@ -102,7 +106,7 @@ export function rowArrays(
   catBytes: number,
 ): Pick<
   RowConfig,
-  'margins' | 'grad' | 'hess' | 'inSample' | 'scratch' | 'walkNodes' | 'walkValues' | 'walkCats'
+  'margins' | 'grad' | 'hess' | 'inSample' | 'scratch' | 'walkNodes' | 'walkValues' | 'walkCats' | 'leafSpans'
 > {
   const nodes = 2 * leaves + 1;
   const f32 = (n: number) => new Float32Array(...carve(ctx, 4 * n), n);
@@ -115,6 +119,7 @@ export function rowArrays(
     walkNodes: new Int32Array(...carve(ctx, 4 * NODE * nodes), NODE * nodes),
     walkValues: new Float64Array(...carve(ctx, 8 * nodes), nodes),
     walkCats: new Uint8Array(...carve(ctx, catBytes), catBytes),
+    leafSpans: new Float64Array(new SharedArrayBuffer(8 * 3 * nodes)),
   };
 }
 
@@ -299,6 +304,50 @@ function loadGh(ctx: HistContext, c: RowConfig, from: number, to: number, k: num
   }
 }
 
+/**
+ * Writes the leaves of `t` (after finish) for LEAF_VALUES; returns the tasks that add their values
+ * to output k: runs of whole leaves of about equal rows, about four per thread.
+ */
+export function leafValueTasks(c: RowConfig, t: TreeBuilder, k: number, threads: number): number[] {
+  const spans = c.leafSpans;
+  let n = 0;
+  let rows = 0;
+  for (let nid = 0; nid < t.left.length; nid++) {
+    if (t.left[nid] !== -1) continue;
+    spans[3 * n] = t.begin[nid]!;
+    spans[3 * n + 1] = t.end[nid]!;
+    spans[3 * n + 2] = t.value[nid]!;
+    rows += t.end[nid]! - t.begin[nid]!;
+    n++;
+  }
+  const per = Math.max(MIN_TASK_ROWS, Math.ceil(rows / (4 * Math.max(1, threads))));
+  const tasks: number[] = [];
+  let first = 0;
+  let acc = 0;
+  for (let j = 0; j < n; j++) {
+    acc += spans[3 * j + 1]! - spans[3 * j]!;
+    if (acc >= per || j === n - 1) {
+      tasks.push(ROWS, LEAF_VALUES, first, j + 1, k, 0, 0, 0);
+      first = j + 1;
+      acc = 0;
+    }
+  }
+  return tasks;
+}
+
+/** Output k of each leaf's rows in [leafFrom, leafTo) of leafSpans += the leaf's value. */
+function addLeafValues(ctx: HistContext, c: RowConfig, leafFrom: number, leafTo: number, k: number): void {
+  const { leafSpans: spans, margins, K } = c;
+  const rows = ctx.rowIndex;
+  for (let j = leafFrom; j < leafTo; j++) {
+    const v = spans[3 * j + 2]!;
+    for (let i = spans[3 * j]!, e = spans[3 * j + 1]!; i < e; i++) {
+      const at = rows[i]! * K + k;
+      margins[at] = margins[at]! + v;
+    }
+  }
+}
+
 /** Runs the ROWS task at `o` of `tasks`. */
 export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: number): void {
   const c = installed.get(ctx);
@@ -309,6 +358,7 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
   const arg = tasks[o + 4]!;
   if (pass === GRADIENTS) pointGradients(c, from, to);
   else if (pass === LOAD_GH) loadGh(ctx, c, from, to, arg);
+  else if (pass === LEAF_VALUES) addLeafValues(ctx, c, from, to, arg);
   else if (pass === LEFT_OUT) {
     const m = ctx.memory;
     if (m && c.margins.buffer === m.buffer && c.walkCats.buffer === m.buffer) {
