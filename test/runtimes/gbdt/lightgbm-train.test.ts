@@ -349,3 +349,29 @@ test('the radix k-th largest equals quickselect, with ties, zeros and tiny and h
     }
   }
 });
+
+test('Rng draws mulberry32 (a reference with a uint32 state), for several seeds', () => {
+  const reference = (seed: number) => {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  };
+  const mix = (...keys: number[]) => {
+    let s = 0x9e3779b9;
+    for (const k of keys) {
+      s = Math.imul(s ^ (k | 0), 0x85ebca6b) ^ (s >>> 13);
+      s = Math.imul(s ^ (s >>> 16), 0xc2b2ae35);
+    }
+    return s;
+  };
+  for (const keys of [[1], [42, 7, 3], [0], [-5, 2 ** 31, 99]]) {
+    const ours = new Rng(...keys);
+    const ref = reference(mix(...keys));
+    for (let i = 0; i < 100_000; i++) assert.equal(ours.next(), ref(), `keys ${keys} draw ${i}`);
+  }
+});
