@@ -1,7 +1,8 @@
 /**
  * The binned training matrix, built once: row-major bin codes in shared memory (so worker threads
- * read it without copies). Training never writes it: partitioning copies split nodes' rows into two
- * more row buffers (partition.ts), so every tree starts from it in row order. Feature f's code is its
+ * read it without copies). Training never writes it: a tree's first split copies its rows into
+ * another row buffer, partitioned in place from then on (partition.ts; with wasm kernels, a copy of
+ * these codes in the context's memory plays this part), so every tree starts from it in row order. Feature f's code is its
  * bin (`upper_bound` of the value in its cuts, clamped to the last bin) or `bins(f)` when missing. Histograms give every feature
  * bins(f) + 1 slots so the missing code needs no branch in the hot loop.
  */

@@ -21,9 +21,9 @@ export interface RowBuffer {
   readonly idx: Uint32Array;
 }
 
-/** The shared buffers the tasks read and write (all on SharedArrayBuffers). */
+/** The shared buffers the tasks read and write (all on shared memory: see `memory`). */
 export interface HistContext {
-  /** The codes in row order (buffer 0's codes). */
+  /** The binned matrix (buffer 0 holds its codes, or with wasm kernels a copy of them). */
   readonly matrix: BinMatrix;
   /**
    * Row buffers: 0 is the matrix in row order (never written; its gh is loaded per tree, its ids
