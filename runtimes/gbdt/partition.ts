@@ -365,13 +365,24 @@ export function loadRows(
   K: number,
   k: number,
 ): NodeRows {
-  const gh = ctx.gh;
-  const rows = ctx.matrix.rows;
-  for (let r = 0, j = k; r < rows; r++, j += K) {
+  loadGh(ctx.gh, grad, hess, K, k, 0, ctx.matrix.rows);
+  return keep ? keepRows(ctx, runner, keep) : allRows(ctx);
+}
+
+/** `gh` (buffer 0's `[g, h]`) ← output k of `grad`/`hess` (rows × K), rows [from, to). */
+export function loadGh(
+  gh: Float32Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  K: number,
+  k: number,
+  from: number,
+  to: number,
+): void {
+  for (let r = from, j = from * K + k; r < to; r++, j += K) {
     gh[2 * r] = grad[j]!;
     gh[2 * r + 1] = hess[j]!;
   }
-  return keep ? keepRows(ctx, runner, keep) : allRows(ctx);
 }
 
 /** The rows with keep[row] = 1 (their codes, `[g, h]` and ids from buffer 0) as a root in buffer 1. */

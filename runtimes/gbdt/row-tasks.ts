@@ -7,6 +7,7 @@
  * gives the same bits. Every thread installs the same RowConfig (its arrays on shared memory) once.
  */
 import { carve, type HistContext } from './histogram.js';
+import { loadGh } from './partition.js';
 import { gossSample } from './lightgbm-goss.js';
 import { Rng } from './rng.js';
 import { wasmLeftOut } from './wasm-kernels.js';
@@ -294,16 +295,6 @@ export function pointGradients(
   }
 }
 
-/** Buffer 0's `[g, h]` ← output k of the gradients, rows [from, to). */
-function loadGh(ctx: HistContext, c: RowConfig, from: number, to: number, k: number): void {
-  const { grad, hess, K } = c;
-  const gh = ctx.gh;
-  for (let r = from, j = from * K + k; r < to; r++, j += K) {
-    gh[2 * r] = grad[j]!;
-    gh[2 * r + 1] = hess[j]!;
-  }
-}
-
 /**
  * Writes the leaves of `t` (after finish) for LEAF_VALUES; returns the tasks that add their values
  * to output k: runs of whole leaves of about equal rows, about four per thread.
@@ -357,7 +348,7 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
   const to = tasks[o + 3]!;
   const arg = tasks[o + 4]!;
   if (pass === GRADIENTS) pointGradients(c, from, to);
-  else if (pass === LOAD_GH) loadGh(ctx, c, from, to, arg);
+  else if (pass === LOAD_GH) loadGh(ctx.gh, c.grad, c.hess, c.K, arg, from, to);
   else if (pass === LEAF_VALUES) addLeafValues(ctx, c, from, to, arg);
   else if (pass === LEFT_OUT) {
     const m = ctx.memory;
