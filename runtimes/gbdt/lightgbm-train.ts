@@ -43,6 +43,7 @@ import {
   rowArrays,
   rowArraysBytes,
   WALK_MAX_CODES,
+  walkTableBytes,
   rowTasks,
   writeWalkTree,
 } from './row-tasks.js';
@@ -141,7 +142,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const slots = Math.min(Math.max(4, Math.floor(POOL_BYTES / (8 * histLen))), 2 * p.numLeaves + 2);
   // Room in the context's memory for the per-row arrays (row-tasks.ts), which its wasm walk reads.
   const walkCodes = catStrideOf(matrix);
-  const walkTables = walkCodes <= WALK_MAX_CODES ? (2 * p.numLeaves + 1) * walkCodes : 0;
+  const walkTables = walkCodes <= WALK_MAX_CODES ? (2 * p.numLeaves + 1) * walkTableBytes(walkCodes) : 0;
   const ctx = createHistContext(
     matrix,
     slots,

@@ -2,17 +2,22 @@
  * A small seeded PRNG (mulberry32 over a splitmix-style seed mix) for row subsampling and column
  * sampling. Every rank seeds it identically, so data-parallel ranks draw the same columns.
  */
+/** The generator's first state (int32) for `keys` (what a kernel that draws the same numbers starts from). */
+export function rngState(...keys: number[]): number {
+  let s = 0x9e3779b9;
+  for (const k of keys) {
+    s = Math.imul(s ^ (k | 0), 0x85ebca6b) ^ (s >>> 13);
+    s = Math.imul(s ^ (s >>> 16), 0xc2b2ae35);
+  }
+  return s | 0;
+}
+
 export class Rng {
   #state: number;
 
   /** Seeds from any number of integers (e.g. seed, round, class). */
   constructor(...keys: number[]) {
-    let s = 0x9e3779b9;
-    for (const k of keys) {
-      s = Math.imul(s ^ (k | 0), 0x85ebca6b) ^ (s >>> 13);
-      s = Math.imul(s ^ (s >>> 16), 0xc2b2ae35);
-    }
-    this.#state = s | 0;
+    this.#state = rngState(...keys);
   }
 
   /**

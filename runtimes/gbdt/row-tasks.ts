@@ -9,7 +9,8 @@
 import { carve, type HistContext } from './histogram.js';
 import { loadGh } from './partition.js';
 import { gossSample } from './lightgbm-goss.js';
-import { Rng } from './rng.js';
+import { Rng, rngState } from './rng.js';
+import { GOSS_COUNT_BYTES, wasmGoss } from './wasm-goss.js';
 import { wasmLeftOut } from './wasm-kernels.js';
 import type { TreeBuilder } from './tree-builder.js';
 
@@ -31,15 +32,21 @@ export const GOSS_BLOCK = 65536;
 
 /**
  * The walk tree: per node 4 ints at `nid << 2` — [0] the left child's offset × 2, plus 1 on a leaf
- * (a leaf's "child" is itself; the right child follows the left), [1] feature, [2] the offset of the
- * node's direction table in walkCats: one byte per code, 1 = left (a leaf's table is all ones, so a
- * leaf steps onto itself). The table holds the partition's rule for every code: a category set,
- * the default direction for the missing code, else code ≤ bin. Leaf values are in walkValues.
+ * (a leaf's "child" is itself; the right child follows the left), [1] feature, [2] the byte offset
+ * of the node's direction bits in walkCats: one bit per code (bit c of byte c >> 3), 1 = left (a
+ * leaf's bits are all ones, so a leaf steps onto itself). The bits hold the partition's rule for
+ * every code: a category set, the default direction for the missing code, else code ≤ bin. As bits,
+ * a 255-leaf tree's tables fit a core's first-level cache. Leaf values are in walkValues.
  */
 const NODE = 4;
 
-/** Most codes per feature the table walk takes (bytes per node table); wider matrices walk floats. */
+/** Most codes per feature the table walk takes; wider matrices walk floats. */
 export const WALK_MAX_CODES = 1024;
+
+/** Bytes of one node's direction bits for `codes` codes (whole 32-bit words). */
+export function walkTableBytes(codes: number): number {
+  return 4 * Math.ceil(codes / 32);
+}
 
 /** The objectives whose gradients are a function of one row alone. */
 export type PointObjective =
@@ -66,6 +73,8 @@ export interface RowConfig {
   readonly inSample: Uint8Array;
   /** Per row: GOSS's scores. */
   readonly scratch: Float32Array;
+  /** Per GOSS block: GOSS_COUNT_BYTES of room for the wasm kernel's counts. */
+  readonly gossCounts: Int32Array;
   readonly goss: { readonly topRate: number; readonly otherRate: number; readonly seed: number };
   /** The tree LEFT_OUT walks (writeWalkTree): NODE ints per node, values, the category tables. */
   readonly walkNodes: Int32Array;
@@ -87,6 +96,7 @@ function rowArraySizes(rows: number, K: number, leaves: number, catBytes: number
     4 * NODE * nodes,
     8 * nodes,
     catBytes,
+    Math.ceil(rows / GOSS_BLOCK) * GOSS_COUNT_BYTES,
   ].map((b) => Math.ceil(Math.max(b, 8) / 16) * 16);
 }
 
@@ -107,7 +117,16 @@ export function rowArrays(
   catBytes: number,
 ): Pick<
   RowConfig,
-  'margins' | 'grad' | 'hess' | 'inSample' | 'scratch' | 'walkNodes' | 'walkValues' | 'walkCats' | 'leafSpans'
+  | 'margins'
+  | 'grad'
+  | 'hess'
+  | 'inSample'
+  | 'scratch'
+  | 'walkNodes'
+  | 'walkValues'
+  | 'walkCats'
+  | 'leafSpans'
+  | 'gossCounts'
 > {
   const nodes = 2 * leaves + 1;
   const f32 = (n: number) => new Float32Array(...carve(ctx, 4 * n), n);
@@ -120,13 +139,17 @@ export function rowArrays(
     walkNodes: new Int32Array(...carve(ctx, 4 * NODE * nodes), NODE * nodes),
     walkValues: new Float64Array(...carve(ctx, 8 * nodes), nodes),
     walkCats: new Uint8Array(...carve(ctx, catBytes), catBytes),
+    gossCounts: new Int32Array(
+      ...carve(ctx, Math.ceil(rows / GOSS_BLOCK) * GOSS_COUNT_BYTES),
+      Math.ceil(rows / GOSS_BLOCK) * 512,
+    ),
     leafSpans: new Float64Array(new SharedArrayBuffer(8 * 3 * nodes)),
   };
 }
 
 /**
- * Writes `t` (as grown, in the matrix's own columns: not under EFB) for LEFT_OUT; `catStride` bytes
- * per categorical split in walkCats, which holds `walkCats.length / catStride` of them.
+ * Writes `t` (as grown, in the matrix's own columns: not under EFB) for LEFT_OUT; features have up to
+ * `catStride` codes, each node's bits take walkTableBytes(catStride) bytes of walkCats.
  */
 export function writeWalkTree(
   c: RowConfig,
@@ -135,33 +158,38 @@ export function writeWalkTree(
   missingCode: Uint16Array,
 ): void {
   const nodes = c.walkNodes;
-  const tables = c.walkCats;
-  if (t.left.length * catStride > tables.length) throw new Error('the walk tree outgrows its tables');
+  const bits = c.walkCats;
+  const stride = walkTableBytes(catStride);
+  if (t.left.length * stride > bits.length) throw new Error('the walk tree outgrows its tables');
+  const setBit = (at: number, code: number, on: boolean) => {
+    const i = at + (code >> 3);
+    bits[i] = on ? bits[i]! | (1 << (code & 7)) : bits[i]! & ~(1 << (code & 7));
+  };
   for (let nid = 0; nid < t.left.length; nid++) {
     const o = NODE * nid;
-    const at = nid * catStride;
+    const at = nid * stride;
     const l = t.left[nid]!;
     c.walkValues[nid] = t.value[nid]!;
     nodes[o + 2] = at;
     if (l === -1) {
       nodes[o] = 2 * o + 1;
       nodes[o + 1] = 0;
-      tables.fill(1, at, at + catStride);
+      bits.fill(0xff, at, at + stride);
       continue;
     }
     const s = t.best[nid]!;
     nodes[o] = 2 * NODE * l;
     nodes[o + 1] = s.feature;
+    bits.fill(0, at, at + stride);
     if (s.cats !== undefined) {
-      tables.fill(0, at, at + catStride);
-      for (const code of s.cats) tables[at + code] = 1;
+      for (const code of s.cats) setBit(at, code, true);
     } else {
       // Codes 0..bin left, the rest right; then the missing code by the default direction.
       const left = Math.max(0, Math.min(catStride, s.bin + 1));
-      tables.fill(1, at, at + left);
-      tables.fill(0, at + left, at + catStride);
+      bits.fill(0xff, at, at + (left >> 3));
+      for (let code = left & ~7; code < left; code++) setBit(at, code, true);
       const miss = missingCode[s.feature]!;
-      if (miss < catStride) tables[at + miss] = s.defaultLeft ? 1 : 0;
+      if (miss < catStride) setBit(at, miss, s.defaultLeft);
     }
   }
 }
@@ -176,8 +204,10 @@ function addLeftOut(ctx: HistContext, c: RowConfig, from: number, to: number, k:
   const codes = ctx.bufs[0]!.codes;
   const cols = ctx.matrix.cols;
   // The next node's offset from node o's control word w, for the row whose codes start at `at`.
-  const step = (w: number, o: number, at: number): number =>
-    (w >> 1) + ((tables[nodes[o + 2]! + codes[at + nodes[o + 1]!]!]! ^ 1) << 2);
+  const step = (w: number, o: number, at: number): number => {
+    const code = codes[at + nodes[o + 1]!]!;
+    return (w >> 1) + ((((tables[nodes[o + 2]! + (code >> 3)]! >> (code & 7)) & 1) ^ 1) << 2);
+  };
   const add = (r: number, o: number) => {
     const j = r * K + k;
     margins[j] = margins[j]! + values[o >> 2]!;
@@ -354,6 +384,9 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
     const m = ctx.memory;
     if (m && c.margins.buffer === m.buffer && c.walkCats.buffer === m.buffer) {
       const codes = ctx.bufs[0]!.codes;
+      const nodes = c.walkNodes;
+      let leaf = 0;
+      while ((nodes[leaf]! & 1) === 0) leaf = nodes[leaf]! >> 1;
       wasmLeftOut(m, ctx.matrix.cols, codes.BYTES_PER_ELEMENT)(
         codes.byteOffset,
         c.inSample.byteOffset,
@@ -365,10 +398,32 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
         arg,
         from,
         to,
+        leaf,
       );
     } else addLeftOut(ctx, c, from, to, arg);
   } else {
     const { K, goss } = c;
+    const m = ctx.memory;
+    const rows = to - from;
+    const block = from / GOSS_BLOCK;
+    if (m && c.grad.buffer === m.buffer && c.gossCounts.buffer === m.buffer) {
+      const topK = Math.max(1, Math.floor(rows * goss.topRate));
+      const otherK = Math.floor(rows * goss.otherRate);
+      ctx.counts[tasks[o + 5]!] = wasmGoss(m)(
+        c.grad.byteOffset + 4 * from * K,
+        c.hess.byteOffset + 4 * from * K,
+        K,
+        rows,
+        c.scratch.byteOffset + 4 * from,
+        c.inSample.byteOffset + from,
+        c.gossCounts.byteOffset + block * GOSS_COUNT_BYTES,
+        topK,
+        otherK,
+        rngState(goss.seed, arg, 7, block),
+        Math.fround((rows - topK) / otherK),
+      );
+      return;
+    }
     ctx.counts[tasks[o + 5]!] = gossSample(
       c.grad.subarray(from * K, to * K),
       c.hess.subarray(from * K, to * K),
@@ -376,7 +431,7 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
       to - from,
       goss.topRate,
       goss.otherRate,
-      new Rng(goss.seed, arg, 7, from / GOSS_BLOCK),
+      new Rng(goss.seed, arg, 7, block),
       c.inSample.subarray(from, to),
       c.scratch.subarray(from, to),
     );

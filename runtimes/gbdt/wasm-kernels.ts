@@ -536,8 +536,11 @@ const F64_FROM_I32 = [0xb7];
 
 /**
  * row-tasks.ts's LEFT_OUT walk: rows [from, to) not in the sample get their leaf's value added to
- * output k, four rows side by side over the walk tree's direction tables (addresses in bytes; the
- * nodes are 16 bytes: control word, feature, table offset).
+ * output k (addresses in bytes; the nodes are 16 bytes: control word, feature, table offset;
+ * `leafAt` is any leaf's offset in ints, where idle lanes park). LEFT_LANES rows walk side by side
+ * over the walk tree's direction tables, each step branch-free; a lane that reaches its leaf adds
+ * the value and takes the next left-out row at once, so no lane waits for a deeper neighbour and no
+ * sampled row is walked.
  */
 export type WasmLeftOut = (
   codesAt: number,
@@ -550,7 +553,11 @@ export type WasmLeftOut = (
   k: number,
   from: number,
   to: number,
+  leafAt: number,
 ) => void;
+
+/** Rows the left-out walk keeps in flight (their loads overlap). */
+const LEFT_LANES = 4;
 
 const leftOutCache = new WeakMap<WebAssembly.Memory, Map<number, WasmLeftOut>>();
 
@@ -565,40 +572,51 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
   const hit = byShape.get(key);
   if (hit) return hit;
   const stride = cols * width;
-  const [CODES, IN, MARG, NODES, TABS, VALS, KK, K1, FROM, TO] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const [R, A] = [10, 11];
-  const O = [12, 13, 14, 15];
-  const W = [16, 17, 18, 19];
+  const [CODES, IN, MARG, NODES, TABS, VALS, KK, K1, FROM, TO, LEAF] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [CUR, ACTIVE, T] = [11, 12, 13];
+  const lanes = Array.from({ length: LEFT_LANES }, (_, i) => i);
+  // Per lane: node offset (ints), row (−1: idle), the row's codes address, the node's control word.
+  const O = lanes.map((l) => 14 + 4 * l);
+  const RW = lanes.map((l) => 15 + 4 * l);
+  const RA = lanes.map((l) => 16 + 4 * l);
+  const W = lanes.map((l) => 17 + 4 * l);
   const get = op.get;
   const set = op.set;
   const load = width === 2 ? op.i32Load16u : op.i32Load8u;
-  // o ← (w >> 1) + ((table[tab(o) + code(row, feature(o))] ^ 1) << 2), the row's codes at A + lane·stride.
+  // nodes[o + at] (ints)
+  const nodeInt = (lane: number, at: number) => [
+    ...get(NODES),
+    ...get(O[lane]!),
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.i32Load(4 * at),
+  ];
+  // o ← (w >> 1) + ((bit c of the node's bits ^ 1) << 2), c = code(row, feature(o))
   const step = (lane: number): number[] => [
     ...get(W[lane]!),
     ...op.i32(1),
     ...op.i32ShrU,
-    ...get(TABS),
-    ...get(NODES),
-    ...get(O[lane]!),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.i32Load(8),
-    ...op.i32Add,
-    ...get(A),
-    ...op.i32(lane * stride),
-    ...op.i32Add,
-    ...get(NODES),
-    ...get(O[lane]!),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.i32Load(4),
+    ...get(RA[lane]!),
+    ...nodeInt(lane, 1),
     ...(width === 2 ? [...op.i32(1), ...op.i32Shl] : []),
     ...op.i32Add,
     ...load(0),
+    ...set(T),
+    ...get(TABS),
+    ...nodeInt(lane, 2),
+    ...op.i32Add,
+    ...get(T),
+    ...op.i32(3),
+    ...op.i32ShrU,
     ...op.i32Add,
     ...op.i32Load8u(0),
+    ...get(T),
+    ...op.i32(7),
+    ...op.i32And,
+    ...op.i32ShrU,
+    ...op.i32(1),
+    ...op.i32And,
     ...op.i32(1),
     ...op.i32Xor,
     ...op.i32(2),
@@ -606,27 +624,14 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...op.i32Add,
     ...set(O[lane]!),
   ];
-  const control = (lane: number) => [
-    ...get(NODES),
-    ...get(O[lane]!),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.i32Load(0),
-    ...set(W[lane]!),
-  ];
-  // if (inSample[r + lane] == 0) margins[(r + lane)·K + k] += values[o >> 2]
-  const add = (lane: number): number[] => [
-    ...get(IN),
-    ...get(R),
-    ...op.i32Add,
-    ...op.i32Load8u(lane),
-    ...op.i32Eqz,
+  // At a leaf: margins[row·K + k] += values[o >> 2] (a busy lane), then the next left-out row.
+  const leaf = (lane: number): number[] => [
+    ...get(RW[lane]!),
+    ...op.i32(0),
+    ...op.i32GeS,
     ...op.if,
     ...get(MARG),
-    ...get(R),
-    ...op.i32(lane),
-    ...op.i32Add,
+    ...get(RW[lane]!),
     ...get(KK),
     ...op.i32Mul,
     ...get(K1),
@@ -634,9 +639,9 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...op.i32(2),
     ...op.i32Shl,
     ...op.i32Add,
-    ...set(A),
-    ...get(A),
-    ...get(A),
+    ...set(T),
+    ...get(T),
+    ...get(T),
     ...op.f32Load(0),
     ...op.f64PromoteF32,
     ...get(VALS),
@@ -650,53 +655,64 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...op.f64Add,
     ...op.f32DemoteF64,
     ...op.f32Store(0),
+    ...get(ACTIVE),
+    ...op.i32(1),
+    ...op.i32Sub,
+    ...set(ACTIVE),
+    ...op.i32(-1),
+    ...set(RW[lane]!),
+    ...op.end,
+    // while (cur < to): if (!inSample[cur]) { take it; break } cur++
+    ...op.block,
+    ...op.loop,
+    ...get(CUR),
+    ...get(TO),
+    ...op.i32GeS,
+    ...op.brIf(1),
+    ...get(CUR),
+    ...op.i32(1),
+    ...op.i32Add,
+    ...set(CUR),
+    ...get(IN),
+    ...get(CUR),
+    ...op.i32Add,
+    ...op.i32Load8u(0),
+    ...op.brIf(0),
+    ...get(CUR),
+    ...set(RW[lane]!),
+    ...get(CODES),
+    ...get(RW[lane]!),
+    ...op.i32(stride),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...set(RA[lane]!),
+    ...op.i32(0),
+    ...set(O[lane]!),
+    ...get(ACTIVE),
+    ...op.i32(1),
+    ...op.i32Add,
+    ...set(ACTIVE),
+    ...op.end,
     ...op.end,
   ];
   const b: number[] = [];
-  const lanes = (n: number) => Array.from({ length: n }, (_, i) => i);
-  // Groups of four: for (r = from; r + 4 <= to; r += 4)
-  b.push(...get(FROM), ...set(R), ...op.block, ...op.loop);
-  b.push(...get(R), ...op.i32(4), ...op.i32Add, ...get(TO), ...op.i32GtS, ...op.brIf(1));
-  b.push(...op.block); // skip target: all four in the sample
-  b.push(
-    ...get(IN),
-    ...get(R),
-    ...op.i32Add,
-    ...op.i32Load(0),
-    ...op.i32(0x01010101),
-    ...op.i32Eq,
-    ...op.brIf(0),
-  );
-  b.push(...get(CODES), ...get(R), ...op.i32(stride), ...op.i32Mul, ...op.i32Add, ...set(A));
-  for (const l of lanes(4)) b.push(...op.i32(0), ...set(O[l]!));
+  // The cursor reads inSample[cur] after moving past it: start one before `from`.
+  b.push(...get(FROM), ...op.i32(1), ...op.i32Sub, ...set(CUR), ...op.i32(0), ...set(ACTIVE));
+  b.push(...get(TO), ...op.i32(1), ...op.i32Sub, ...set(TO));
+  for (const l of lanes) b.push(...get(LEAF), ...set(O[l]!), ...op.i32(-1), ...set(RW[l]!));
   b.push(...op.block, ...op.loop);
-  for (const l of lanes(4)) b.push(...control(l));
-  b.push(
-    ...get(W[0]!),
-    ...get(W[1]!),
-    ...op.i32And,
-    ...get(W[2]!),
-    ...op.i32And,
-    ...get(W[3]!),
-    ...op.i32And,
-  );
-  b.push(...op.i32(1), ...op.i32And, ...op.brIf(1));
-  for (const l of lanes(4)) b.push(...step(l));
-  b.push(...op.br(0), ...op.end, ...op.end);
-  for (const l of lanes(4)) b.push(...add(l));
-  b.push(...op.end); // skip
-  b.push(...get(R), ...op.i32(4), ...op.i32Add, ...set(R), ...op.br(0), ...op.end, ...op.end);
-  // The rest one by one (lane 0).
-  b.push(...op.block, ...op.loop);
-  b.push(...get(R), ...get(TO), ...op.i32GeS, ...op.brIf(1));
-  b.push(...get(CODES), ...get(R), ...op.i32(stride), ...op.i32Mul, ...op.i32Add, ...set(A));
-  b.push(...op.i32(0), ...set(O[0]!));
-  b.push(...op.block, ...op.loop);
-  b.push(...control(0), ...get(W[0]!), ...op.i32(1), ...op.i32And, ...op.brIf(1));
-  b.push(...step(0), ...op.br(0), ...op.end, ...op.end);
-  b.push(...add(0));
-  b.push(...get(R), ...op.i32(1), ...op.i32Add, ...set(R), ...op.br(0), ...op.end, ...op.end);
-  const fn: WasmFunction = { name: 'walk', params: 10, returnsI32: false, locals: [[10, I32]], body: b };
+  for (const l of lanes) {
+    b.push(...nodeInt(l, 0), ...op.tee(W[l]!), ...op.i32(1), ...op.i32And, ...op.if);
+    b.push(...leaf(l), ...op.else, ...step(l), ...op.end);
+  }
+  b.push(...get(ACTIVE), ...op.brIf(0), ...op.end, ...op.end);
+  const fn: WasmFunction = {
+    name: 'walk',
+    params: 11,
+    returnsI32: false,
+    locals: [[3 + 4 * LEFT_LANES, I32]],
+    body: b,
+  };
   const bytes = wasmModule(pagesOf(memory), [fn]);
   const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: memory } }).exports;
   const walk = e['walk'] as WasmLeftOut;

@@ -10,8 +10,10 @@ import type { BinMatrix } from '../../../runtimes/gbdt/bin-matrix.js';
 import { createHistContext, histKernel, KERNEL_BLOCK } from '../../../runtimes/gbdt/histogram.js';
 import { parseLgbParams } from '../../../runtimes/gbdt/lightgbm-params.js';
 import { trainLightgbm } from '../../../runtimes/gbdt/lightgbm-train.js';
-import { Rng } from '../../../runtimes/gbdt/rng.js';
+import { gossSample } from '../../../runtimes/gbdt/lightgbm-goss.js';
+import { Rng, rngState } from '../../../runtimes/gbdt/rng.js';
 import { trainGbdt } from '../../../runtimes/gbdt/train.js';
+import { GOSS_COUNT_BYTES, wasmGoss } from '../../../runtimes/gbdt/wasm-goss.js';
 import { wasmHistKernel } from '../../../runtimes/gbdt/wasm-kernels.js';
 import { parseXgbParams } from '../../../runtimes/gbdt/xgboost-params.js';
 import { synthBinary } from './helpers.js';
@@ -63,6 +65,84 @@ for (const [cols, bins] of [
     );
   });
 }
+
+test('wasm GOSS samples what gossSample samples: same rows, same scaled gradients, same count', () => {
+  const memory = new WebAssembly.Memory({ initial: 160, maximum: 160, shared: true });
+  const cases: [rows: number, K: number, top: number, other: number][] = [
+    [65536, 1, 0.2, 0.1],
+    [65536, 3, 0.2, 0.1],
+    [40_000, 1, 0.05, 0.3],
+    [1000, 2, 0.5, 0.5],
+    [7, 1, 0.2, 0.1],
+    [1, 1, 0.2, 0.1],
+  ];
+  for (const [rows, K, topRate, otherRate] of cases) {
+    for (const seed of [1, 2]) {
+      const rng = new Rng(seed, rows, K);
+      let at = 0;
+      const take = (bytes: number) => {
+        const a = at;
+        at += Math.ceil(bytes / 16) * 16;
+        return a;
+      };
+      const gAt = take(4 * rows * K);
+      const hAt = take(4 * rows * K);
+      const g = new Float32Array(memory.buffer, gAt, rows * K);
+      const h = new Float32Array(memory.buffer, hAt, rows * K);
+      for (let i = 0; i < rows * K; i++) {
+        // Ties (a few repeated values), zeros, both signs and a wide range of magnitudes; with seed 2,
+        // neighbouring floats (scores a few units in the last place apart: every bit of the top_rate-th
+        // score decides which rows are top rows).
+        const u = rng.next();
+        if (seed === 2) {
+          g[i] = Math.fround(1 + Math.floor(rng.next() * 4096) * 2 ** -23) * (u < 0.5 ? -1 : 1);
+          h[i] = 1;
+          continue;
+        }
+        g[i] = u < 0.1 ? 0 : u < 0.3 ? 0.25 : (rng.next() - 0.5) * 10 ** Math.floor(rng.next() * 6 - 3);
+        h[i] = u < 0.05 ? 0 : rng.next();
+      }
+      const g0 = g.slice();
+      const h0 = h.slice();
+      const scoreAt = take(4 * rows);
+      const inAt = take(rows);
+      const countsAt = take(GOSS_COUNT_BYTES);
+      const topK = Math.max(1, Math.floor(rows * topRate));
+      const otherK = Math.floor(rows * otherRate);
+      const kept = wasmGoss(memory)(
+        gAt,
+        hAt,
+        K,
+        rows,
+        scoreAt,
+        inAt,
+        countsAt,
+        topK,
+        otherK,
+        rngState(seed, 9),
+        Math.fround((rows - topK) / otherK),
+      );
+      const inJs = new Uint8Array(rows);
+      const keptJs = gossSample(
+        g0,
+        h0,
+        K,
+        rows,
+        topRate,
+        otherRate,
+        new Rng(seed, 9),
+        inJs,
+        new Float32Array(rows),
+      );
+      const label = `rows ${rows} K ${K} seed ${seed}`;
+      assert.equal(kept, keptJs, label);
+      assert.ok(kept >= topK, label);
+      assert.deepEqual(new Uint8Array(memory.buffer, inAt, rows), inJs, label);
+      assert.deepEqual(g, g0, label);
+      assert.deepEqual(h, h0, label);
+    }
+  }
+});
 
 test('a context can be asked for JavaScript kernels (no wasm memory)', () => {
   const ctx = createHistContext(randomMatrix(100, 4, 10, 1), 2, 'js');
