@@ -11,8 +11,8 @@
  * strictly-greater replacement merges the same way); `installScan` registers a thread's rules.
  */
 import type { Cuts } from './cuts.js';
-import type { HistContext } from './histogram.js';
-import { SCAN_JOBS, SCAN_PARTS } from './histogram.js';
+import type { HistContext, NodeBuild } from './histogram.js';
+import { runHistTask, SCAN_JOBS, SCAN_PARTS } from './histogram.js';
 import type { LgbBins } from './lightgbm-bins.js';
 import type { LgbParams } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
@@ -22,6 +22,13 @@ import type { TaskRunner } from './tasks.js';
 
 /** Task kind (see histogram.ts's list): `[SCAN, job, fromFeature, toFeature, record, 0, 0, 0]`. */
 export const SCAN = 6;
+/**
+ * Task kind: `[HIST_SCAN, pair, s0, s1, fromFeature, toFeature, buf, parentSlot]` — features
+ * [from, to) of a split's two children: the smaller child's histogram from its rows (segments
+ * [s0, s1) of buffer `buf`), the larger's as the parent's minus it, then both scanned (jobs 2·pair
+ * and 2·pair + 1); the best splits go to records 2t and 2t + 1 (t: the task's index in its batch).
+ */
+export const HIST_SCAN = 8;
 
 /** What a thread needs to build the rules: plain, structured-cloneable data. */
 export type ScanConfig =
@@ -101,6 +108,101 @@ export function runScanTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
   );
   const words = fixedSplitWords(ctx.scanCatWords);
   writeFixedSplit(scratch, ctx.scanCatWords, ctx.scanOut, rec * words);
+}
+
+/** Runs the HIST_SCAN task `t` at `o` of `tasks`. */
+export function runHistScanTask(ctx: HistContext, tasks: ArrayLike<number>, o: number, t: number): void {
+  const rules = installed.get(ctx);
+  if (rules === undefined) throw new Error('split scan task without installed rules');
+  const pair = tasks[o + 1]!;
+  const from = tasks[o + 4]!;
+  const to = tasks[o + 5]!;
+  const { scanIn: inp, pool, featOff, histLen } = ctx;
+  const cols = ctx.matrix.cols;
+  const smallBase = inp[8 * pair + 3]!;
+  const largeBase = inp[8 * pair + 7]!;
+  runHistTask(ctx, smallBase, tasks[o + 2]!, tasks[o + 3]!, from, to, tasks[o + 6]!);
+  const parentBase = tasks[o + 7]! * histLen;
+  for (let j = featOff[from]!, e = to < cols ? featOff[to]! : histLen; j < e; j++) {
+    pool[largeBase + j] = pool[parentBase + j]! - pool[smallBase + j]!;
+  }
+  const words = fixedSplitWords(ctx.scanCatWords);
+  for (let c = 0; c < 2; c++) {
+    const job = 2 * pair + c;
+    const i = 4 * job;
+    const mask = ctx.scanMask.subarray(job * cols, (job + 1) * cols);
+    rules(pool, inp[i + 3]!, inp[i]!, inp[i + 1]!, inp[i + 2]!, mask, scratch, from, to);
+    writeFixedSplit(scratch, ctx.scanCatWords, ctx.scanOut, (2 * t + c) * words);
+  }
+}
+
+/** A split whose children are built together: the smaller from its rows, the larger by subtraction. */
+export interface HistScanPair {
+  /** The smaller child's rows and slot. */
+  readonly small: NodeBuild;
+  readonly parentSlot: number;
+  /** The children's scans (their histograms at the bases of their slots). */
+  readonly smallJob: ScanJob;
+  readonly largeJob: ScanJob;
+}
+
+/**
+ * Builds and scans the children of `pairs` in one batch of HIST_SCAN tasks (each pair's features
+ * cut into ranges of about equal slots, enough for every thread), writing each child's best split
+ * into its job's `out`. Merged in feature order as scanSplits merges: the trees are the ones that
+ * building, subtracting and scanning one after another gives. Rules must be installed for `ctx` on
+ * every thread.
+ */
+export function histScanSplits(
+  ctx: HistContext,
+  runner: TaskRunner,
+  slotOffsets: Uint32Array,
+  pairs: readonly HistScanPair[],
+): void {
+  const cols = ctx.matrix.cols;
+  const words = fixedSplitWords(ctx.scanCatWords);
+  const most = SCAN_JOBS / 2;
+  for (let first = 0; first < pairs.length; ) {
+    // A batch: up to SCAN_JOBS / 2 pairs whose segments fit the table.
+    let last = first;
+    let segs = 0;
+    while (last < pairs.length && last - first < most) {
+      const ns = pairs[last]!.small.segs.length / 2;
+      if (last > first && segs + ns > ctx.segCapacity) break;
+      segs += ns;
+      last++;
+    }
+    const batch = pairs.slice(first, last);
+    const parts = Math.min(SCAN_PARTS, Math.max(1, Math.ceil((2 * runner.threads) / batch.length)));
+    const rs = ranges(slotOffsets, parts);
+    const nr = rs.length / 2;
+    const tasks: number[] = [];
+    let s = 0;
+    batch.forEach((p, n) => {
+      ctx.scanIn.set([p.smallJob.g, p.smallJob.h, p.smallJob.count, p.smallJob.base], 8 * n);
+      ctx.scanIn.set([p.largeJob.g, p.largeJob.h, p.largeJob.count, p.largeJob.base], 8 * n + 4);
+      ctx.scanMask.set(p.smallJob.mask.subarray(0, cols), 2 * n * cols);
+      ctx.scanMask.set(p.largeJob.mask.subarray(0, cols), (2 * n + 1) * cols);
+      const s0 = s;
+      for (let i = 0; i < p.small.segs.length; i++) ctx.segs[2 * s0 + i] = p.small.segs[i]!;
+      s += p.small.segs.length / 2;
+      for (let r = 0; r < rs.length; r += 2)
+        tasks.push(HIST_SCAN, n, s0, s, rs[r]!, rs[r + 1]!, p.small.buf, p.parentSlot);
+    });
+    // Scans are short and many: always worth both threads.
+    runner.run(tasks, Number.MAX_SAFE_INTEGER);
+    batch.forEach((p, n) => {
+      for (let c = 0; c < 2; c++) {
+        const out = c === 0 ? p.smallJob.out : p.largeJob.out;
+        Object.assign(out, emptySplit());
+        for (let k = 0; k < nr; k++) {
+          const rec = readFixedSplit(ctx.scanOut, (2 * (n * nr + k) + c) * words, ctx.scanCatWords);
+          if (rec.feature >= 0 && rec.gain > out.gain) Object.assign(out, rec);
+        }
+      }
+    });
+    first = last;
+  }
 }
 
 /** One node to scan: its histogram at pool[base…], sums, global row count and feature mask. */

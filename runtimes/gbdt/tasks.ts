@@ -7,7 +7,7 @@
 import { HIST, type HistContext, type NodeBuild, planTasks, runHistTask, TASK_INTS } from './histogram.js';
 import { runPartitionTask } from './partition.js';
 import { ROWS, runRowsTask } from './row-tasks.js';
-import { runScanTask, SCAN } from './split-tasks.js';
+import { HIST_SCAN, runHistScanTask, runScanTask, SCAN } from './split-tasks.js';
 
 /** Runs batches of tasks. */
 export interface TaskRunner {
@@ -36,6 +36,8 @@ export function runTaskAt(ctx: HistContext, tasks: ArrayLike<number>, t: number)
     runScanTask(ctx, tasks, o);
   } else if (kind === ROWS) {
     runRowsTask(ctx, tasks, o);
+  } else if (kind === HIST_SCAN) {
+    runHistScanTask(ctx, tasks, o, t);
   } else {
     runPartitionTask(ctx, tasks, o);
   }

@@ -11,7 +11,7 @@ import type { HistContext, NodeBuild, SlotPool } from './histogram.js';
 import { subtractHist } from './histogram.js';
 import { type NodeRows, type PartitionJob, partitionNodes } from './partition.js';
 import { calcWeight, emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
-import { type ScanJob, scanSplits } from './split-tasks.js';
+import { type HistScanPair, histScanSplits, type ScanJob, scanSplits } from './split-tasks.js';
 import { buildHistograms, type TaskRunner } from './tasks.js';
 import type { Collective, Tree } from './types.js';
 
@@ -297,6 +297,7 @@ export class TreeBuilder {
 
   /** Histograms and best splits of the children of the split nodes `nids` (one all-reduce). */
   async expandChildren(nids: readonly number[]): Promise<void> {
+    if (this.#fuse(nids)) return;
     const build: number[] = [];
     const derive: [number, number, number][] = [];
     for (const nid of nids) {
@@ -320,6 +321,59 @@ export class TreeBuilder {
     }
     for (const nid of nids) this.release(nid);
     await this.#evaluateAll(nids.flatMap((nid) => [this.left[nid]!, this.left[nid]! + 1]));
+  }
+
+  /**
+   * One rank with split scans as tasks (LightGBM flavour, threads): each split's smaller child is
+   * built, its sibling subtracted and both scanned in one batch, each task doing all three for its
+   * features (split-tasks.ts HIST_SCAN) — what expandChildren's separate steps give, with one
+   * batch instead of two and no serial subtraction. False (nothing done) where that does not apply.
+   */
+  #fuse(nids: readonly number[]): boolean {
+    const { scanSlots, rules, learner, collective, slots, ctx, sampler, runner } = this.env;
+    if (!scanSlots || !rules || learner || collective.worldSize !== 1) return false;
+    if (nids.some((nid) => this.slot[nid]! < 0)) return false;
+    const pairs: HistScanPair[] = [];
+    const built: number[] = [];
+    const taken: number[] = [];
+    for (const nid of nids) {
+      const l = this.left[nid]!;
+      const r = l + 1;
+      const fewerRight = this.count[r]! < this.count[l]!;
+      const small = fewerRight ? r : l;
+      const large = fewerRight ? l : r;
+      const a = slots.alloc();
+      const b = slots.alloc();
+      taken.push(a, b);
+      if (a < 0 || b < 0) {
+        for (const x of taken) slots.release(x);
+        return false;
+      }
+      this.slot[small] = a;
+      this.slot[large] = b;
+      this.count[small] = this.rows[small]!.n;
+      this.count[large] = this.count[nid]! - this.count[small]!;
+      const job = (c: number): ScanJob => ({
+        base: this.slot[c]! * ctx.histLen,
+        g: this.g[c]!,
+        h: this.h[c]!,
+        count: this.count[c]!,
+        // A copy: the sampler may reuse its mask for the next depth.
+        mask: Uint8Array.from(sampler.nodeMask(this.depth[c]!)),
+        out: this.best[c]!,
+      });
+      built.push(small);
+      pairs.push({
+        small: { slot: a, ...this.rows[small]! },
+        parentSlot: this.slot[nid]!,
+        smallJob: job(small),
+        largeJob: job(large),
+      });
+    }
+    this.built = built;
+    histScanSplits(ctx, runner, scanSlots, pairs);
+    for (const nid of nids) this.release(nid);
+    return true;
   }
 
   /** Frees a node's histogram. */
