@@ -284,7 +284,13 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
           anySplit = true;
           runner.run(leafValueTasks(rowPasses, t, k, runner.threads), n);
           if (n < train.rows && efb === undefined && ctx.catStride <= WALK_MAX_CODES) {
-            writeWalkTree(rowPasses, t, ctx.catStride, ctx.matrix.missingCode);
+            writeWalkTree(
+              rowPasses,
+              t,
+              ctx.catStride,
+              ctx.bufs[0]!.codes.BYTES_PER_ELEMENT,
+              ctx.matrix.missingCode,
+            );
             runner.run(rowTasks(LEFT_OUT, train.rows, runner.threads, k), train.rows - n);
           } else if (n < train.rows) addUnsampled(tree, train, inSample, unsampled, margins, K, k);
           if (valid && validMargins)

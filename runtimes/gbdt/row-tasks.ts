@@ -31,12 +31,13 @@ export const LEAF_VALUES = 4;
 export const GOSS_BLOCK = 65536;
 
 /**
- * The walk tree: per node 4 ints at `nid << 2` — [0] the left child's offset × 2, plus 1 on a leaf
- * (a leaf's "child" is itself; the right child follows the left), [1] feature, [2] the byte offset
- * of the node's direction bits in walkCats: one bit per code (bit c of byte c >> 3), 1 = left (a
- * leaf's bits are all ones, so a leaf steps onto itself). The bits hold the partition's rule for
- * every code: a category set, the default direction for the missing code, else code ≤ bin. As bits,
- * a 255-leaf tree's tables fit a core's first-level cache. Leaf values are in walkValues.
+ * The walk tree: per node 4 ints (16 bytes) — [0] on an inner node, the byte address of its left
+ * child (the right child is the next node, 16 bytes on); on a leaf, 1; [1] the byte offset of its
+ * feature's code in a row (feature × code width); [2] the byte address of the node's direction bits
+ * in walkCats: one bit per code (bit c of byte c >> 3), 1 = right. The bits hold the partition's rule
+ * for every code: a category set, the default direction for the missing code, else code ≤ bin going
+ * left. As bits, a 255-leaf tree's tables fit a core's first-level cache. Addresses are byte offsets
+ * in the arrays' buffer (the wasm memory, where the walk runs in wasm). Leaf values are in walkValues.
  */
 const NODE = 4;
 
@@ -149,12 +150,13 @@ export function rowArrays(
 
 /**
  * Writes `t` (as grown, in the matrix's own columns: not under EFB) for LEFT_OUT; features have up to
- * `catStride` codes, each node's bits take walkTableBytes(catStride) bytes of walkCats.
+ * `catStride` codes of `width` bytes, each node's bits take walkTableBytes(catStride) bytes of walkCats.
  */
 export function writeWalkTree(
   c: RowConfig,
   t: TreeBuilder,
   catStride: number,
+  width: number,
   missingCode: Uint16Array,
 ): void {
   const nodes = c.walkNodes;
@@ -167,80 +169,52 @@ export function writeWalkTree(
   };
   for (let nid = 0; nid < t.left.length; nid++) {
     const o = NODE * nid;
-    const at = nid * stride;
     const l = t.left[nid]!;
     c.walkValues[nid] = t.value[nid]!;
-    nodes[o + 2] = at;
     if (l === -1) {
-      nodes[o] = 2 * o + 1;
+      nodes[o] = 1;
       nodes[o + 1] = 0;
-      bits.fill(0xff, at, at + stride);
+      nodes[o + 2] = 0;
       continue;
     }
+    const at = nid * stride;
     const s = t.best[nid]!;
-    nodes[o] = 2 * NODE * l;
-    nodes[o + 1] = s.feature;
-    bits.fill(0, at, at + stride);
+    nodes[o] = nodes.byteOffset + 4 * NODE * l;
+    nodes[o + 1] = s.feature * width;
+    nodes[o + 2] = bits.byteOffset + at;
     if (s.cats !== undefined) {
-      for (const code of s.cats) setBit(at, code, true);
+      bits.fill(0xff, at, at + stride);
+      for (const code of s.cats) setBit(at, code, false);
     } else {
       // Codes 0..bin left, the rest right; then the missing code by the default direction.
       const left = Math.max(0, Math.min(catStride, s.bin + 1));
-      bits.fill(0xff, at, at + (left >> 3));
-      for (let code = left & ~7; code < left; code++) setBit(at, code, true);
+      bits.fill(0, at, at + (left >> 3));
+      bits.fill(0xff, at + (left >> 3), at + stride);
+      for (let code = left & ~7; code < left; code++) setBit(at, code, false);
       const miss = missingCode[s.feature]!;
-      if (miss < catStride) setBit(at, miss, s.defaultLeft);
+      if (miss < catStride) setBit(at, miss, !s.defaultLeft);
     }
   }
 }
 
-/**
- * Output k of the rows in [from, to) that the sample left out += their leaf's value. Four rows walk
- * side by side, each step branch-free (their loads overlap, no direction mispredicts), until all four
- * sit on leaves.
- */
+/** Output k of the rows in [from, to) that the sample left out += their leaf's value (walkNodes' format). */
 function addLeftOut(ctx: HistContext, c: RowConfig, from: number, to: number, k: number): void {
-  const { walkNodes: nodes, walkValues: values, walkCats: tables, inSample, margins, K } = c;
+  const { walkNodes: nodes, walkValues: values, walkCats: bits, inSample, margins, K } = c;
   const codes = ctx.bufs[0]!.codes;
+  const width = codes.BYTES_PER_ELEMENT;
   const cols = ctx.matrix.cols;
-  // The next node's offset from node o's control word w, for the row whose codes start at `at`.
-  const step = (w: number, o: number, at: number): number => {
-    const code = codes[at + nodes[o + 1]!]!;
-    return (w >> 1) + ((((tables[nodes[o + 2]! + (code >> 3)]! >> (code & 7)) & 1) ^ 1) << 2);
-  };
-  const add = (r: number, o: number) => {
-    const j = r * K + k;
-    margins[j] = margins[j]! + values[o >> 2]!;
-  };
-  let r = from;
-  for (; r + 4 <= to; r += 4) {
-    if ((inSample[r]! & inSample[r + 1]! & inSample[r + 2]! & inSample[r + 3]!) !== 0) continue;
-    const a0 = r * cols;
-    let o0 = 0;
-    let o1 = 0;
-    let o2 = 0;
-    let o3 = 0;
-    for (;;) {
-      const w0 = nodes[o0]!;
-      const w1 = nodes[o1]!;
-      const w2 = nodes[o2]!;
-      const w3 = nodes[o3]!;
-      if ((w0 & w1 & w2 & w3 & 1) !== 0) break;
-      o0 = step(w0, o0, a0);
-      o1 = step(w1, o1, a0 + cols);
-      o2 = step(w2, o2, a0 + 2 * cols);
-      o3 = step(w3, o3, a0 + 3 * cols);
-    }
-    if (inSample[r] === 0) add(r, o0);
-    if (inSample[r + 1] === 0) add(r + 1, o1);
-    if (inSample[r + 2] === 0) add(r + 2, o2);
-    if (inSample[r + 3] === 0) add(r + 3, o3);
-  }
-  for (; r < to; r++) {
+  const nodesAt = nodes.byteOffset;
+  const bitsAt = bits.byteOffset;
+  for (let r = from; r < to; r++) {
     if (inSample[r] !== 0) continue;
     let o = 0;
-    for (let w = nodes[0]!; (w & 1) === 0; w = nodes[o]!) o = step(w, o, r * cols);
-    add(r, o);
+    for (let w = nodes[0]!; (w & 1) === 0; w = nodes[o]!) {
+      const code = codes[r * cols + nodes[o + 1]! / width]!;
+      const right = (bits[nodes[o + 2]! - bitsAt + (code >> 3)]! >> (code & 7)) & 1;
+      o = (w - nodesAt) / 4 + NODE * right;
+    }
+    const j = r * K + k;
+    margins[j] = margins[j]! + values[o / NODE]!;
   }
 }
 
@@ -385,20 +359,20 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
     if (m && c.margins.buffer === m.buffer && c.walkCats.buffer === m.buffer) {
       const codes = ctx.bufs[0]!.codes;
       const nodes = c.walkNodes;
+      // Idle lanes park on a leaf: the root's leftmost one.
       let leaf = 0;
-      while ((nodes[leaf]! & 1) === 0) leaf = nodes[leaf]! >> 1;
+      while ((nodes[leaf]! & 1) === 0) leaf = (nodes[leaf]! - nodes.byteOffset) / 4;
       wasmLeftOut(m, ctx.matrix.cols, codes.BYTES_PER_ELEMENT)(
         codes.byteOffset,
         c.inSample.byteOffset,
         c.margins.byteOffset,
-        c.walkNodes.byteOffset,
-        c.walkCats.byteOffset,
+        nodes.byteOffset,
         c.walkValues.byteOffset,
         c.K,
         arg,
         from,
         to,
-        leaf,
+        nodes.byteOffset + 4 * leaf,
       );
     } else addLeftOut(ctx, c, from, to, arg);
   } else {

@@ -536,18 +536,17 @@ const F64_FROM_I32 = [0xb7];
 
 /**
  * row-tasks.ts's LEFT_OUT walk: rows [from, to) not in the sample get their leaf's value added to
- * output k (addresses in bytes; the nodes are 16 bytes: control word, feature, table offset;
- * `leafAt` is any leaf's offset in ints, where idle lanes park). LEFT_LANES rows walk side by side
- * over the walk tree's direction tables, each step branch-free; a lane that reaches its leaf adds
- * the value and takes the next left-out row at once, so no lane waits for a deeper neighbour and no
- * sampled row is walked.
+ * output k (byte addresses; the walk tree's format is row-tasks.ts's: 16-byte nodes, [0] the left
+ * child's address or 1 on a leaf, [1] the feature's byte offset in a row, [2] the address of the
+ * node's direction bits; `leafAt` is any leaf's address, where idle lanes park). LEFT_LANES rows
+ * walk side by side, each step branch-free; a lane that reaches its leaf adds the value and takes
+ * the next left-out row at once, so no lane waits for a deeper neighbour and no sampled row is walked.
  */
 export type WasmLeftOut = (
   codesAt: number,
   inAt: number,
   marginsAt: number,
   nodesAt: number,
-  tablesAt: number,
   valuesAt: number,
   K: number,
   k: number,
@@ -556,8 +555,8 @@ export type WasmLeftOut = (
   leafAt: number,
 ) => void;
 
-/** Rows the left-out walk keeps in flight (their loads overlap). */
-const LEFT_LANES = 4;
+/** Rows the left-out walk keeps in flight (their loads overlap; 6–12 measured alike, 4 slower). */
+const LEFT_LANES = 8;
 
 const leftOutCache = new WeakMap<WebAssembly.Memory, Map<number, WasmLeftOut>>();
 
@@ -572,43 +571,30 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
   const hit = byShape.get(key);
   if (hit) return hit;
   const stride = cols * width;
-  const [CODES, IN, MARG, NODES, TABS, VALS, KK, K1, FROM, TO, LEAF] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const [CUR, ACTIVE, T] = [11, 12, 13];
+  const [CODES, IN, MARG, NODES, VALS, KK, K1, FROM, TO, LEAF] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [CUR, ACTIVE, T] = [10, 11, 12];
   const lanes = Array.from({ length: LEFT_LANES }, (_, i) => i);
-  // Per lane: node offset (ints), row (−1: idle), the row's codes address, the node's control word.
-  const O = lanes.map((l) => 14 + 4 * l);
-  const RW = lanes.map((l) => 15 + 4 * l);
-  const RA = lanes.map((l) => 16 + 4 * l);
-  const W = lanes.map((l) => 17 + 4 * l);
+  // Per lane: node address, row (−1: idle), the row's codes address, the node's control word.
+  const O = lanes.map((l) => 13 + 4 * l);
+  const RW = lanes.map((l) => 14 + 4 * l);
+  const RA = lanes.map((l) => 15 + 4 * l);
+  const W = lanes.map((l) => 16 + 4 * l);
   const get = op.get;
   const set = op.set;
   const load = width === 2 ? op.i32Load16u : op.i32Load8u;
-  // nodes[o + at] (ints)
-  const nodeInt = (lane: number, at: number) => [
-    ...get(NODES),
-    ...get(O[lane]!),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.i32Load(4 * at),
-  ];
-  // o ← (w >> 1) + ((bit c of the node's bits ^ 1) << 2), c = code(row, feature(o))
+  // o ← w + (bit c of the node's bits) · 16, c = the row's code of the node's feature
   const step = (lane: number): number[] => [
     ...get(W[lane]!),
-    ...op.i32(1),
-    ...op.i32ShrU,
     ...get(RA[lane]!),
-    ...nodeInt(lane, 1),
-    ...(width === 2 ? [...op.i32(1), ...op.i32Shl] : []),
+    ...get(O[lane]!),
+    ...op.i32Load(4),
     ...op.i32Add,
     ...load(0),
-    ...set(T),
-    ...get(TABS),
-    ...nodeInt(lane, 2),
-    ...op.i32Add,
-    ...get(T),
+    ...op.tee(T),
     ...op.i32(3),
     ...op.i32ShrU,
+    ...get(O[lane]!),
+    ...op.i32Load(8),
     ...op.i32Add,
     ...op.i32Load8u(0),
     ...get(T),
@@ -617,14 +603,12 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...op.i32ShrU,
     ...op.i32(1),
     ...op.i32And,
-    ...op.i32(1),
-    ...op.i32Xor,
-    ...op.i32(2),
+    ...op.i32(4),
     ...op.i32Shl,
     ...op.i32Add,
     ...set(O[lane]!),
   ];
-  // At a leaf: margins[row·K + k] += values[o >> 2] (a busy lane), then the next left-out row.
+  // At a leaf: margins[row·K + k] += values[(o − nodes) / 16] (a busy lane), then the next left-out row.
   const leaf = (lane: number): number[] => [
     ...get(RW[lane]!),
     ...op.i32(0),
@@ -646,10 +630,10 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...op.f64PromoteF32,
     ...get(VALS),
     ...get(O[lane]!),
-    ...op.i32(2),
+    ...get(NODES),
+    ...op.i32Sub,
+    ...op.i32(1),
     ...op.i32ShrU,
-    ...op.i32(3),
-    ...op.i32Shl,
     ...op.i32Add,
     ...op.f64Load(0),
     ...op.f64Add,
@@ -686,7 +670,7 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...op.i32Mul,
     ...op.i32Add,
     ...set(RA[lane]!),
-    ...op.i32(0),
+    ...get(NODES),
     ...set(O[lane]!),
     ...get(ACTIVE),
     ...op.i32(1),
@@ -702,13 +686,13 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
   for (const l of lanes) b.push(...get(LEAF), ...set(O[l]!), ...op.i32(-1), ...set(RW[l]!));
   b.push(...op.block, ...op.loop);
   for (const l of lanes) {
-    b.push(...nodeInt(l, 0), ...op.tee(W[l]!), ...op.i32(1), ...op.i32And, ...op.if);
+    b.push(...get(O[l]!), ...op.i32Load(0), ...op.tee(W[l]!), ...op.i32(1), ...op.i32And, ...op.if);
     b.push(...leaf(l), ...op.else, ...step(l), ...op.end);
   }
   b.push(...get(ACTIVE), ...op.brIf(0), ...op.end, ...op.end);
   const fn: WasmFunction = {
     name: 'walk',
-    params: 11,
+    params: 10,
     returnsI32: false,
     locals: [[3 + 4 * LEFT_LANES, I32]],
     body: b,

@@ -189,7 +189,7 @@ test('the wasm split scan picks what the JavaScript one picks: l2, minimum data 
   }
 });
 
-test('wide rows of two-byte codes (170 features, max_bin 400): wasm and JavaScript loops grow the same trees', async () => {
+test('wide rows of two-byte codes (170 features, max_bin 400): wasm and JavaScript loops grow the same trees, with GOSS too', async () => {
   const data = synthBinary(6000, 170, 8, 0.02, 3);
   const params = parseLgbParams({
     objective: 'binary',
@@ -203,6 +203,11 @@ test('wide rows of two-byte codes (170 features, max_bin 400): wasm and JavaScri
   const js = await trainLightgbm({ train: data, params, kernels: 'js' });
   assert.ok(wasm.trees[0]!.splitConditions.length > 10);
   assert.deepEqual(wasm.trees, js.trees);
+  // GOSS from the third iteration: the left-out rows walk two-byte codes.
+  const goss = { ...params, sampleStrategy: 'goss' as const, learningRate: 0.5, numIterations: 8 };
+  const wasmGossModel = await trainLightgbm({ train: data, params: goss });
+  const jsGossModel = await trainLightgbm({ train: data, params: goss, kernels: 'js' });
+  assert.deepEqual(wasmGossModel.trees, jsGossModel.trees);
 });
 
 test('XGBoost flavour (depthwise, subsample), 2 threads: wasm and JavaScript loops grow the same trees', async () => {
