@@ -84,7 +84,12 @@ export class LgbSplitRules implements SplitRules {
    * histograms live in `memory` (this thread's instance; the same arithmetic, test).
    */
   attachWasm(memory: WebAssembly.Memory): void {
-    this.#wasm = { memory, ...wasmLgbScan(memory) };
+    const scans = wasmLgbScan(memory);
+    this.#wasm = {
+      memory,
+      scan: this.#p.lambdaL2 === 0 ? scans.scanZeroL2 : scans.scan,
+      read: scans.read,
+    };
   }
 
   /** LightGBM's CalculateSplittedLeafOutput (no path smoothing). */

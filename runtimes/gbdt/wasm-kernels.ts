@@ -336,17 +336,21 @@ export type WasmLgbScan = (
   forward: number,
 ) => number;
 
-const scanCache = new WeakMap<WebAssembly.Memory, { scan: WasmLgbScan; read: (out: ScanResult) => void }>();
+/** A thread's scans: `scanZeroL2` is the one for l2 = 0 (LightGBM's default), without the additions. */
+export interface WasmLgbScans {
+  readonly scan: WasmLgbScan;
+  readonly scanZeroL2: WasmLgbScan;
+  readonly read: (out: ScanResult) => void;
+}
+
+const scanCache = new WeakMap<WebAssembly.Memory, WasmLgbScans>();
 
 /** LightGBM's kEpsilon, and cannotBeat's slack (lightgbm-split.ts). */
 const K_EPS = 1e-15;
 const BEAT_SLACK = 1 - 1e-12;
 
 /** This thread's scan over `memory`. */
-export function wasmLgbScan(memory: WebAssembly.Memory): {
-  scan: WasmLgbScan;
-  read: (out: ScanResult) => void;
-} {
+export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
   const hit = scanCache.get(memory);
   if (hit) return hit;
   // Params: 0 histAt, 1 nb (i32); 2 g, 3 h, 4 count, 5 cnt, 6 shift, 7 best, 8 minData, 9 minHess,
@@ -355,7 +359,9 @@ export function wasmLgbScan(memory: WebAssembly.Memory): {
   const [HIST, NB, G, H, COUNT, CNT, SHIFT, BEST, MIND, MINH, L2, FWD] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
   ];
-  const [T, A, IMP, SG, SH, SC, OG, OH, OC, BH, GAIN, Q] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+  const [T, A, IMP, SG, SH, SC, OG, OH, OC, BH, GAIN, Q, TGT] = [
+    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+  ];
   // Globals: 0 gain, 1 bin, 2 reverse, 3 lg, 4 lh, 5 lc, 6 rg, 7 rh, 8 rc.
   const get = op.get;
   const set = op.set;
@@ -372,149 +378,146 @@ export function wasmLgbScan(memory: WebAssembly.Memory): {
     ...op.i32Or,
     ...op.select,
   ];
-  // leafGain(x, y) = T(x)² / (y + l2)
-  const leafGain = (x: number, y: number) => [
-    ...tl1(x),
-    ...tl1(x),
-    ...op.f64Mul,
-    ...get(y),
-    ...get(L2),
-    ...op.f64Add,
-    ...op.f64Div,
-  ];
-  /** One direction: the running side accumulates bins; `left` says whether it is the left side. */
-  const direction = (reverse: boolean): number[] => {
-    const b: number[] = [];
-    // Running sums start at (0, K_EPS, 0); t from nb − 1 down to 1, or 0 up to nb − 1.
-    b.push(...op.f64(0), ...set(SG), ...op.f64(K_EPS), ...set(SH), ...op.f64(0), ...set(SC));
-    if (reverse) b.push(...get(NB), ...op.i32(1), ...op.i32Sub, ...set(T));
-    else b.push(...op.i32(0), ...set(T));
-    b.push(...op.block, ...op.loop);
-    if (reverse) b.push(...get(T), ...op.i32(1), ...op.i32LtS, ...op.brIf(1));
-    else b.push(...get(T), ...get(NB), ...op.i32GeS, ...op.brIf(1));
-    b.push(...get(HIST), ...get(T), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...set(A));
-    b.push(...get(A), ...op.f64Load(8), ...set(BH));
-    b.push(...get(SG), ...get(A), ...op.f64Load(0), ...op.f64Add, ...set(SG));
-    b.push(...get(SH), ...get(BH), ...op.f64Add, ...set(SH));
-    b.push(
-      ...get(SC),
-      ...get(BH),
-      ...get(CNT),
-      ...op.f64Mul,
-      ...op.f64(0.5),
-      ...op.f64Add,
-      ...op.f64Trunc,
-      ...op.f64Add,
-      ...set(SC),
-    );
-    b.push(...op.block); // continue target (depth 0 here)
-    b.push(
-      ...get(SC),
-      ...get(MIND),
-      ...op.f64Lt,
-      ...get(SH),
-      ...get(MINH),
-      ...op.f64Lt,
-      ...op.i32Or,
-      ...op.brIf(0),
-    );
-    b.push(
-      ...get(COUNT),
-      ...get(SC),
-      ...op.f64Sub,
-      ...set(OC),
-      ...get(H),
-      ...get(SH),
-      ...op.f64Sub,
-      ...set(OH),
-    );
-    // break: the other side too small (depth: block 0, loop 1, outer block 2)
-    b.push(
-      ...get(OC),
-      ...get(MIND),
-      ...op.f64Lt,
-      ...get(OH),
-      ...get(MINH),
-      ...op.f64Lt,
-      ...op.i32Or,
-      ...op.brIf(2),
-    );
-    b.push(...get(G), ...get(SG), ...op.f64Sub, ...set(OG));
-    // The left and right sides as the JS names them.
-    const [lg, lh, lc, rg, rh, rc] = reverse ? [OG, OH, OC, SG, SH, SC] : [SG, SH, SC, OG, OH, OC];
-    // cannotBeat(lg, lh + l2, rg, rh + l2, best + shift): q = bl·br;
-    // lg·lg·br + rg·rg·bl <= (best + shift)·q·SLACK && q > 1e-200
-    b.push(
-      ...get(lh),
-      ...get(L2),
-      ...op.f64Add,
-      ...get(rh),
-      ...get(L2),
-      ...op.f64Add,
-      ...op.f64Mul,
-      ...set(Q),
-    );
-    b.push(...get(lg), ...get(lg), ...op.f64Mul, ...get(rh), ...get(L2), ...op.f64Add, ...op.f64Mul);
-    b.push(
-      ...get(rg),
-      ...get(rg),
-      ...op.f64Mul,
-      ...get(lh),
-      ...get(L2),
-      ...op.f64Add,
-      ...op.f64Mul,
-      ...op.f64Add,
-    );
-    b.push(
+  /** The scan's body; with `zeroL2` for l2 = 0, where y + l2 is y (exactly) and is not added. */
+  const scanBody = (zeroL2: boolean): number[] => {
+    // y + l2
+    const plus = (y: number) => (zeroL2 ? get(y) : [...get(y), ...get(L2), ...op.f64Add]);
+    // leafGain(x, y) = T(x)² / (y + l2)
+    const leafGain = (x: number, y: number) => [...tl1(x), ...tl1(x), ...op.f64Mul, ...plus(y), ...op.f64Div];
+    // The pruning target (best + shift)·SLACK, kept in a local and renewed when best improves.
+    const target = [
       ...get(BEST),
       ...get(SHIFT),
       ...op.f64Add,
-      ...get(Q),
-      ...op.f64Mul,
       ...op.f64(BEAT_SLACK),
       ...op.f64Mul,
-      ...op.f64Le,
-    );
-    b.push(...get(Q), ...op.f64(1e-200), ...op.f64Gt, ...op.i32And, ...op.brIf(0));
-    // gain = leafGain(lg, lh) + leafGain(rg, rh) − shift
-    b.push(...leafGain(lg, lh), ...leafGain(rg, rh), ...op.f64Add, ...get(SHIFT), ...op.f64Sub, ...set(GAIN));
-    b.push(...get(GAIN), ...get(BEST), ...op.f64Gt, ...op.if);
-    b.push(...get(GAIN), ...set(BEST), ...op.i32(1), ...set(IMP));
-    b.push(...get(GAIN), ...op.globalSet(0));
-    b.push(...get(T), ...(reverse ? [...op.i32(1), ...op.i32Sub] : []), ...F64_FROM_I32, ...op.globalSet(1));
-    b.push(...op.f64(reverse ? 1 : 0), ...op.globalSet(2));
-    for (const [i, l] of [lg, lh, lc, rg, rh, rc].entries()) b.push(...get(l), ...op.globalSet(3 + i));
-    b.push(...op.end); // if
-    b.push(...op.end); // continue block
-    b.push(...get(T), ...op.i32(1), ...(reverse ? op.i32Sub : op.i32Add), ...set(T));
-    b.push(...op.br(0), ...op.end, ...op.end);
-    return b;
+      ...set(TGT),
+    ];
+    /** One direction: the running side accumulates bins; `left` says whether it is the left side. */
+    const direction = (reverse: boolean): number[] => {
+      const b: number[] = [];
+      // Running sums start at (0, K_EPS, 0); t from nb − 1 down to 1, or 0 up to nb − 1.
+      b.push(...op.f64(0), ...set(SG), ...op.f64(K_EPS), ...set(SH), ...op.f64(0), ...set(SC));
+      if (reverse) b.push(...get(NB), ...op.i32(1), ...op.i32Sub, ...set(T));
+      else b.push(...op.i32(0), ...set(T));
+      b.push(...op.block, ...op.loop);
+      if (reverse) b.push(...get(T), ...op.i32(1), ...op.i32LtS, ...op.brIf(1));
+      else b.push(...get(T), ...get(NB), ...op.i32GeS, ...op.brIf(1));
+      b.push(...get(HIST), ...get(T), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...set(A));
+      b.push(...get(A), ...op.f64Load(8), ...set(BH));
+      b.push(...get(SG), ...get(A), ...op.f64Load(0), ...op.f64Add, ...set(SG));
+      b.push(...get(SH), ...get(BH), ...op.f64Add, ...set(SH));
+      b.push(
+        ...get(SC),
+        ...get(BH),
+        ...get(CNT),
+        ...op.f64Mul,
+        ...op.f64(0.5),
+        ...op.f64Add,
+        ...op.f64Trunc,
+        ...op.f64Add,
+        ...set(SC),
+      );
+      b.push(...op.block); // continue target (depth 0 here)
+      b.push(
+        ...get(SC),
+        ...get(MIND),
+        ...op.f64Lt,
+        ...get(SH),
+        ...get(MINH),
+        ...op.f64Lt,
+        ...op.i32Or,
+        ...op.brIf(0),
+      );
+      b.push(
+        ...get(COUNT),
+        ...get(SC),
+        ...op.f64Sub,
+        ...set(OC),
+        ...get(H),
+        ...get(SH),
+        ...op.f64Sub,
+        ...set(OH),
+      );
+      // break: the other side too small (depth: block 0, loop 1, outer block 2)
+      b.push(
+        ...get(OC),
+        ...get(MIND),
+        ...op.f64Lt,
+        ...get(OH),
+        ...get(MINH),
+        ...op.f64Lt,
+        ...op.i32Or,
+        ...op.brIf(2),
+      );
+      b.push(...get(G), ...get(SG), ...op.f64Sub, ...set(OG));
+      // The left and right sides as the JS names them.
+      const [lg, lh, lc, rg, rh, rc] = reverse ? [OG, OH, OC, SG, SH, SC] : [SG, SH, SC, OG, OH, OC];
+      // cannotBeat(lg, lh + l2, rg, rh + l2, best + shift): q = bl·br;
+      // lg·lg·br + rg·rg·bl <= (best + shift)·SLACK·q && q > 1e-200 (the JavaScript test multiplies in
+      // another order: pruning is conservative by far more than a rounding, so both keep every
+      // candidate that can win and pick the same one)
+      b.push(...plus(lh), ...plus(rh), ...op.f64Mul, ...set(Q));
+      b.push(...get(lg), ...get(lg), ...op.f64Mul, ...plus(rh), ...op.f64Mul);
+      b.push(...get(rg), ...get(rg), ...op.f64Mul, ...plus(lh), ...op.f64Mul, ...op.f64Add);
+      b.push(...get(TGT), ...get(Q), ...op.f64Mul, ...op.f64Le);
+      b.push(...get(Q), ...op.f64(1e-200), ...op.f64Gt, ...op.i32And, ...op.brIf(0));
+      // gain = leafGain(lg, lh) + leafGain(rg, rh) − shift
+      b.push(
+        ...leafGain(lg, lh),
+        ...leafGain(rg, rh),
+        ...op.f64Add,
+        ...get(SHIFT),
+        ...op.f64Sub,
+        ...set(GAIN),
+      );
+      b.push(...get(GAIN), ...get(BEST), ...op.f64Gt, ...op.if);
+      b.push(...get(GAIN), ...set(BEST), ...target, ...op.i32(1), ...set(IMP));
+      b.push(...get(GAIN), ...op.globalSet(0));
+      b.push(
+        ...get(T),
+        ...(reverse ? [...op.i32(1), ...op.i32Sub] : []),
+        ...F64_FROM_I32,
+        ...op.globalSet(1),
+      );
+      b.push(...op.f64(reverse ? 1 : 0), ...op.globalSet(2));
+      for (const [i, l] of [lg, lh, lc, rg, rh, rc].entries()) b.push(...get(l), ...op.globalSet(3 + i));
+      b.push(...op.end); // if
+      b.push(...op.end); // continue block
+      b.push(...get(T), ...op.i32(1), ...(reverse ? op.i32Sub : op.i32Add), ...set(T));
+      b.push(...op.br(0), ...op.end, ...op.end);
+      return b;
+    };
+    return [
+      ...op.i32(0),
+      ...set(IMP),
+      ...target,
+      ...direction(true),
+      ...get(FWD),
+      ...op.if,
+      ...direction(false),
+      ...op.end,
+      ...get(IMP),
+    ];
   };
-  const body = [
-    ...op.i32(0),
-    ...set(IMP),
-    ...direction(true),
-    ...get(FWD),
-    ...op.if,
-    ...direction(false),
-    ...op.end,
-    ...get(IMP),
-  ];
-  const fn: WasmFunction = {
-    name: 'scan',
+  const fn = (name: string, zeroL2: boolean): WasmFunction => ({
+    name,
     params: [I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, I32],
     returnsI32: true,
     locals: [
       [3, I32],
-      [9, F64],
+      [10, F64],
     ],
-    body,
-  };
-  const bytes = wasmModule(pagesOf(memory), [fn], 9);
+    body: scanBody(zeroL2),
+  });
+  const bytes = wasmModule(pagesOf(memory), [fn('scan', false), fn('scan0', true)], 9);
   const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: memory } }).exports;
   const g = Array.from({ length: 9 }, (_, i) => e[`g${i}`] as WebAssembly.Global);
+  const scan = e['scan'] as WasmLgbScan;
+  const scan0 = e['scan0'] as WasmLgbScan;
   const made = {
-    scan: e['scan'] as WasmLgbScan,
+    scan,
+    scanZeroL2: scan0,
     read: (out: ScanResult) => {
       out.gain = g[0]!.value as number;
       out.bin = g[1]!.value as number;
