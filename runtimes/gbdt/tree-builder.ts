@@ -333,24 +333,24 @@ export class TreeBuilder {
     const { scanSlots, rules, learner, collective, slots, ctx, sampler, runner } = this.env;
     if (!scanSlots || !rules || learner || collective.worldSize !== 1) return false;
     if (nids.some((nid) => this.slot[nid]! < 0)) return false;
+    // Slots first, for every split: a full pool leaves the tree as it was (the caller builds then).
+    const taken: number[] = [];
+    for (let i = 0; i < 2 * nids.length; i++) taken.push(slots.alloc());
+    if (taken.some((x) => x < 0)) {
+      for (const x of taken) slots.release(x);
+      return false;
+    }
     const pairs: HistScanPair[] = [];
     const built: number[] = [];
-    const taken: number[] = [];
-    for (const nid of nids) {
+    for (const [i, nid] of nids.entries()) {
       const l = this.left[nid]!;
       const r = l + 1;
       const fewerRight = this.count[r]! < this.count[l]!;
       const small = fewerRight ? r : l;
       const large = fewerRight ? l : r;
-      const a = slots.alloc();
-      const b = slots.alloc();
-      taken.push(a, b);
-      if (a < 0 || b < 0) {
-        for (const x of taken) slots.release(x);
-        return false;
-      }
+      const a = taken[2 * i]!;
       this.slot[small] = a;
-      this.slot[large] = b;
+      this.slot[large] = taken[2 * i + 1]!;
       this.count[small] = this.rows[small]!.n;
       this.count[large] = this.count[nid]! - this.count[small]!;
       const job = (c: number): ScanJob => ({
