@@ -1,6 +1,7 @@
 /**
  * Batches of tasks over the shared buffers: histograms by feature range (histogram.ts), partitions
- * of whole segments (partition.ts), split scans (split-tasks.ts) and per-row passes (row-tasks.ts). A batch is a flat list of
+ * of whole segments (partition.ts), split scans and a split's children built, subtracted and scanned
+ * together (split-tasks.ts) and per-row passes (row-tasks.ts). A batch is a flat list of
  * TASK_INTS ints per task; every task writes its own output region, so a batch gives the same result
  * run serially (here) or by any number of threads in any order (threads.ts).
  */
