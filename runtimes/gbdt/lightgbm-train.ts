@@ -34,6 +34,7 @@ import { VotingParallelLearner } from './parallel-voting.js';
 import { allRows, keepRows } from './partition.js';
 import {
   GRADIENTS,
+  gossLoadsGh,
   gossTasks,
   installRows,
   leafValueTasks,
@@ -250,8 +251,10 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       const started = performance.now();
       if (rowPasses.objective) runner.run(rowTasks(GRADIENTS, train.rows, runner.threads), train.rows);
       else objective.gradients(margins, train.labels, grad, hess);
+      let gossRan = false;
       if (p.sampleStrategy === 'goss') {
         if (round >= Math.floor(1 / p.learningRate)) {
+          gossRan = true;
           const tasks = gossTasks(train.rows, round);
           runner.run(tasks, train.rows);
           sampled = 0;
@@ -271,7 +274,9 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       let anySplit = false;
       for (let k = 0; k < K; k++) {
         const keep = bagged && sampled < train.rows ? inSample : undefined;
-        runner.run(rowTasks(LOAD_GH, train.rows, runner.threads, k), train.rows);
+        // GOSS in WebAssembly wrote buffer 0's [g, h] as it sampled (one output).
+        if (!(gossRan && gossLoadsGh(ctx, rowPasses)))
+          runner.run(rowTasks(LOAD_GH, train.rows, runner.threads, k), train.rows);
         const root = keep ? keepRows(ctx, runner, keep) : allRows(ctx);
         const n = root.n;
         env.sampler.startTree(p.seed, round, k, 2);

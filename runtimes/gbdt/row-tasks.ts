@@ -380,7 +380,7 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
     const m = ctx.memory;
     const rows = to - from;
     const block = from / GOSS_BLOCK;
-    if (m && c.grad.buffer === m.buffer && c.gossCounts.buffer === m.buffer) {
+    if (m && gossInWasm(ctx, c)) {
       const topK = Math.max(1, Math.floor(rows * goss.topRate));
       const otherK = Math.floor(rows * goss.otherRate);
       ctx.counts[tasks[o + 5]!] = wasmGoss(m)(
@@ -395,6 +395,7 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
         otherK,
         rngState(goss.seed, arg, 7, block),
         Math.fround((rows - topK) / otherK),
+        gossLoadsGh(ctx, c) ? ctx.gh.byteOffset + 8 * from : 0,
       );
       return;
     }
@@ -410,6 +411,20 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
       c.scratch.subarray(from, to),
     );
   }
+}
+
+/** Whether GOSS tasks sample in WebAssembly (wasm-goss.ts): their arrays live in the context's memory. */
+export function gossInWasm(ctx: HistContext, c: RowConfig): boolean {
+  const m = ctx.memory;
+  return m !== undefined && c.grad.buffer === m.buffer && c.gossCounts.buffer === m.buffer;
+}
+
+/**
+ * Whether GOSS tasks also write buffer 0's `[g, h]` (one output, sampled in WebAssembly): then an
+ * iteration that sampled needs no LOAD_GH pass.
+ */
+export function gossLoadsGh(ctx: HistContext, c: RowConfig): boolean {
+  return c.K === 1 && gossInWasm(ctx, c) && ctx.gh.buffer === ctx.memory?.buffer;
 }
 
 /** GOSS for iteration `round` over `rows` rows: one task per block; returns how many tasks. */

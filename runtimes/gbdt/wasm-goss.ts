@@ -10,7 +10,9 @@ import { F64, I32, op, type WasmFunction, wasmModule } from './wasm-module.js';
 /**
  * Samples one block of `rows` rows: grad/hess at byte addresses (rows × K float32), scores written
  * at `scoreAt` (rows float32), inSample bytes at `inAt`, 2048 int32 of counting room at `countsAt`;
- * `state` is the block's generator state (rng.ts rngState). Returns how many rows it kept.
+ * `state` is the block's generator state (rng.ts rngState). With one output (K = 1) and `ghAt` not 0,
+ * it also writes every row's final `[g, h]` there (buffer 0's pairs: what LOAD_GH would load).
+ * Returns how many rows it kept.
  */
 export type WasmGoss = (
   gradAt: number,
@@ -24,6 +26,7 @@ export type WasmGoss = (
   otherK: number,
   state: number,
   multiply: number,
+  ghAt: number,
 ) => number;
 
 /** Bytes of counting room one block's sample takes. */
@@ -41,11 +44,11 @@ const I32_SHR_U = op.i32ShrU;
 export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
   const hit = cache.get(memory);
   if (hit) return hit;
-  const [G, H, K, N, SC, IN, CNT, TOPK, OTHERK, STATE, MUL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [G, H, K, N, SC, IN, CNT, TOPK, OTHERK, STATE, MUL, GH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const [I, J, P, B, ABOVE, KTH, BUCKET, PREFIX, THR, KEPT, BIG, T] = [
-    11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
   ];
-  const [S, R] = [23, 24];
+  const [S, R] = [24, 25];
   const { get, set } = op;
   const b: number[] = [];
   // for (i = 0; i < n; i++) { body }, on local i.
@@ -213,6 +216,20 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
     ...op.i32Or,
     ...op.i32Mul,
   ];
+  const copyTo = (offset: number, arr: number) => [
+    ...get(GH),
+    ...get(I),
+    ...op.i32(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...get(arr),
+    ...get(I),
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.f32Load(0),
+    ...op.f32Store(offset),
+  ];
   const inByte = (v: number) => [...get(IN), ...get(I), ...op.i32Add, ...op.i32(v), ...op.i32Store8(0)];
   b.push(...op.i32(0), ...set(KEPT), ...op.i32(0), ...set(BIG));
   b.push(
@@ -295,12 +312,18 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
       ...inByte(0),
       ...op.end,
       ...op.end,
+      // gh[2i], gh[2i + 1] = g[i], h[i] (K = 1)
+      ...get(GH),
+      ...op.if,
+      ...copyTo(0, G),
+      ...copyTo(4, H),
+      ...op.end,
     ]),
   );
   b.push(...get(KEPT));
   const fn: WasmFunction = {
     name: 'goss',
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64],
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, I32],
     returnsI32: true,
     locals: [
       [12, I32],

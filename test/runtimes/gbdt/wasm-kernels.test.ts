@@ -107,6 +107,8 @@ test('wasm GOSS samples what gossSample samples: same rows, same scaled gradient
       const scoreAt = take(4 * rows);
       const inAt = take(rows);
       const countsAt = take(GOSS_COUNT_BYTES);
+      // One output: the kernel also writes the final [g, h] pairs (buffer 0's, for the tree).
+      const ghAt = K === 1 ? take(8 * rows) : 0;
       const topK = Math.max(1, Math.floor(rows * topRate));
       const otherK = Math.floor(rows * otherRate);
       const kept = wasmGoss(memory)(
@@ -121,6 +123,7 @@ test('wasm GOSS samples what gossSample samples: same rows, same scaled gradient
         otherK,
         rngState(seed, 9),
         Math.fround((rows - topK) / otherK),
+        ghAt,
       );
       const inJs = new Uint8Array(rows);
       const keptJs = gossSample(
@@ -140,6 +143,19 @@ test('wasm GOSS samples what gossSample samples: same rows, same scaled gradient
       assert.deepEqual(new Uint8Array(memory.buffer, inAt, rows), inJs, label);
       assert.deepEqual(g, g0, label);
       assert.deepEqual(h, h0, label);
+      if (K === 1) {
+        const gh = new Float32Array(memory.buffer, ghAt, 2 * rows);
+        assert.deepEqual(
+          gh.filter((_, i) => i % 2 === 0),
+          g0,
+          label,
+        );
+        assert.deepEqual(
+          gh.filter((_, i) => i % 2 === 1),
+          h0,
+          label,
+        );
+      }
     }
   }
 });
