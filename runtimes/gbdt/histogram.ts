@@ -73,6 +73,11 @@ export interface HistContext {
    * SharedArrayBuffer): a context too large for one wasm memory, or `kernels: 'js'`.
    */
   readonly memory: WebAssembly.Memory | undefined;
+  /**
+   * Why the kernels run as JavaScript though WebAssembly was asked for (the buffers do not fit one
+   * wasm memory), for the trainer to log; undefined otherwise.
+   */
+  readonly jsBecause?: string;
 }
 
 /** Which kernels a context runs: WebAssembly where the buffers fit one wasm memory, else JavaScript. */
@@ -112,6 +117,7 @@ export function createHistContext(
   slots: number,
   kernels: KernelChoice = 'auto',
   spareBytes = 0,
+  maxPages = MAX_PAGES,
 ): HistContext {
   const { rows, cols } = matrix;
   const histLen = 2 * matrix.slotOffsets[cols]!;
@@ -149,7 +155,7 @@ export function createHistContext(
   const total = Object.values(sizes).reduce((t, n) => t + align(n), 0);
   const pages = Math.ceil(total / 65536);
   const memory =
-    kernels === 'auto' && pages <= MAX_PAGES && typeof WebAssembly === 'object'
+    kernels === 'auto' && pages <= maxPages && typeof WebAssembly === 'object'
       ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
       : undefined;
   let at = 0;
@@ -208,7 +214,20 @@ export function createHistContext(
     scanOut: f64(sizes.scanOut),
     scanCatWords,
     memory,
+    ...(kernels === 'auto' && !memory
+      ? {
+          jsBecause:
+            `its buffers take ${(total / 2 ** 30).toFixed(1)} GiB, past the ` +
+            `${((maxPages * 65536) / 2 ** 30).toFixed(1)} GiB one WebAssembly memory holds`,
+        }
+      : {}),
   };
+}
+
+/** Tells the rank's log when a context that could have run WebAssembly runs its loops as JavaScript. */
+export function logKernels(ctx: HistContext, log?: (level: 'warn', line: string) => void): void {
+  if (ctx.jsBecause)
+    log?.('warn', `gbdt: the engine's loops run as JavaScript (the same results, slower): ${ctx.jsBecause}`);
 }
 
 /** Codes per feature at most, plus one (its missing code): the width of a category table. */

@@ -19,7 +19,14 @@ import type { Dataset } from '../data/dataset.js';
 import { ColumnSampler } from './col-sampler.js';
 import { summarize } from './cuts.js';
 import { growLossguide } from './grow-lossguide.js';
-import { catStrideOf, createHistContext, type KernelChoice, SlotPool, TASK_INTS } from './histogram.js';
+import {
+  catStrideOf,
+  createHistContext,
+  type KernelChoice,
+  logKernels,
+  SlotPool,
+  TASK_INTS,
+} from './histogram.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
 import { type BundlePlan, bundlesFromPlan, type EfbLayout, planBundles } from './lightgbm-efb.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
@@ -75,6 +82,8 @@ export interface LgbTrainInput {
   readonly histograms?: 'reduce-scatter' | 'all-reduce';
   /** The engine's loops as WebAssembly where they fit (default) or as JavaScript (tests compare). */
   readonly kernels?: KernelChoice;
+  /** Lines for the rank's log (the engine says so when its loops cannot run as WebAssembly). */
+  readonly onLog?: (level: 'info' | 'warn', line: string) => void;
 }
 
 export type LgbParallelism = 'data' | 'feature' | 'voting';
@@ -150,6 +159,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     input.kernels,
     rowArraysBytes(train.rows, K, p.numLeaves, walkTables),
   );
+  logKernels(ctx, input.onLog);
   // Split scans as tasks where the rules read the engine's histograms as they are (no EFB) and
   // the node's histogram is complete here (data mode: all-reduced before the scan).
   const scan =

@@ -13,7 +13,7 @@ import { mergeCuts, summarize } from './cuts.js';
 import { evalMetrics } from './eval-metrics.js';
 import { growDepthwise } from './grow-depthwise.js';
 import { growLossguide } from './grow-lossguide.js';
-import { createHistContext, type KernelChoice, SlotPool } from './histogram.js';
+import { createHistContext, type KernelChoice, logKernels, SlotPool } from './histogram.js';
 import { hasPredsGradients, objectiveFor } from './objectives.js';
 import { allRows, keepRows, loadRows, type NodeRows } from './partition.js';
 import { Rng } from './rng.js';
@@ -36,7 +36,8 @@ export interface TrainInput {
   /** Resume: boost num_boost_round more rounds on top of this model. */
   readonly startFrom?: GbdtModel;
   /** The engine's loops as WebAssembly where they fit (default) or as JavaScript (tests compare). */
-  readonly kernels?: KernelChoice;
+  readonly kernels?: KernelChoice /** Lines for the rank's log (the engine says so when its loops cannot run as WebAssembly). */;
+  readonly onLog?: (level: 'info' | 'warn', line: string) => void;
 }
 
 // Histogram memory cap for the slot pool.
@@ -54,6 +55,7 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   const matrix = buildBinMatrix(train, cuts);
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const ctx = createHistContext(matrix, poolSlots(p, histLen), input.kernels);
+  logKernels(ctx, input.onLog);
   const runner: TaskRunner = p.nthread > 1 ? threadedRunner(ctx, p.nthread) : serialRunner(ctx);
   const env: GrowEnv = {
     params: p,

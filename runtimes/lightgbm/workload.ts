@@ -60,6 +60,7 @@ export const lightgbmWorkload: Workload = async (ctx) => {
     collective: collectiveFrom(ctx.comm),
     parallelism,
     signal: ctx.signal,
+    onLog: (level, line) => ctx.log(level, line),
     ...(resumed ? { startFrom: resumed.model } : {}),
     onRound: (r) =>
       ctx.progress({

@@ -44,6 +44,7 @@ export const xgboostWorkload: Workload = async (ctx) => {
     params: { ...params, numBoostRound: total - done },
     collective: collectiveFrom(ctx.comm),
     signal: ctx.signal,
+    onLog: (level, line) => ctx.log(level, line),
     ...(resumed ? { startFrom: resumed.model } : {}),
     onRound: (r) => {
       ctx.progress({

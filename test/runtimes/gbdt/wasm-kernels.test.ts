@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BinMatrix } from '../../../runtimes/gbdt/bin-matrix.js';
-import { createHistContext, histKernel, KERNEL_BLOCK } from '../../../runtimes/gbdt/histogram.js';
+import { createHistContext, histKernel, KERNEL_BLOCK, logKernels } from '../../../runtimes/gbdt/histogram.js';
 import { parseLgbParams } from '../../../runtimes/gbdt/lightgbm-params.js';
 import { trainLightgbm } from '../../../runtimes/gbdt/lightgbm-train.js';
 import { gossSample } from '../../../runtimes/gbdt/lightgbm-goss.js';
@@ -163,6 +163,24 @@ test('wasm GOSS samples what gossSample samples: same rows, same scaled gradient
 test('a context can be asked for JavaScript kernels (no wasm memory)', () => {
   const ctx = createHistContext(randomMatrix(100, 4, 10, 1), 2, 'js');
   assert.equal(ctx.memory, undefined);
+  assert.equal(ctx.jsBecause, undefined, 'asked for: nothing to tell');
+  assert.notEqual(createHistContext(randomMatrix(100, 4, 10, 1), 2).memory, undefined);
+});
+
+test('buffers past one wasm memory run as JavaScript, and the trainer is told why', () => {
+  // A limit of 1 page (64 KiB) stands in for wasm32's 4 GiB.
+  const ctx = createHistContext(randomMatrix(5000, 8, 10, 1), 2, 'auto', 0, 1);
+  assert.equal(ctx.memory, undefined);
+  const lines: string[] = [];
+  logKernels(ctx, (level, line) => lines.push(`${level} ${line}`));
+  assert.equal(lines.length, 1);
+  assert.match(
+    lines[0]!,
+    /^warn gbdt: the engine's loops run as JavaScript .*GiB, past the .*WebAssembly memory/,
+  );
+  const roomy: string[] = [];
+  logKernels(createHistContext(randomMatrix(5000, 8, 10, 1), 2), (_, line) => roomy.push(line));
+  assert.deepEqual(roomy, []);
 });
 
 test('LightGBM flavour, 2 threads: wasm and JavaScript loops grow the same trees (narrow rows, categories, GOSS)', async () => {
