@@ -9,8 +9,10 @@
  * Like LightGBM, only the nodes built from rows (the smaller child of each split) travel: this rank
  * keeps the global block of every open leaf and gets the larger child's as parent − smaller on the
  * global blocks — the arithmetic of the all-reduce path (global parent − global smaller), at half its
- * traffic. Node sums and row counts are global already (the tree builder all-reduces them), so all
- * ranks grow the same tree.
+ * traffic. The reduced nodes' row counts ride at the end of every rank's part of the same
+ * reduce-scatter (each rank gets them all), and a derived node's count is its parent's minus its
+ * sibling's: with the split records' exchange, two collectives per batch of splits. Node sums are
+ * global already, so all ranks grow the same tree.
  */
 import { beats, fixedSplitWords, readFixedSplit, writeFixedSplit } from './parallel-split-record.js';
 import { emptySplit, type SplitInfo } from './split.js';
@@ -41,6 +43,7 @@ function subtract(a: Float64Array, d: number, p: number, s: number, len: number)
 
 export class DataParallelLearner implements SplitLearner {
   readonly localHistograms = true;
+  readonly ownsCounts = true;
   readonly #rules: SplitRules;
   readonly #collective: Collective;
   readonly #mask: Uint8Array;
@@ -106,6 +109,7 @@ export class DataParallelLearner implements SplitLearner {
     }
     await this.#reduceScatter(t, reduce);
     for (const nid of derive) {
+      t.count[nid] = t.count[t.parent[nid]!]! - t.count[this.#sibling(t, nid)]!;
       const k = this.#alloc(nid);
       const p = this.#lo + this.#blockOf(t.parent[nid]!) * this.#len;
       const s = this.#lo + this.#blockOf(this.#sibling(t, nid)) * this.#len;
@@ -155,30 +159,38 @@ export class DataParallelLearner implements SplitLearner {
     });
   }
 
-  /** One reduce-scatter of the local histograms of `nids`, laid out rank block by rank block. */
+  /**
+   * One reduce-scatter of the local histograms of `nids`, laid out rank block by rank block, each
+   * rank's part followed by the nodes' local row counts (so every rank receives their global sums).
+   */
   async #reduceScatter(t: TreeBuilder, nids: readonly number[]): Promise<void> {
     if (nids.length === 0) return;
     const { pool, histLen } = t.env.ctx;
     const m = nids.length;
-    const size = m * histLen;
+    const elems = this.#elems;
+    const ranks = elems.length - 1;
+    const size = m * histLen + ranks * m;
     if (this.#staging.length < size) this.#staging = new Float64Array(size);
     const staging = this.#staging.subarray(0, size);
-    const elems = this.#elems;
     const counts: number[] = [];
-    for (let r = 0, o = 0; r + 1 < elems.length; r++) {
+    let mine = 0;
+    for (let r = 0, o = 0; r < ranks; r++) {
       const [lo, hi] = [elems[r]!, elems[r + 1]!];
-      counts.push(m * (hi - lo));
+      counts.push(m * (hi - lo) + m);
+      if (r === this.#collective.rank) mine = o;
       for (const nid of nids) {
         const base = t.slot[nid]! * histLen;
         staging.set(pool.subarray(base + lo, base + hi), o);
         o += hi - lo;
       }
+      for (const nid of nids) staging[o++] = t.rows[nid]!.n;
     }
     await this.#collective.reduceScatterSum(staging, counts);
     nids.forEach((nid, i) => {
       const k = this.#alloc(nid);
-      const from = m * this.#lo + i * this.#len;
+      const from = mine + i * this.#len;
       this.#arena.set(staging.subarray(from, from + this.#len), this.#lo + k * this.#len);
+      t.count[nid] = staging[mine + m * this.#len + i]!;
     });
   }
 

@@ -51,6 +51,11 @@ export interface SplitRules {
 export interface SplitLearner {
   /** Built histograms stay as they are (only the node row counts are all-reduced). */
   readonly localHistograms: boolean;
+  /**
+   * The learner makes the new nodes' row counts global itself (findSplits finds them as this rank's,
+   * `rows[nid].n`, and sets `count`), so the builder does not all-reduce them.
+   */
+  readonly ownsCounts?: boolean;
   /** Writes into `t.best` the split of each of `nids` (histograms built), the same on every rank. */
   findSplits(t: TreeBuilder, nids: readonly number[]): Promise<void>;
 }
@@ -428,6 +433,7 @@ export class TreeBuilder {
     const len = ctx.histLen;
     // With SplitRules the built nodes' row counts ride along at the end of the same all-reduce.
     if (this.env.learner?.localHistograms) {
+      if (this.env.learner.ownsCounts) return;
       const counts = Float64Array.from(built, (nid) => this.count[nid]!);
       await collective.allReduceSum(counts);
       built.forEach((nid, i) => {

@@ -231,6 +231,50 @@ for (const ranks of [1, 2, 3, 4]) {
   });
 }
 
+test('data parallel takes two collectives per split: the reduce-scatter (row counts ride in it) and the split records', async () => {
+  const comms = await localMesh(2);
+  const calls = comms.map(() => ({}) as Record<string, number>);
+  try {
+    const models = await Promise.all(
+      comms.map((c, r) => {
+        const inner = collectiveFrom(c);
+        const counted = Object.fromEntries(
+          Object.entries(inner).map(([k, v]) => [
+            k,
+            typeof v === 'function'
+              ? (...a: unknown[]) => {
+                  calls[r]![k] = (calls[r]![k] ?? 0) + 1;
+                  return (v as (...x: unknown[]) => unknown)(...a);
+                }
+              : v,
+          ]),
+        ) as unknown as typeof inner;
+        return trainLightgbm({
+          train: rowShard(featureData, r, 2),
+          params: parseLgbParams({ ...featureParams, num_iterations: 4 }),
+          collective: counted,
+          parallelism: 'data',
+        });
+      }),
+    );
+    const trees = models[0]!.trees.length;
+    const splits = models[0]!.trees.reduce((n, t) => n + t.leftChildren.filter((c) => c !== -1).length, 0);
+    console.log(
+      `data parallel, 2 ranks: ${trees} trees, ${splits} splits, collectives ${JSON.stringify(calls[0])}`,
+    );
+    for (const c of calls) {
+      // Each root and each split whose children may split again: histograms and counts in one
+      // reduce-scatter, then the records.
+      assert.ok(c.reduceScatterSum! >= splits - trees && c.reduceScatterSum! <= splits + trees);
+      assert.equal(c.allReduceMax, c.reduceScatterSum);
+      // The rest are per tree (root sums and the like), never per split.
+      assert.ok((c.allReduceSum ?? 0) <= 3 * trees + 3, JSON.stringify(c));
+    }
+  } finally {
+    await closeAll(comms);
+  }
+});
+
 test('data parallel on 1–4 ranks is within 0.002 AUC of serial, every rank with the same trees', async () => {
   const serial = auc(await trainLightgbm({ train: votingTrain, params: parseLgbParams(votingParams) }));
   for (const ranks of [1, 2, 3, 4]) {
