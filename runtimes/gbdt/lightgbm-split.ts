@@ -80,14 +80,17 @@ export class LgbSplitRules implements SplitRules {
   }
 
   /**
-   * Scans numerical features with plain gains (no L1, no max_delta_step) in WebAssembly when their
-   * histograms live in `memory` (this thread's instance; the same arithmetic, test).
+   * Scans numerical features in WebAssembly when their histograms live in `memory` (this thread's
+   * instance; the same arithmetic, test): the plain-gain scan, its l2 = 0 variant, or the one for
+   * lambda_l1 and max_delta_step.
    */
   attachWasm(memory: WebAssembly.Memory): void {
     const scans = wasmLgbScan(memory);
+    const p = this.#p;
+    const plain = p.lambdaL1 === 0 && p.maxDeltaStep <= 0;
     this.#wasm = {
       memory,
-      scan: this.#p.lambdaL2 === 0 ? scans.scanZeroL2 : scans.scan,
+      scan: !plain ? scans.scanFull : p.lambdaL2 === 0 ? scans.scanZeroL2 : scans.scan,
       read: scans.read,
     };
   }
@@ -154,10 +157,10 @@ export class LgbSplitRules implements SplitRules {
     const mds = p.maxDeltaStep;
     const plain = l1 === 0 && mds <= 0;
     const w = this.#wasm;
-    if (plain && w !== undefined && hist.buffer === w.memory.buffer) {
+    if (w !== undefined && hist.buffer === w.memory.buffer) {
       const forward = this.#bins.missingType[f] === MISSING_NAN ? 1 : 0;
       const at = hist.byteOffset + 8 * off;
-      if (w.scan(at, nb, g, h, count, cnt, shift, out.gain, minData, minHess, l2, forward) === 1) {
+      if (w.scan(at, nb, g, h, count, cnt, shift, out.gain, minData, minHess, l2, forward, l1, mds) === 1) {
         const r = this.#found;
         w.read(r);
         this.#set(out, r.gain, f, r.bin, r.reverse === 1, r.lg, r.lh, r.lc, r.rg, r.rh, r.rc);

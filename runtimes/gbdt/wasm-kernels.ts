@@ -316,10 +316,10 @@ export interface ScanResult {
 }
 
 /**
- * LightGBM's numerical threshold scan (lightgbm-split.ts #numerical) for plain leaf gains (no L1,
- * no max_delta_step), the same arithmetic in the same order: a reverse scan, and for NaN features a
- * forward one, candidates pruned by `cannotBeat` before dividing. Returns 1 when a candidate beat
- * `best`; `read` then gives the last (best) one.
+ * LightGBM's numerical threshold scan (lightgbm-split.ts #numerical), the same arithmetic in the same
+ * order: a reverse scan, and for NaN features a forward one, candidates pruned by `cannotBeat` before
+ * dividing (plain gains bound the gains under lambda_l1 and max_delta_step from above, so the test
+ * prunes those too). Returns 1 when a candidate beat `best`; `read` then gives the last (best) one.
  */
 export type WasmLgbScan = (
   histAt: number,
@@ -334,12 +334,18 @@ export type WasmLgbScan = (
   minHess: number,
   l2: number,
   forward: number,
+  l1: number,
+  maxDeltaStep: number,
 ) => number;
 
-/** A thread's scans: `scanZeroL2` is the one for l2 = 0 (LightGBM's default), without the additions. */
+/**
+ * A thread's scans: `scan` for plain gains (l1 = 0, no max_delta_step), `scanZeroL2` the same for
+ * l2 = 0 (LightGBM's default, without the additions), `scanFull` for any lambda_l1, max_delta_step.
+ */
 export interface WasmLgbScans {
   readonly scan: WasmLgbScan;
   readonly scanZeroL2: WasmLgbScan;
+  readonly scanFull: WasmLgbScan;
   readonly read: (out: ScanResult) => void;
 }
 
@@ -354,13 +360,14 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
   const hit = scanCache.get(memory);
   if (hit) return hit;
   // Params: 0 histAt, 1 nb (i32); 2 g, 3 h, 4 count, 5 cnt, 6 shift, 7 best, 8 minData, 9 minHess,
-  // 10 l2 (f64); 11 forward (i32). Locals: 12 t, 13 a, 14 improved (i32); 15 sg, 16 sh, 17 sc
-  // (the running side), 18 og, 19 oh, 20 oc (the other side), 21 bh, 22 gain, 23 q (f64).
-  const [HIST, NB, G, H, COUNT, CNT, SHIFT, BEST, MIND, MINH, L2, FWD] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  // 10 l2 (f64); 11 forward (i32); 12 l1, 13 max_delta_step (f64). Locals: 14 t, 15 a, 16 improved
+  // (i32); 17 sg, 18 sh, 19 sc (the running side), 20 og, 21 oh, 22 oc (the other side), 23 bh,
+  // 24 gain, 25 q, 26 the pruning target, 27 T(g), 28 w, 29 the left side's gain (f64).
+  const [HIST, NB, G, H, COUNT, CNT, SHIFT, BEST, MIND, MINH, L2, FWD, L1, MDS] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
   ];
-  const [T, A, IMP, SG, SH, SC, OG, OH, OC, BH, GAIN, Q, TGT] = [
-    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+  const [T, A, IMP, SG, SH, SC, OG, OH, OC, BH, GAIN, Q, TGT, TT, W, LGN] = [
+    14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
   ];
   // Globals: 0 gain, 1 bin, 2 reverse, 3 lg, 4 lh, 5 lc, 6 rg, 7 rh, 8 rc.
   const get = op.get;
@@ -378,12 +385,86 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
     ...op.i32Or,
     ...op.select,
   ];
-  /** The scan's body; with `zeroL2` for l2 = 0, where y + l2 is y (exactly) and is not added. */
-  const scanBody = (zeroL2: boolean): number[] => {
+  // thresholdL1(x, l1): x − l1 above l1, x + l1 below −l1, else 0.
+  const tl1Full = (x: number) => [
+    ...get(x),
+    ...get(L1),
+    ...op.f64Sub,
+    ...get(x),
+    ...get(L1),
+    ...op.f64Add,
+    ...op.f64(0),
+    ...get(x),
+    ...get(L1),
+    ...op.f64Neg,
+    ...op.f64Lt,
+    ...op.select,
+    ...get(x),
+    ...get(L1),
+    ...op.f64Gt,
+    ...op.select,
+  ];
+  /**
+   * The scan's body: `zeroL2` for l2 = 0 (y + l2 is y exactly and is not added); `full` for any l1
+   * and max_delta_step (lightgbm-split.ts leafGain: under max_delta_step the gain of the clipped
+   * output w, −(2·T·w + (h + l2)·w²)).
+   */
+  const scanBody = (zeroL2: boolean, full: boolean): number[] => {
     // y + l2
     const plus = (y: number) => (zeroL2 ? get(y) : [...get(y), ...get(L2), ...op.f64Add]);
-    // leafGain(x, y) = T(x)² / (y + l2)
-    const leafGain = (x: number, y: number) => [...tl1(x), ...tl1(x), ...op.f64Mul, ...plus(y), ...op.f64Div];
+    // leafGain(x, y) into local `dst`
+    const leafGainInto = (x: number, y: number, dst: number): number[] => {
+      if (!full) return [...tl1(x), ...tl1(x), ...op.f64Mul, ...plus(y), ...op.f64Div, ...set(dst)];
+      return [
+        ...tl1Full(x),
+        ...set(TT),
+        ...get(MDS),
+        ...op.f64(0),
+        ...op.f64Le,
+        ...op.if,
+        ...get(TT),
+        ...get(TT),
+        ...op.f64Mul,
+        ...plus(y),
+        ...op.f64Div,
+        ...set(dst),
+        ...op.else,
+        // w = −T / (y + l2), clipped to ±max_delta_step
+        ...get(TT),
+        ...op.f64Neg,
+        ...plus(y),
+        ...op.f64Div,
+        ...set(W),
+        ...get(W),
+        ...op.f64Abs,
+        ...get(MDS),
+        ...op.f64Gt,
+        ...op.if,
+        ...get(MDS),
+        ...op.f64Neg,
+        ...get(MDS),
+        ...get(W),
+        ...op.f64(0),
+        ...op.f64Lt,
+        ...op.select,
+        ...set(W),
+        ...op.end,
+        ...op.f64(2),
+        ...get(TT),
+        ...op.f64Mul,
+        ...get(W),
+        ...op.f64Mul,
+        ...plus(y),
+        ...get(W),
+        ...op.f64Mul,
+        ...get(W),
+        ...op.f64Mul,
+        ...op.f64Add,
+        ...op.f64Neg,
+        ...set(dst),
+        ...op.end,
+      ];
+    };
     // The pruning target (best + shift)·SLACK, kept in a local and renewed when best improves.
     const target = [
       ...get(BEST),
@@ -463,14 +544,8 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
       b.push(...get(TGT), ...get(Q), ...op.f64Mul, ...op.f64Le);
       b.push(...get(Q), ...op.f64(1e-200), ...op.f64Gt, ...op.i32And, ...op.brIf(0));
       // gain = leafGain(lg, lh) + leafGain(rg, rh) − shift
-      b.push(
-        ...leafGain(lg, lh),
-        ...leafGain(rg, rh),
-        ...op.f64Add,
-        ...get(SHIFT),
-        ...op.f64Sub,
-        ...set(GAIN),
-      );
+      b.push(...leafGainInto(lg, lh, LGN), ...leafGainInto(rg, rh, GAIN));
+      b.push(...get(LGN), ...get(GAIN), ...op.f64Add, ...get(SHIFT), ...op.f64Sub, ...set(GAIN));
       b.push(...get(GAIN), ...get(BEST), ...op.f64Gt, ...op.if);
       b.push(...get(GAIN), ...set(BEST), ...target, ...op.i32(1), ...set(IMP));
       b.push(...get(GAIN), ...op.globalSet(0));
@@ -500,17 +575,21 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
       ...get(IMP),
     ];
   };
-  const fn = (name: string, zeroL2: boolean): WasmFunction => ({
+  const fn = (name: string, zeroL2: boolean, full: boolean): WasmFunction => ({
     name,
-    params: [I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, I32],
+    params: [I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, I32, F64, F64],
     returnsI32: true,
     locals: [
       [3, I32],
-      [10, F64],
+      [13, F64],
     ],
-    body: scanBody(zeroL2),
+    body: scanBody(zeroL2, full),
   });
-  const bytes = wasmModule(pagesOf(memory), [fn('scan', false), fn('scan0', true)], 9);
+  const bytes = wasmModule(
+    pagesOf(memory),
+    [fn('scan', false, false), fn('scan0', true, false), fn('scanFull', false, true)],
+    9,
+  );
   const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: memory } }).exports;
   const g = Array.from({ length: 9 }, (_, i) => e[`g${i}`] as WebAssembly.Global);
   const scan = e['scan'] as WasmLgbScan;
@@ -518,6 +597,7 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
   const made = {
     scan,
     scanZeroL2: scan0,
+    scanFull: e['scanFull'] as WasmLgbScan,
     read: (out: ScanResult) => {
       out.gain = g[0]!.value as number;
       out.bin = g[1]!.value as number;

@@ -84,6 +84,8 @@ export const op = {
   i32Xor: [0x73],
   f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
   f32DemoteF64: [0xb6],
+  f64Abs: [0x99],
+  f64Neg: [0x9a],
   f64Add: [0xa0],
   f64Sub: [0xa1],
   f64Mul: [0xa2],

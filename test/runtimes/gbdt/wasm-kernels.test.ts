@@ -207,13 +207,17 @@ test('LightGBM flavour, 2 threads: wasm and JavaScript loops grow the same trees
   assert.deepEqual(wasm.trees, js.trees);
 });
 
-test('the wasm split scan picks what the JavaScript one picks: l2, minimum data and hessian, regression and binary', async () => {
+test('the wasm split scan picks what the JavaScript one picks: l2, l1, max_delta_step, minimum data and hessian, regression and binary', async () => {
   const data = synthBinary(20_000, 8, 17, 0.1);
   const values = { ...data, labels: data.labels.map((y, r) => y * 2 + Math.cos(r)) };
   for (const [train, extra] of [
     [data, { objective: 'binary', lambda_l2: 3, min_data_in_leaf: 50, min_sum_hessian_in_leaf: 2 }],
     [values, { objective: 'regression', min_data_in_leaf: 5, lambda_l2: 0.5 }],
     [data, { objective: 'binary', min_data_in_leaf: 400, min_gain_to_split: 0.5 }],
+    // lambda_l1 and max_delta_step (the full variant; the clip must bind: outputs of a few units).
+    [data, { objective: 'binary', lambda_l1: 2 }],
+    [values, { objective: 'regression', max_delta_step: 0.3, lambda_l2: 1 }],
+    [data, { objective: 'binary', lambda_l1: 0.5, max_delta_step: 0.2, lambda_l2: 0 }],
   ] as const) {
     const params = parseLgbParams({ ...extra, num_iterations: 8, num_leaves: 63, num_threads: 1 });
     const wasm = await trainLightgbm({ train, params });
