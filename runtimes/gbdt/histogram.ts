@@ -214,13 +214,11 @@ export function createHistContext(
     scanOut: f64(sizes.scanOut),
     scanCatWords,
     memory,
-    ...(kernels === 'auto' && !memory
-      ? {
-          jsBecause:
-            `its buffers take ${(total / 2 ** 30).toFixed(1)} GiB, past the ` +
-            `${((maxPages * 65536) / 2 ** 30).toFixed(1)} GiB one WebAssembly memory holds`,
-        }
-      : {}),
+    jsBecause:
+      kernels === 'auto' && !memory
+        ? `its buffers take ${(total / 2 ** 30).toFixed(1)} GiB, past the ` +
+          `${((maxPages * 65536) / 2 ** 30).toFixed(1)} GiB one WebAssembly memory holds`
+        : undefined,
   };
 }
 
