@@ -56,16 +56,6 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
   const ctx = createHistContext(matrix, poolSlots(p, histLen), input.kernels);
   logKernels(ctx, input.onLog);
-  const runner: TaskRunner = p.nthread > 1 ? threadedRunner(ctx, p.nthread) : serialRunner(ctx);
-  const env: GrowEnv = {
-    params: p,
-    cuts,
-    ctx,
-    runner,
-    slots: new SlotPool(ctx.pool.length / histLen),
-    sampler: new ColumnSampler(train.cols, p.colsampleBytree, p.colsampleBylevel, p.colsampleBynode),
-    collective,
-  };
   const trees: Tree[] = [...(input.startFrom?.trees ?? [])];
   const treeInfo: number[] = [...(input.startFrom?.treeInfo ?? [])];
   const margins = initialMargins(train, K, objective.marginOf(p.baseScore), trees, treeInfo);
@@ -96,6 +86,17 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
     bestIteration:
       p.earlyStoppingRounds !== undefined && best.round >= 0 ? best.round : input.startFrom?.bestIteration,
   });
+  // The threads start last, right before the try that joins them however training ends.
+  const runner: TaskRunner = p.nthread > 1 ? threadedRunner(ctx, p.nthread) : serialRunner(ctx);
+  const env: GrowEnv = {
+    params: p,
+    cuts,
+    ctx,
+    runner,
+    slots: new SlotPool(ctx.pool.length / histLen),
+    sampler: new ColumnSampler(train.cols, p.colsampleBytree, p.colsampleBylevel, p.colsampleBynode),
+    collective,
+  };
   try {
     for (let i = 0; i < p.numBoostRound; i++) {
       if (signal?.aborted) {
