@@ -306,12 +306,7 @@ export class TreeBuilder {
     const build: number[] = [];
     const derive: [number, number, number][] = [];
     for (const nid of nids) {
-      const l = this.left[nid]!;
-      const r = l + 1;
-      // LightGBM builds the child with fewer rows, XGBoost the one with less hessian.
-      const fewerRight = this.env.rules ? this.count[r]! < this.count[l]! : this.h[r]! < this.h[l]!;
-      const small = fewerRight ? r : l;
-      const large = fewerRight ? l : r;
+      const [small, large] = this.#smallerFirst(nid);
       this.slot[small] = this.env.slots.alloc();
       this.slot[large] = this.env.slots.alloc();
       build.push(small);
@@ -350,11 +345,7 @@ export class TreeBuilder {
     const pairs: HistScanPair[] = [];
     const built: number[] = [];
     for (const [i, nid] of nids.entries()) {
-      const l = this.left[nid]!;
-      const r = l + 1;
-      const fewerRight = this.count[r]! < this.count[l]!;
-      const small = fewerRight ? r : l;
-      const large = fewerRight ? l : r;
+      const [small, large] = this.#smallerFirst(nid);
       const a = taken[2 * i]!;
       this.slot[small] = a;
       this.slot[large] = taken[2 * i + 1]!;
@@ -381,6 +372,14 @@ export class TreeBuilder {
     histScanSplits(ctx, runner, scanSlots, pairs);
     for (const nid of nids) this.release(nid);
     return true;
+  }
+
+  /** The children of `nid`, the one to build from rows first: LightGBM's has fewer rows, XGBoost's less hessian. */
+  #smallerFirst(nid: number): [number, number] {
+    const l = this.left[nid]!;
+    const r = l + 1;
+    const fewerRight = this.env.rules ? this.count[r]! < this.count[l]! : this.h[r]! < this.h[l]!;
+    return fewerRight ? [r, l] : [l, r];
   }
 
   /** Frees a node's histogram. */

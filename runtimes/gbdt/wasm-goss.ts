@@ -34,12 +34,6 @@ export const GOSS_COUNT_BYTES = 2048 * 4;
 
 const cache = new WeakMap<WebAssembly.Memory, WasmGoss>();
 
-const F64_ABS = [0x99];
-const F64_FROM_U32 = [0xb8];
-const F64_FROM_I32 = [0xb7];
-const F32_MUL = [0x94];
-const I32_SHR_U = op.i32ShrU;
-
 /** This thread's GOSS kernel over `memory`. */
 export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
   const hit = cache.get(memory);
@@ -62,10 +56,7 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
     ...op.i32GeU,
     ...op.brIf(1),
     ...body,
-    ...get(i),
-    ...op.i32(1),
-    ...op.i32Add,
-    ...set(i),
+    ...op.inc(i),
     ...op.br(0),
     ...op.end,
     ...op.end,
@@ -89,7 +80,7 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
         ...op.f32Load(0),
         ...op.f64PromoteF32,
         ...op.f64Mul,
-        ...F64_ABS,
+        ...op.f64Abs,
         ...op.f64Add,
         ...set(S),
         ...get(P),
@@ -142,7 +133,7 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
       ...get(CNT),
       ...get(B),
       ...op.i32(shift),
-      ...I32_SHR_U,
+      ...op.i32ShrU,
       ...op.i32(mask),
       ...op.i32And,
       ...op.i32(2),
@@ -167,13 +158,13 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
     ];
     if (prefixShift < 0) b.push(...forRows(I, get(N), [...load, ...count]));
     else {
-      b.push(...get(THR), ...op.i32(prefixShift), ...I32_SHR_U, ...set(PREFIX));
+      b.push(...get(THR), ...op.i32(prefixShift), ...op.i32ShrU, ...set(PREFIX));
       b.push(
         ...forRows(I, get(N), [
           ...load,
           ...get(B),
           ...op.i32(prefixShift),
-          ...I32_SHR_U,
+          ...op.i32ShrU,
           ...get(PREFIX),
           ...op.i32Eq,
           ...op.if,
@@ -202,14 +193,14 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
     ...op.f32Load(0),
     ...get(MUL),
     ...op.f32DemoteF64,
-    ...F32_MUL,
+    ...op.f32Mul,
     ...op.f32Store(0),
   ];
   const mix = (shift: number, or: number) => [
     ...get(T),
     ...get(T),
     ...op.i32(shift),
-    ...I32_SHR_U,
+    ...op.i32ShrU,
     ...op.i32Xor,
     ...get(T),
     ...op.i32(or),
@@ -244,14 +235,8 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
       ...op.i32GeU,
       ...op.if,
       ...inByte(1),
-      ...get(KEPT),
-      ...op.i32(1),
-      ...op.i32Add,
-      ...set(KEPT),
-      ...get(BIG),
-      ...op.i32(1),
-      ...op.i32Add,
-      ...set(BIG),
+      ...op.inc(KEPT),
+      ...op.inc(BIG),
       ...op.else,
       // mulberry32: state += 0x6d2b79f5; t = imul(t ^ t >>> 15, t | 1); t ^= t + imul(t ^ t >>> 7, t | 61)
       ...get(STATE),
@@ -271,9 +256,9 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
       ...get(T),
       ...get(T),
       ...op.i32(14),
-      ...I32_SHR_U,
+      ...op.i32ShrU,
       ...op.i32Xor,
-      ...F64_FROM_U32,
+      ...op.f64FromU32,
       ...op.f64(2 ** -32),
       ...op.f64Mul,
       ...set(R),
@@ -284,7 +269,7 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
       ...get(BIG),
       ...op.i32Sub,
       ...op.i32Sub,
-      ...F64_FROM_I32,
+      ...op.f64FromI32,
       ...get(N),
       ...get(I),
       ...op.i32Sub,
@@ -292,15 +277,12 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
       ...get(BIG),
       ...op.i32Sub,
       ...op.i32Sub,
-      ...F64_FROM_I32,
+      ...op.f64FromI32,
       ...op.f64Div,
       ...op.f64Lt,
       ...op.if,
       ...inByte(1),
-      ...get(KEPT),
-      ...op.i32(1),
-      ...op.i32Add,
-      ...set(KEPT),
+      ...op.inc(KEPT),
       ...get(I),
       ...get(K),
       ...op.i32Mul,

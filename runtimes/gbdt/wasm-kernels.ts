@@ -552,7 +552,7 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
       b.push(
         ...get(T),
         ...(reverse ? [...op.i32(1), ...op.i32Sub] : []),
-        ...F64_FROM_I32,
+        ...op.f64FromI32,
         ...op.globalSet(1),
       );
       b.push(...op.f64(reverse ? 1 : 0), ...op.globalSet(2));
@@ -613,9 +613,6 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
   scanCache.set(memory, made);
   return made;
 }
-
-/** f64.convert_i32_s */
-const F64_FROM_I32 = [0xb7];
 
 /**
  * row-tasks.ts's LEFT_OUT walk: rows [from, to) not in the sample get their leaf's value added to
@@ -736,10 +733,7 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...get(TO),
     ...op.i32GeS,
     ...op.brIf(1),
-    ...get(CUR),
-    ...op.i32(1),
-    ...op.i32Add,
-    ...set(CUR),
+    ...op.inc(CUR),
     ...get(IN),
     ...get(CUR),
     ...op.i32Add,
@@ -755,10 +749,7 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...set(RA[lane]!),
     ...get(NODES),
     ...set(O[lane]!),
-    ...get(ACTIVE),
-    ...op.i32(1),
-    ...op.i32Add,
-    ...set(ACTIVE),
+    ...op.inc(ACTIVE),
     ...op.end,
     ...op.end,
   ];

@@ -48,6 +48,8 @@ export const op = {
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   get: (i: number) => [0x20, ...uleb(i)],
+  /** i32 local `i` += 1 */
+  inc: (i: number) => [0x20, ...uleb(i), 0x41, 1, 0x6a, 0x21, ...uleb(i)],
   set: (i: number) => [0x21, ...uleb(i)],
   tee: (i: number) => [0x22, ...uleb(i)],
   i32: (v: number) => [0x41, ...sleb(v)],
@@ -86,6 +88,10 @@ export const op = {
   f32DemoteF64: [0xb6],
   f64Abs: [0x99],
   f64Neg: [0x9a],
+  f32Mul: [0x94],
+  /** f64.convert_i32_s, f64.convert_i32_u */
+  f64FromI32: [0xb7],
+  f64FromU32: [0xb8],
   f64Add: [0xa0],
   f64Sub: [0xa1],
   f64Mul: [0xa2],
