@@ -20,7 +20,12 @@ export async function growLossguide(env: GrowEnv, root: NodeRows): Promise<TreeB
     }
     const nid = open[bi]!;
     open.splice(bi, 1);
-    if (!t.canSplit(nid)) break;
+    if (!t.canSplit(nid)) {
+      // Out of `open` already: its histogram slot goes back here, or the fixed pool runs dry
+      // one slot per tree and later trees are stumps.
+      t.release(nid);
+      break;
+    }
     t.applySplit(nid);
     t.partition();
     if (t.childrenExpandable(t.depth[nid]! + 1)) {

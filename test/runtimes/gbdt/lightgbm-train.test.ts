@@ -375,3 +375,15 @@ test('Rng draws mulberry32 (a reference with a uint32 state), for several seeds'
     for (let i = 0; i < 100_000; i++) assert.equal(ours.next(), ref(), `keys ${keys} draw ${i}`);
   }
 });
+
+test('leaf-wise trees keep growing past 2·num_leaves+2 trees (every histogram slot given back)', async () => {
+  // A tree that reaches num_leaves stops on a leaf already taken out of the open list; its slot
+  // once leaked, so after ~2·num_leaves+2 trees the pool ran dry and every later tree was a stump.
+  const data = synthBinary(3000, 6, 11);
+  const m = await trainLightgbm({
+    train: data,
+    params: parseLgbParams({ objective: 'binary', num_leaves: 4, num_iterations: 40, num_threads: 1 }),
+  });
+  const counts = m.trees.map((_, t) => leaves(m, t).length);
+  assert.deepEqual(counts, new Array(40).fill(4), `leaves per tree: ${counts.join(' ')}`);
+});
