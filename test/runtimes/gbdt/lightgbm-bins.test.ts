@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../../runtimes/data/dataset.js';
-import { summarize } from '../../../runtimes/gbdt/cuts.js';
+import { summarizeLgb } from '../../../runtimes/gbdt/lightgbm-summary.js';
 import {
   buildLgbMatrix,
   cutFor,
@@ -24,7 +24,7 @@ function column(values: number[]): Dataset {
 }
 
 function binsOf(d: Dataset, maxBin = 255, categorical: number[] = []): LgbBins {
-  return lgbBinsFromSummaries([summarize(d, maxBin, { offset: 0, total: d.rows }, 200000)], {
+  return lgbBinsFromSummaries([summarizeLgb(d, { offset: 0, total: d.rows }, 200000)], {
     maxBin,
     minDataInBin: 3,
     useMissing: true,
