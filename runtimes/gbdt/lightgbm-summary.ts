@@ -7,7 +7,8 @@
  * 31.470000000000002) and send values in between the other way. ±inf reads as ±1e308, as LightGBM's
  * parser reads `inf`.
  *
- * Serialized as float64 words: `[F, then per feature: missingCount, n, n values (ascending), n counts]`.
+ * Serialized as float64 words: `[F, then per feature: missingCount, n, n values (ascending), n counts]`;
+ * without doubles, as a float64 0 and then those as 32-bit words (float32 values), half the bytes.
  * Missing counts cover every row, sampled or not.
  */
 import type { Dataset } from '../data/dataset.js';
@@ -35,7 +36,7 @@ export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number
     for (let r = 0, i = f; r < rows; r++, i += cols) {
       const v = exact === undefined ? features[i]! : exact[i]!;
       if (Number.isNaN(v)) missing++;
-      else if (keep[r]) column[n++] = v === Infinity ? 1e308 : v === -Infinity ? -1e308 : v;
+      else if (keep[r]) column[n++] = v;
     }
     const sorted = column.subarray(0, n).sort();
     out[w++] = missing;
@@ -55,10 +56,39 @@ export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number
     out.copyWithin(w + distinct, counts, counts + distinct);
     w += 2 * distinct;
   }
-  return new Uint8Array(out.buffer.slice(0, 8 * w));
+  if (exact !== undefined) return new Uint8Array(out.buffer.slice(0, 8 * w));
+  // Float32 values (no doubles kept): half the bytes, as 32-bit words after a float64 0 in place of F.
+  const narrow = new Uint32Array(2 + w);
+  const asFloat = new Float32Array(narrow.buffer);
+  narrow[2] = cols;
+  for (let i = 1, f = 0, p = 1; f < cols; f++) {
+    narrow[2 + p++] = out[i++]!; // missing
+    const n = out[i++]!;
+    narrow[2 + p++] = n;
+    for (let k = 0; k < n; k++) asFloat[2 + p++] = out[i++]!;
+    for (let k = 0; k < n; k++) narrow[2 + p++] = out[i++]!;
+  }
+  return new Uint8Array(narrow.buffer);
 }
 
+/** A summary as float64 words (the narrow form widened). */
 function words64(bytes: Uint8Array): Float64Array {
+  const head = new Float64Array(bytes.slice(0, 8).buffer)[0];
+  if (head === 0 && bytes.byteLength >= 12) {
+    const words = new Uint32Array(bytes.slice(8).buffer);
+    const floats = new Float32Array(words.buffer);
+    const wide = new Float64Array(words.length);
+    wide[0] = words[0]!;
+    for (let i = 1; i < words.length; ) {
+      wide[i] = words[i]!;
+      const n = words[i + 1]!;
+      wide[i + 1] = n;
+      for (let k = i + 2; k < i + 2 + n; k++) wide[k] = floats[k]!;
+      for (let k = i + 2 + n; k < i + 2 + 2 * n; k++) wide[k] = words[k]!;
+      i += 2 + 2 * n;
+    }
+    return wide;
+  }
   if (bytes.byteOffset % 8 === 0)
     return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
   return new Float64Array(bytes.slice().buffer);
@@ -92,7 +122,8 @@ export function mergeLgbSummaries(summaries: readonly Uint8Array[]): {
       );
       pos[k] = p + 2 * n;
     });
-    values.push(uv);
+    // LightGBM's parser reads inf as 1e308.
+    values.push(uv.map((v) => (v === Infinity ? 1e308 : v === -Infinity ? -1e308 : v)));
     counts.push(uw);
     missing.push(miss);
   }
