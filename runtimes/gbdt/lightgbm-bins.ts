@@ -9,6 +9,9 @@
  *
  * The engine reads `cuts` (float32, rule `x < cut`): each LightGBM bound u becomes the next float32
  * above the largest float32 ≤ u, so for float32 data `x < cut` ⟺ `x <= u`; `upper` keeps u itself.
+ * Rows are binned by their float32 features: a row whose double lies on the other side of a bound
+ * than its float32 (possible only when neighbouring distinct values share one float32 step) lands
+ * one bin off LightGBM's.
  */
 import type { Dataset } from '../data/dataset.js';
 import { type BinMatrix, buildBinMatrix } from './bin-matrix.js';
