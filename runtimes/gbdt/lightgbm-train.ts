@@ -31,10 +31,10 @@ import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-b
 import { type BundlePlan, bundlesFromPlan, type EfbLayout, planBundles } from './lightgbm-efb.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
 import { lgbEvalMetrics, lgbHigherIsBetter, rankEval } from './lightgbm-metrics.js';
-import { lgbObjective } from './lightgbm-objectives.js';
+import { K_EPSILON, lgbObjective } from './lightgbm-objectives.js';
 import { type LgbParams, lgbParamsAsStrings } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
-import { foldInit, toLgbTree } from './lightgbm-tree.js';
+import { constantTree, foldInit, toLgbTree } from './lightgbm-tree.js';
 import { DataParallelLearner } from './parallel-data.js';
 import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
@@ -216,9 +216,12 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     const resumed = input.startFrom;
     const trees: Tree[] = [...(resumed?.trees ?? [])];
     const treeInfo: number[] = [...(resumed?.treeInfo ?? [])];
-    const init = resumed
-      ? (resumed.lightgbm?.initScores ?? new Array<number>(K).fill(0))
-      : await objective.initScores(train.labels, collective);
+    const start = await objective.start(train.labels, collective);
+    // What the first trees carry of the initial scores: boost_from_average's here; with it off, an
+    // output whose first tree is a constant takes its score there (below, after each iteration).
+    const init: number[] = resumed
+      ? [...(resumed.lightgbm?.initScores ?? new Array<number>(K).fill(0))]
+      : start.scores.map((v) => (p.boostFromAverage && Math.abs(v) > K_EPSILON ? v : 0));
     startMargins(margins, train, K, resumed ? undefined : init, trees, treeInfo);
     const validMargins =
       valid &&
@@ -283,6 +286,10 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       const grown: Tree[] = [];
       let anySplit = false;
       for (let k = 0; k < K; k++) {
+        if (!start.train[k]) {
+          grown.push(constantTree(0, span.total));
+          continue;
+        }
         const keep = bagged && sampled < train.rows ? inSample : undefined;
         // GOSS in WebAssembly wrote buffer 0's [g, h] as it sampled (one output).
         if (!(gossRan && gossLoadsGh(ctx, rowPasses)))
@@ -313,20 +320,32 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         }
         grown.push(tree);
       }
-      if (!anySplit) {
-        // LightGBM stops when no tree of an iteration can split; the first keeps the initial score.
-        if (trees.length === 0 && init.some((v) => v !== 0)) {
-          grown.forEach((tree, k) => {
-            trees.push(foldInit(zeroLeaf(tree), init[k]!));
-            treeInfo.push(K > 1 ? k : 0);
-          });
-        }
-        break;
-      }
+      // As LightGBM's TrainOneIter: a tree that did not split adds nothing (value 0), except in a new
+      // model's first iteration, where it is the constant initial score.
       grown.forEach((tree, k) => {
-        trees.push(round === 0 ? foldInit(tree, init[k]!) : tree);
+        if (tree.leftChildren.length > 1) {
+          if (round === 0) grown[k] = foldInit(tree, init[k]!);
+          return;
+        }
+        let value = 0;
+        if (round === 0) {
+          if (!p.boostFromAverage) {
+            init[k] = start.scores[k]!;
+            for (let r = 0; r < train.rows; r++) margins[r * K + k]! += init[k]!;
+            if (valid && validMargins)
+              for (let r = 0; r < valid.rows; r++) validMargins[r * K + k]! += init[k]!;
+          }
+          value = init[k]!;
+        }
+        grown[k] = constantTree(value, tree.lgb?.counts[0] ?? span.total);
+      });
+      // LightGBM stops when no tree of an iteration can split; the first keeps its constant trees.
+      if (!anySplit && round !== 0) break;
+      grown.forEach((tree, k) => {
+        trees.push(tree);
         treeInfo.push(K > 1 ? k : 0);
       });
+      if (!anySplit) break;
       const metrics: Record<string, number> = {};
       let watchedValue = Number.NaN;
       // Like LightGBM, the training set is scored only with is_provide_training_metric.
@@ -403,12 +422,6 @@ function sharedCopy(a: Float32Array): Float32Array {
   const out = new Float32Array(new SharedArrayBuffer(Math.max(4, a.byteLength)), 0, a.length);
   out.set(a);
   return out;
-}
-
-function zeroLeaf(tree: Tree): Tree {
-  const cond = tree.splitConditions.slice();
-  cond[0] = 0;
-  return { ...tree, splitConditions: cond, baseWeights: cond.slice() };
 }
 
 async function rowSpan(collective: Collective, rows: number): Promise<{ offset: number; total: number }> {
