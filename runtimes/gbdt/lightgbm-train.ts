@@ -10,8 +10,8 @@
  * feature block (parallel-data.ts; bundled ones all-reduced whole), so without GOSS 1, 2 or N ranks
  * grow the same trees. Feature parallel (parallel-feature.ts): every rank passes all rows and
  * trains as one process would, exchanging only split records. Voting (parallel-voting.ts): row shards,
- * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts, single process,
- * data mode, enable_bundle) bundles sparse features into shared histogram columns.
+ * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts; data mode, one
+ * plan from all ranks' rows, enable_bundle) bundles sparse features into shared histogram columns.
  */
 import type { BinMatrix } from './bin-matrix.js';
 import { DtrainError } from '../../configs/errors.js';
@@ -28,7 +28,8 @@ import {
   TASK_INTS,
 } from './histogram.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
-import { type BundlePlan, bundlesFromPlan, type EfbLayout, planBundles } from './lightgbm-efb.js';
+import { bundlesFromPlan, type EfbLayout, type EfbOptions } from './lightgbm-efb.js';
+import { planSharedBundles } from './lightgbm-efb-plan.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
 import { lgbEvalMetrics, lgbHigherIsBetter, rankEval } from './lightgbm-metrics.js';
 import { K_EPSILON, lgbObjective } from './lightgbm-objectives.js';
@@ -138,14 +139,19 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     categorical: new Set(categorical),
   });
   const full = buildLgbMatrix(train, bins);
-  // EFB in data mode (histograms summed over ranks): every rank bundles as rank 0 planned.
+  // EFB in data mode (histograms summed over ranks): one plan from every rank's rows.
   const efb =
     p.enableBundle && mode === 'data'
-      ? await sharedBundles(full, collective, {
-          maxConflictRate: p.maxConflictRate,
-          sampleRows: p.binConstructSampleCnt,
-          exclude: new Set(categorical),
-        })
+      ? await sharedBundles(
+          full,
+          collective,
+          {
+            maxConflictRate: p.maxConflictRate,
+            sampleRows: p.binConstructSampleCnt,
+            exclude: new Set(categorical),
+          },
+          span,
+        )
       : undefined;
   const matrix = efb?.matrix ?? full;
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
@@ -461,21 +467,13 @@ function addUnsampled(
   addTreeMargins(tree, train.features, train.cols, margins, K, k, train.rows, out.subarray(0, n));
 }
 
-/**
- * The bundling of `m`: planned from this process's rows, or with several ranks from rank 0's,
- * broadcast so that every rank's bundled columns are the same.
- */
+/** The bundling of `m`, planned from the rows of every rank (the same plan as one process's). */
 async function sharedBundles(
   m: BinMatrix,
   collective: Collective,
-  o: Parameters<typeof planBundles>[1],
+  o: EfbOptions,
+  span: { offset: number; total: number },
 ): Promise<EfbLayout | undefined> {
-  if (collective.worldSize === 1) {
-    const plan = planBundles(m, o);
-    return plan && bundlesFromPlan(m, plan);
-  }
-  const mine = collective.rank === 0 ? (planBundles(m, o) ?? null) : null;
-  const bytes = await collective.broadcast(new TextEncoder().encode(JSON.stringify(mine)), 0);
-  const plan = JSON.parse(new TextDecoder().decode(bytes)) as BundlePlan | null;
-  return plan === null ? undefined : bundlesFromPlan(m, plan);
+  const plan = await planSharedBundles(m, o, collective, span);
+  return plan && bundlesFromPlan(m, plan);
 }
