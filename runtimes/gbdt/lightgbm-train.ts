@@ -166,6 +166,13 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     rowArraysBytes(train.rows, K, p.numLeaves, walkTables),
   );
   logKernels(ctx, input.onLog);
+  // Leaf-wise growth keeps a histogram per open leaf, plus the parent while its children are built:
+  // with fewer slots, leaves past them are never split and trees stop short of num_leaves.
+  if (slots < p.numLeaves + 1)
+    input.onLog?.(
+      'warn',
+      `histograms of ${histLen * 8} bytes: ${slots} fit in ${POOL_BYTES >> 20} MiB, so trees may stop before num_leaves ${p.numLeaves} (fewer features, max_bin or num_leaves avoid it)`,
+    );
   // Split scans as tasks where the rules read the engine's histograms as they are (no EFB) and
   // the node's histogram is complete here (data mode: all-reduced before the scan).
   const scan =
