@@ -31,8 +31,12 @@ export interface LgbObjectiveImpl {
   readonly pointwise?: { readonly objective: PointObjective; checkLabels(labels: Float32Array): void };
   /** Margins → predictions in place. */
   transform(margins: Float32Array): Float32Array;
-  /** LightGBM's starting point per output over all ranks' labels (see LgbStart). */
-  start(labels: Float32Array, collective: Collective): Promise<LgbStart>;
+  /**
+   * LightGBM's starting point per output over all ranks' labels (see LgbStart). `scores` false (a
+   * resumed model, which starts from its trees): the scores may be left 0 where they cost a pass
+   * over every rank's labels (regression_l1's median).
+   */
+  start(labels: Float32Array, collective: Collective, scores?: boolean): Promise<LgbStart>;
   /** LightGBM's RenewTreeOutput: refits a grown tree's leaves from the rows' scores before it. */
   renewLeaves?(
     t: TreeBuilder,
@@ -186,9 +190,9 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
               ) => renewL1Leaves(t, rows, margins, labels, p.learningRate, c),
             }
           : {}),
-        async start(labels, collective) {
+        async start(labels, collective, scores = true) {
           if (kind === 'regression_l1')
-            return { scores: [await globalMedian(labels, collective)], train: [true] };
+            return { scores: [scores ? await globalMedian(labels, collective) : 0], train: [true] };
           const s = await labelSums(labels, 1, collective);
           return { scores: [s[1]! > 0 ? s[0]! / s[1]! : 0], train: [true] };
         },

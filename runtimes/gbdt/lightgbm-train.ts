@@ -229,7 +229,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     const resumed = input.startFrom;
     const trees: Tree[] = [...(resumed?.trees ?? [])];
     const treeInfo: number[] = [...(resumed?.treeInfo ?? [])];
-    const start = await objective.start(train.labels, collective);
+    const start = await objective.start(train.labels, collective, resumed === undefined);
     // What the first trees carry of the initial scores: boost_from_average's here; with it off, an
     // output whose first tree is a constant takes its score there (below, after each iteration).
     const init: number[] = resumed
