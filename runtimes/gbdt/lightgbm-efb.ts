@@ -8,11 +8,12 @@
  * the default skipped) sit at [offset(f), offset(f) + bins(f)). On a conflicting row the later member
  * wins, as in LightGBM. Other features keep their own column and codes. Bundling is used only when it
  * merges columns. The bundled matrix replaces the per-feature one for histograms and partitioning;
- * lightgbm-efb-split.ts reads each member's histogram back out of its bundle. With several ranks,
- * rank 0 plans the bundles from its rows and every rank applies that plan (bundlesFromPlan), so
- * all ranks' histograms have the same columns.
+ * lightgbm-efb-split.ts reads each member's histogram back out of its bundle. The plan is made in
+ * lightgbm-efb-plan.ts; with several ranks it is made from all ranks' rows alike, so every rank's
+ * histograms have the same columns and the bundling is the one a single process would choose.
  */
 import type { BinMatrix } from './bin-matrix.js';
+import { codeCounts, planBundles } from './lightgbm-efb-plan.js';
 
 /** A bundled matrix and where every original feature lives in it. */
 export interface EfbLayout {
@@ -45,103 +46,15 @@ export interface BundlePlan {
   readonly defaults: readonly number[];
 }
 
-/** Bundle codes 0 .. MAX_CODE − 1, plus the engine's unused "missing" code MAX_CODE: one byte. */
-const MAX_CODE = 255;
-
 /** Bundles the features of `m`, or undefined when no two features can share a column. */
 export function bundleFeatures(m: BinMatrix, o: EfbOptions): EfbLayout | undefined {
   const plan = planBundles(m, o);
   return plan && bundlesFromPlan(m, plan);
 }
 
-/** The codes each feature of `m` has: its bins and its missing code. */
-function codeCounts(m: BinMatrix): Int32Array {
-  return Int32Array.from({ length: m.cols }, (_, f) => m.missingCode[f]! + 1);
-}
-
 /** `m` bundled as `plan` says (a plan made from this rank's rows or received from rank 0). */
 export function bundlesFromPlan(m: BinMatrix, plan: BundlePlan): EfbLayout {
   return layout(m, plan.members, Int32Array.from(plan.defaults), codeCounts(m));
-}
-
-/** Which features of `m` to bundle, from a sample of its rows; undefined when none can share. */
-export function planBundles(m: BinMatrix, o: EfbOptions): BundlePlan | undefined {
-  const { rows, cols, codes } = m;
-  const step = Math.max(1, rows / Math.max(1, o.sampleRows));
-  const sample = Math.min(rows, Math.floor(rows / step));
-  const nCodes = codeCounts(m);
-  const countOff = new Int32Array(cols + 1);
-  for (let f = 0; f < cols; f++) countOff[f + 1] = countOff[f]! + nCodes[f]!;
-  const counts = new Int32Array(countOff[cols]!);
-  for (let s = 0; s < sample; s++) {
-    const row = Math.floor(s * step) * cols;
-    for (let f = 0; f < cols; f++) {
-      const k = countOff[f]! + codes[row + f]!;
-      counts[k] = counts[k]! + 1;
-    }
-  }
-  const defaultCode = new Int32Array(cols).fill(-1);
-  const nonDefault = new Int32Array(cols);
-  const candidates: number[] = [];
-  for (let f = 0; f < cols; f++) {
-    let d = 0;
-    for (let c = 1; c < nCodes[f]!; c++) if (counts[countOff[f]! + c]! > counts[countOff[f]! + d]!) d = c;
-    nonDefault[f] = sample - counts[countOff[f]! + d]!;
-    if (o.exclude.has(f) || nCodes[f]! > MAX_CODE - 1) continue;
-    defaultCode[f] = d;
-    candidates.push(f);
-  }
-  if (candidates.length < 2) return undefined;
-  // Sample rows where each candidate is off its default code.
-  const nzOff = new Int32Array(cols + 1);
-  for (let f = 0; f < cols; f++) nzOff[f + 1] = nzOff[f]! + (defaultCode[f]! >= 0 ? nonDefault[f]! : 0);
-  const nzRows = new Int32Array(nzOff[cols]!);
-  const fill = nzOff.slice(0, cols);
-  for (let s = 0; s < sample; s++) {
-    const row = Math.floor(s * step) * cols;
-    for (const f of candidates) {
-      if (codes[row + f] === defaultCode[f]) continue;
-      nzRows[fill[f]!] = s;
-      fill[f] = fill[f]! + 1;
-    }
-  }
-  const maxConflicts = Math.floor(o.maxConflictRate * sample);
-  candidates.sort((a, b) => nonDefault[b]! - nonDefault[a]! || a - b);
-  const bundles: { features: number[]; used: Uint8Array; conflicts: number; size: number }[] = [];
-  for (const f of candidates) {
-    const width = nCodes[f]! - 1;
-    let placed = false;
-    for (const b of bundles) {
-      if (b.size + width > MAX_CODE) continue;
-      let conflicts = b.conflicts;
-      for (let i = nzOff[f]!; i < nzOff[f + 1]! && conflicts <= maxConflicts; i++)
-        conflicts += b.used[nzRows[i]!]!;
-      if (conflicts > maxConflicts) continue;
-      for (let i = nzOff[f]!; i < nzOff[f + 1]!; i++) b.used[nzRows[i]!] = 1;
-      b.features.push(f);
-      b.conflicts = conflicts;
-      b.size += width;
-      placed = true;
-      break;
-    }
-    if (!placed) {
-      const used = new Uint8Array(sample);
-      for (let i = nzOff[f]!; i < nzOff[f + 1]!; i++) used[nzRows[i]!] = 1;
-      bundles.push({ features: [f], used, conflicts: 0, size: 1 + width });
-    }
-  }
-  if (bundles.every((b) => b.features.length < 2)) return undefined;
-  const members: number[][] = [];
-  const inBundle = new Int32Array(cols).fill(-1);
-  for (const b of bundles) {
-    if (b.features.length < 2) continue;
-    b.features.sort((x, y) => x - y);
-    for (const f of b.features) inBundle[f] = members.length;
-    members.push(b.features);
-  }
-  for (let f = 0; f < cols; f++) if (inBundle[f]! < 0) members.push([f]);
-  members.sort((a, b) => a[0]! - b[0]!);
-  return { members, defaults: Array.from(defaultCode) };
 }
 
 function layout(

@@ -157,7 +157,8 @@ function treeText(
       ? [`cat_boundaries=${lgb.catBoundaries.join(' ')}`, `cat_threshold=${lgb.catThreshold.join(' ')}`]
       : []),
     'is_linear=0',
-    `shrinkage=${g6(fold === undefined ? shrinkage : 1)}`,
+    // LightGBM shrinks only trees that split (a one-leaf tree keeps Tree's initial 1).
+    `shrinkage=${g6(fold === undefined && leaves.length > 1 ? shrinkage : 1)}`,
   ];
   for (const i of leaves)
     if (!Number.isFinite(value(i))) throw modelError(`tree ${id}: leaf ${i} has value ${value(i)}`);

@@ -31,8 +31,12 @@ export interface LgbObjectiveImpl {
   readonly pointwise?: { readonly objective: PointObjective; checkLabels(labels: Float32Array): void };
   /** Margins → predictions in place. */
   transform(margins: Float32Array): Float32Array;
-  /** boost_from_average: the initial score per output over all ranks' labels. */
-  initScores(labels: Float32Array, collective: Collective): Promise<number[]>;
+  /**
+   * LightGBM's starting point per output over all ranks' labels (see LgbStart). `scores` false (a
+   * resumed model, which starts from its trees): the scores may be left 0 where they cost a pass
+   * over every rank's labels (regression_l1's median).
+   */
+  start(labels: Float32Array, collective: Collective, scores?: boolean): Promise<LgbStart>;
   /** LightGBM's RenewTreeOutput: refits a grown tree's leaves from the rows' scores before it. */
   renewLeaves?(
     t: TreeBuilder,
@@ -43,7 +47,20 @@ export interface LgbObjectiveImpl {
   ): Promise<void>;
 }
 
-const K_EPSILON = 1e-15;
+/**
+ * Where LightGBM starts each output (src/boosting/gbdt.cpp `BoostFromAverage`, `ClassNeedTrain`).
+ * The trainer adds `scores` to the margins before the first iteration when boost_from_average is on
+ * (and |score| > 1e-15); with it off, an output whose first tree cannot split starts from its score
+ * anyway (LightGBM's `ObtainAutomaticInitialScore` in `TrainOneIter`).
+ */
+export interface LgbStart {
+  /** `BoostFromScore` per output, over every rank's labels, whatever boost_from_average says. */
+  readonly scores: readonly number[];
+  /** Per output: whether its trees are grown (multiclass*: not for a class no row or every row has). */
+  readonly train: readonly boolean[];
+}
+
+export const K_EPSILON = 1e-15;
 
 function labelError(objective: string, row: number, label: number, domain: string): DtrainError {
   return new DtrainError('E_LABEL', `${objective}: label ${label} at row ${row} is outside ${domain}`, {
@@ -141,7 +158,7 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
         },
         transform: (m) => m,
         // LightGBM does not boost ranking objectives from an average.
-        initScores: async () => [0],
+        start: async () => ({ scores: [0], train: [true] }),
       };
     }
     case 'regression':
@@ -173,11 +190,11 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
               ) => renewL1Leaves(t, rows, margins, labels, p.learningRate, c),
             }
           : {}),
-        async initScores(labels, collective) {
-          if (!p.boostFromAverage) return [0];
-          if (kind === 'regression_l1') return [await globalMedian(labels, collective)];
+        async start(labels, collective, scores = true) {
+          if (kind === 'regression_l1')
+            return { scores: [scores ? await globalMedian(labels, collective) : 0], train: [true] };
           const s = await labelSums(labels, 1, collective);
-          return [s[1]! > 0 ? s[0]! / s[1]! : 0];
+          return { scores: [s[1]! > 0 ? s[0]! / s[1]! : 0], train: [true] };
         },
       };
     }
@@ -197,10 +214,9 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
         },
         pointwise: { objective: 'binary', checkLabels: checkBinary },
         transform: sigmoidInPlace,
-        async initScores(labels, collective) {
-          if (!p.boostFromAverage) return [0];
+        async start(labels, collective) {
           const s = await labelSums(labels, 1, collective);
-          return [s[1]! > 0 ? logOdds(s[0]! / s[1]!) : 0];
+          return { scores: [s[1]! > 0 ? logOdds(s[0]! / s[1]!) : 0], train: [true] };
         },
       };
     default: {
@@ -224,10 +240,18 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
         },
         pointwise: { objective: kind, checkLabels: checkClasses },
         transform: (m) => (ova ? sigmoidInPlace(m) : softmaxInPlace(m, K)),
-        async initScores(labels, collective) {
-          if (!ova || !p.boostFromAverage) return new Array<number>(K).fill(0);
+        async start(labels, collective) {
           const s = await labelSums(labels, K, collective);
-          return Array.from({ length: K }, (_, k) => (s[K]! > 0 ? logOdds(s[k]! / s[K]!) : 0));
+          const n = s[K]!;
+          // MulticlassSoftmax: log of the class prior; MulticlassOVA: each class's binary log-odds.
+          // Both skip a class that no row, or every row, has (its tree is then the constant score).
+          const prior = (k: number) => (n > 0 ? s[k]! / n : 0);
+          return {
+            scores: Array.from({ length: K }, (_, k) =>
+              ova ? logOdds(prior(k)) : Math.log(Math.max(K_EPSILON, prior(k))),
+            ),
+            train: Array.from({ length: K }, (_, k) => s[k]! > 0 && s[k]! < n),
+          };
         },
       };
     }

@@ -10,8 +10,8 @@
  * feature block (parallel-data.ts; bundled ones all-reduced whole), so without GOSS 1, 2 or N ranks
  * grow the same trees. Feature parallel (parallel-feature.ts): every rank passes all rows and
  * trains as one process would, exchanging only split records. Voting (parallel-voting.ts): row shards,
- * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts, single process,
- * data mode, enable_bundle) bundles sparse features into shared histogram columns.
+ * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts; data mode, one
+ * plan from all ranks' rows, enable_bundle) bundles sparse features into shared histogram columns.
  */
 import type { BinMatrix } from './bin-matrix.js';
 import { DtrainError } from '../../configs/errors.js';
@@ -27,14 +27,15 @@ import {
   TASK_INTS,
 } from './histogram.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './lightgbm-bins.js';
-import { type BundlePlan, bundlesFromPlan, type EfbLayout, planBundles } from './lightgbm-efb.js';
+import { bundlesFromPlan, type EfbLayout, type EfbOptions } from './lightgbm-efb.js';
+import { planSharedBundles } from './lightgbm-efb-plan.js';
 import { EfbSplitRules } from './lightgbm-efb-split.js';
 import { lgbEvalMetrics, lgbHigherIsBetter, rankEval } from './lightgbm-metrics.js';
-import { lgbObjective } from './lightgbm-objectives.js';
+import { K_EPSILON, lgbObjective } from './lightgbm-objectives.js';
 import { type LgbParams, lgbParamsAsStrings } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
 import { summarizeLgb } from './lightgbm-summary.js';
-import { foldInit, toLgbTree } from './lightgbm-tree.js';
+import { constantTree, foldInit, toLgbTree } from './lightgbm-tree.js';
 import { DataParallelLearner } from './parallel-data.js';
 import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
@@ -138,14 +139,19 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     categorical: new Set(categorical),
   });
   const full = buildLgbMatrix(train, bins);
-  // EFB in data mode (histograms summed over ranks): every rank bundles as rank 0 planned.
+  // EFB in data mode (histograms summed over ranks): one plan from every rank's rows.
   const efb =
     p.enableBundle && mode === 'data'
-      ? await sharedBundles(full, collective, {
-          maxConflictRate: p.maxConflictRate,
-          sampleRows: p.binConstructSampleCnt,
-          exclude: new Set(categorical),
-        })
+      ? await sharedBundles(
+          full,
+          collective,
+          {
+            maxConflictRate: p.maxConflictRate,
+            sampleRows: p.binConstructSampleCnt,
+            exclude: new Set(categorical),
+          },
+          span,
+        )
       : undefined;
   const matrix = efb?.matrix ?? full;
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;
@@ -160,6 +166,13 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     rowArraysBytes(train.rows, K, p.numLeaves, walkTables),
   );
   logKernels(ctx, input.onLog);
+  // Leaf-wise growth keeps a histogram per open leaf, plus the parent while its children are built:
+  // with fewer slots, leaves past them are never split and trees stop short of num_leaves.
+  if (slots < p.numLeaves + 1)
+    input.onLog?.(
+      'warn',
+      `histograms of ${histLen * 8} bytes: ${slots} fit in ${POOL_BYTES >> 20} MiB, so trees may stop before num_leaves ${p.numLeaves} (fewer features, max_bin or num_leaves avoid it)`,
+    );
   // Split scans as tasks where the rules read the engine's histograms as they are (no EFB) and
   // the node's histogram is complete here (data mode: all-reduced before the scan).
   const scan =
@@ -216,9 +229,12 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     const resumed = input.startFrom;
     const trees: Tree[] = [...(resumed?.trees ?? [])];
     const treeInfo: number[] = [...(resumed?.treeInfo ?? [])];
-    const init = resumed
-      ? (resumed.lightgbm?.initScores ?? new Array<number>(K).fill(0))
-      : await objective.initScores(train.labels, collective);
+    const start = await objective.start(train.labels, collective, resumed === undefined);
+    // What the first trees carry of the initial scores: boost_from_average's here; with it off, an
+    // output whose first tree is a constant takes its score there (below, after each iteration).
+    const init: number[] = resumed
+      ? [...(resumed.lightgbm?.initScores ?? new Array<number>(K).fill(0))]
+      : start.scores.map((v) => (p.boostFromAverage && Math.abs(v) > K_EPSILON ? v : 0));
     startMargins(margins, train, K, resumed ? undefined : init, trees, treeInfo);
     const validMargins =
       valid &&
@@ -283,6 +299,10 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       const grown: Tree[] = [];
       let anySplit = false;
       for (let k = 0; k < K; k++) {
+        if (!start.train[k]) {
+          grown.push(constantTree(0, span.total));
+          continue;
+        }
         const keep = bagged && sampled < train.rows ? inSample : undefined;
         // GOSS in WebAssembly wrote buffer 0's [g, h] as it sampled (one output).
         if (!(gossRan && gossLoadsGh(ctx, rowPasses)))
@@ -313,20 +333,32 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
         }
         grown.push(tree);
       }
-      if (!anySplit) {
-        // LightGBM stops when no tree of an iteration can split; the first keeps the initial score.
-        if (trees.length === 0 && init.some((v) => v !== 0)) {
-          grown.forEach((tree, k) => {
-            trees.push(foldInit(zeroLeaf(tree), init[k]!));
-            treeInfo.push(K > 1 ? k : 0);
-          });
-        }
-        break;
-      }
+      // As LightGBM's TrainOneIter: a tree that did not split adds nothing (value 0), except in a new
+      // model's first iteration, where it is the constant initial score.
       grown.forEach((tree, k) => {
-        trees.push(round === 0 ? foldInit(tree, init[k]!) : tree);
+        if (tree.leftChildren.length > 1) {
+          if (round === 0) grown[k] = foldInit(tree, init[k]!);
+          return;
+        }
+        let value = 0;
+        if (round === 0) {
+          if (!p.boostFromAverage) {
+            init[k] = start.scores[k]!;
+            for (let r = 0; r < train.rows; r++) margins[r * K + k]! += init[k]!;
+            if (valid && validMargins)
+              for (let r = 0; r < valid.rows; r++) validMargins[r * K + k]! += init[k]!;
+          }
+          value = init[k]!;
+        }
+        grown[k] = constantTree(value, tree.lgb?.counts[0] ?? span.total);
+      });
+      // LightGBM stops when no tree of an iteration can split; the first keeps its constant trees.
+      if (!anySplit && round !== 0) break;
+      grown.forEach((tree, k) => {
+        trees.push(tree);
         treeInfo.push(K > 1 ? k : 0);
       });
+      if (!anySplit) break;
       const metrics: Record<string, number> = {};
       let watchedValue = Number.NaN;
       // Like LightGBM, the training set is scored only with is_provide_training_metric.
@@ -405,12 +437,6 @@ function sharedCopy(a: Float32Array): Float32Array {
   return out;
 }
 
-function zeroLeaf(tree: Tree): Tree {
-  const cond = tree.splitConditions.slice();
-  cond[0] = 0;
-  return { ...tree, splitConditions: cond, baseWeights: cond.slice() };
-}
-
 async function rowSpan(collective: Collective, rows: number): Promise<{ offset: number; total: number }> {
   const all = await collective.allGather(new Uint8Array(Float64Array.of(rows).buffer));
   const counts = all.map((b) => new Float64Array(b.slice().buffer)[0]!);
@@ -448,21 +474,13 @@ function addUnsampled(
   addTreeMargins(tree, train.features, train.cols, margins, K, k, train.rows, out.subarray(0, n));
 }
 
-/**
- * The bundling of `m`: planned from this process's rows, or with several ranks from rank 0's,
- * broadcast so that every rank's bundled columns are the same.
- */
+/** The bundling of `m`, planned from the rows of every rank (the same plan as one process's). */
 async function sharedBundles(
   m: BinMatrix,
   collective: Collective,
-  o: Parameters<typeof planBundles>[1],
+  o: EfbOptions,
+  span: { offset: number; total: number },
 ): Promise<EfbLayout | undefined> {
-  if (collective.worldSize === 1) {
-    const plan = planBundles(m, o);
-    return plan && bundlesFromPlan(m, plan);
-  }
-  const mine = collective.rank === 0 ? (planBundles(m, o) ?? null) : null;
-  const bytes = await collective.broadcast(new TextEncoder().encode(JSON.stringify(mine)), 0);
-  const plan = JSON.parse(new TextDecoder().decode(bytes)) as BundlePlan | null;
-  return plan === null ? undefined : bundlesFromPlan(m, plan);
+  const plan = await planSharedBundles(m, o, collective, span);
+  return plan && bundlesFromPlan(m, plan);
 }

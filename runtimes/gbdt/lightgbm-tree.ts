@@ -66,3 +66,26 @@ export function foldInit(tree: Tree, init: number): Tree {
   }
   return { ...tree, splitConditions: cond, baseWeights: base };
 }
+
+/** A one-leaf tree of `value` over `count` rows (LightGBM's `Tree::AsConstantTree`). */
+export function constantTree(value: number, count: number): Tree {
+  const v = Math.fround(value);
+  return {
+    leftChildren: Int32Array.of(-1),
+    rightChildren: Int32Array.of(-1),
+    parents: Int32Array.of(2147483647),
+    splitIndices: Int32Array.of(0),
+    splitConditions: Float32Array.of(v),
+    defaultLeft: Uint8Array.of(0),
+    baseWeights: Float32Array.of(v),
+    lossChanges: Float32Array.of(0),
+    sumHessian: Float32Array.of(0),
+    lgb: {
+      threshold: new Float64Array(1),
+      decisionType: new Uint8Array(1),
+      counts: Int32Array.of(count),
+      catBoundaries: Int32Array.of(0),
+      catThreshold: new Uint32Array(0),
+    },
+  };
+}

@@ -41,7 +41,7 @@ export function needLightgbm(t: TestContext): boolean {
 }
 
 /** Runs the CLI with `key=value` arguments in `dir` (one thread, quiet). Throws with its output on failure. */
-export function runLightgbm(dir: string, args: Readonly<Record<string, string | number>>): void {
+export function runLightgbm(dir: string, args: Readonly<Record<string, string | number | boolean>>): void {
   const argv = Object.entries({ verbose: -1, num_threads: 1, ...args }).map(([k, v]) => `${k}=${v}`);
   const r = spawnSync(LIGHTGBM_BIN, argv, {
     cwd: dir,
@@ -81,4 +81,10 @@ export function lightgbmPredict(
     .trim()
     .split('\n')
     .map((l) => l.split('\t').map(Number));
+}
+
+/** Raw scores (rows × outputs, row-major) the CLI predicts for the CSV `data` (label first) with `model`. */
+export function lightgbmRawScores(dir: string, model: string, data: string): Float64Array {
+  const rows = lightgbmPredict(dir, model, data, { predict_raw_score: 'true' });
+  return Float64Array.from(rows.flat());
 }

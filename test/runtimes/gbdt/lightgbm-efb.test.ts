@@ -139,7 +139,7 @@ test('with conflicts allowed, bundling still learns the task', async () => {
   assert.ok(aucOn > 0.75 && aucOn > aucOff - 0.05, `${aucOn} vs ${aucOff}`);
 });
 
-test('data parallel on 2 ranks bundles as rank 0 planned', async () => {
+test('data parallel on 2 ranks bundles alike on both ranks', async () => {
   const data = oneHot(4000, 6);
   const half = data.rows / 2;
   const run = async (extra: Record<string, unknown>): Promise<GbdtModel[]> => {
