@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Dataset } from '../runtimes/data/dataset.js';
-import { summarize } from '../runtimes/gbdt/cuts.js';
+import { summarizeLgb } from '../runtimes/gbdt/lightgbm-summary.js';
 import { buildLgbMatrix, lgbBinsFromSummaries } from '../runtimes/gbdt/lightgbm-bins.js';
 import { bundleFeatures } from '../runtimes/gbdt/lightgbm-efb.js';
 import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
@@ -77,7 +77,7 @@ const threads = intOption('threads', values.threads);
 
 const train = oneHotSet(rows, vars, levels, 1);
 const test = oneHotSet(Math.max(1, Math.floor(rows / 4)), vars, levels, 2);
-const bins = lgbBinsFromSummaries([summarize(train, 255, { offset: 0, total: rows }, 200000)], {
+const bins = lgbBinsFromSummaries([summarizeLgb(train, { offset: 0, total: rows }, 200000)], {
   maxBin: 255,
   minDataInBin: 3,
   useMissing: true,

@@ -17,6 +17,7 @@ import { stat } from 'node:fs/promises';
 import { dataError, type LineFailure, lineError, showToken } from './data-error.js';
 import type { Dataset } from './dataset.js';
 import { growFloat32 } from './grow.js';
+import { lightgbmAtof } from './lightgbm-atof.js';
 import { isNumberOrMissing, MISSING_MARKERS, parseNumber } from './parse-number.js';
 import { type ByteRange, readFirstLine, scanLines } from './scan-lines.js';
 
@@ -32,6 +33,11 @@ export interface CsvOptions {
   readonly range?: ByteRange;
   /** The path as the user wrote it, for messages (default: `path`). */
   readonly displayName?: string;
+  /**
+   * Keep LightGBM's reading of each value (Dataset.doubles, see lightgbm-atof.ts) when some value
+   * differs from its float32. Default false.
+   */
+  readonly keepDoubles?: boolean;
 }
 
 const COMMA = 44;
@@ -54,7 +60,7 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<D
   const columnNames = fields.map((h, i) =>
     header ? h : i === labelCol ? 'label' : i === groupCol ? 'group' : `f${f++}`,
   );
-  const rows = new CsvRows(fields.length, labelCol, columnNames, groupCol);
+  const rows = new CsvRows(fields.length, labelCol, columnNames, groupCol, options.keepDoubles === true);
   await scanLines(path, options.range, (buf, from, to, offset) => {
     if (offset === 0) {
       if (header) return true;
@@ -141,12 +147,15 @@ class CsvRows {
   private features: Float32Array<ArrayBuffer>;
   private labels: Float32Array<ArrayBuffer>;
   private groups = new Int32Array(0);
+  // Allocated at the first value that float32 does not hold exactly (when keepDoubles).
+  private doubles: Float64Array | undefined;
 
   constructor(
     private readonly fields: number,
     private readonly labelCol: number,
     private readonly names: readonly string[],
     private readonly groupCol = -1,
+    private readonly keepDoubles = false,
   ) {
     this.cols = fields - (labelCol >= 0 ? 1 : 0) - (groupCol >= 0 ? 1 : 0);
     this.features = new Float32Array(1024 * this.cols);
@@ -159,6 +168,11 @@ class CsvRows {
     if (row === this.labels.length) {
       this.labels = growFloat32(this.labels, row + 1);
       this.features = growFloat32(this.features, this.labels.length * this.cols);
+      if (this.doubles !== undefined) {
+        const d = new Float64Array(this.features.length);
+        d.set(this.doubles);
+        this.doubles = d;
+      }
       if (this.groupCol >= 0) {
         const g = new Int32Array(this.labels.length);
         g.set(this.groups);
@@ -185,7 +199,18 @@ class CsvRows {
             `field ${field + 1} (${this.names[field]}): query id ${showToken(buf, start, i)} is not an integer`,
           );
         this.groups[row] = v;
-      } else features[out++] = v;
+      } else {
+        features[out] = v;
+        if (this.keepDoubles) {
+          // LightGBM's own reading of the token (a spelling it lacks keeps ours); missing values
+          // alone need no doubles.
+          const atof = Number.isNaN(v) ? v : lightgbmAtof(buf, start, i);
+          const d = Number.isNaN(atof) ? v : atof;
+          if (this.doubles !== undefined || (features[out] !== d && !Number.isNaN(d)))
+            this.keepDouble(out, d);
+        }
+        out++;
+      }
       field++;
       start = i + 1;
       if (i === to) break;
@@ -196,11 +221,19 @@ class CsvRows {
     return true;
   }
 
+  /** doubles[i] = v, allocating doubles (the float32 values so far are exact) at the first call. */
+  private keepDouble(i: number, v: number): void {
+    if (this.doubles === undefined) this.doubles = Float64Array.from(this.features);
+    this.doubles[i] = v;
+  }
+
   dataset(featureNames: readonly string[]): Dataset {
+    const n = this.count * this.cols;
     return {
       rows: this.count,
       cols: this.cols,
-      features: this.features.slice(0, this.count * this.cols),
+      features: this.features.slice(0, n),
+      ...(this.doubles === undefined ? {} : { doubles: this.doubles.slice(0, n) }),
       labels: this.labels.slice(0, this.count),
       featureNames,
       ...(this.groupCol >= 0 ? { groups: this.groups.slice(0, this.count) } : {}),

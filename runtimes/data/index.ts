@@ -3,7 +3,7 @@
  * ranges that shard one file across workers.
  */
 export { type CsvOptions, readCsv } from './csv.js';
-export type { Dataset } from './dataset.js';
+export { type Dataset, floatsOnly } from './dataset.js';
 export { readIdx } from './idx.js';
 export { type LibsvmOptions, readLibsvm } from './libsvm.js';
 export { MISSING_MARKERS } from './parse-number.js';

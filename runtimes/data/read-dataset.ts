@@ -29,6 +29,8 @@ export interface ReadDatasetOptions {
   readonly displayName?: string;
   /** libsvm only: the number of feature columns. */
   readonly numFeatures?: number;
+  /** csv only (libsvm keeps float32 values): see CsvOptions.keepDoubles. */
+  readonly keepDoubles?: boolean;
 }
 
 const BY_EXTENSION: Readonly<Record<string, DataFileFormat>> = {
@@ -55,10 +57,17 @@ export async function readDataset(path: string, options: ReadDatasetOptions = {}
       'set data.format: csv or libsvm',
     );
   }
-  const { range, displayName, label, header, numFeatures, group } = options;
+  const { range, displayName, label, header, numFeatures, group, keepDoubles } = options;
   if (format === 'csv') {
     if (numFeatures !== undefined) throw dataError(name, 'numFeatures applies to libsvm files only');
-    return readCsv(path, { label, header, range, displayName, ...(group === undefined ? {} : { group }) });
+    return readCsv(path, {
+      label,
+      header,
+      range,
+      displayName,
+      ...(group === undefined ? {} : { group }),
+      ...(keepDoubles === undefined ? {} : { keepDoubles }),
+    });
   }
   if (group !== undefined)
     throw dataError(

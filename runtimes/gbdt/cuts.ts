@@ -35,7 +35,8 @@ export interface RowSpan {
   readonly total: number;
 }
 
-function sampled(globalRow: number, threshold: number): boolean {
+/** Whether a global row is in the cut sample (threshold: the sampled fraction × 2^32). */
+export function sampled(globalRow: number, threshold: number): boolean {
   let h = Math.imul(globalRow ^ (globalRow >>> 16), 0x45d9f3b);
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
   h ^= h >>> 16;

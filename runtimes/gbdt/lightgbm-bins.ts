@@ -1,18 +1,23 @@
 /**
  * LightGBM's binning (src/io/bin.cpp `BinMapper::FindBin`, `FindBinWithZeroAsOneBin`,
- * `GreedyFindBin`) on the engine's cut summaries: bins come from a sample of
- * `bin_construct_sample_cnt` rows drawn by a hash of each row's global index (cuts.ts `summarize`), so
- * 1, 2 or N data-parallel ranks get identical bins. Upper bounds are midpoints between neighbouring
+ * `GreedyFindBin`) on double summaries: bins come from a sample of `bin_construct_sample_cnt` rows
+ * drawn by a hash of each row's global index (lightgbm-summary.ts), so 1, 2 or N data-parallel ranks
+ * get identical bins, computed in double from the values LightGBM's parser reads. Upper bounds are midpoints between neighbouring
  * distinct values (nudged up one ulp, as LightGBM does), zero gets its own bin (bounds ±1e-35), and a
  * feature with NaNs (missing type NaN) gets one bin less for values plus the NaN bin, which is the
  * engine's missing slot. Categorical features get one bin per category, most frequent first.
  *
  * The engine reads `cuts` (float32, rule `x < cut`): each LightGBM bound u becomes the next float32
  * above the largest float32 ≤ u, so for float32 data `x < cut` ⟺ `x <= u`; `upper` keeps u itself.
+ * Rows are binned by their float32 features: a row whose double lies on the other side of a bound
+ * than its float32 (possible only when neighbouring distinct values share one float32 step) lands
+ * one bin off LightGBM's.
  */
 import type { Dataset } from '../data/dataset.js';
 import { type BinMatrix, buildBinMatrix } from './bin-matrix.js';
-import { type Cuts, mergeSorted, words32 } from './cuts.js';
+import type { Cuts } from './cuts.js';
+import { g17 } from './lightgbm-model-numbers.js';
+import { mergeLgbSummaries } from './lightgbm-summary.js';
 
 /** LightGBM's kZeroThreshold. */
 export const ZERO_THRESHOLD = 1e-35;
@@ -191,45 +196,9 @@ export function findBinZeroAsOneBin(
   return bounds;
 }
 
-/** Per feature (value, count) lists and missing counts merged from every rank's `summarize` bytes. */
-function mergeSummaries(summaries: readonly Uint8Array[]): {
-  values: number[][];
-  counts: number[][];
-  missing: number[];
-} {
-  const views = summaries.map(words32);
-  const floats = views.map((w) => new Float32Array(w.buffer, w.byteOffset, w.length));
-  const numFeature = views[0]?.[0] ?? 0;
-  const pos = views.map(() => 1);
-  const values: number[][] = [];
-  const counts: number[][] = [];
-  const missing: number[] = [];
-  for (let f = 0; f < numFeature; f++) {
-    let miss = 0;
-    let uv: number[] = [];
-    let uw: number[] = [];
-    views.forEach((w, k) => {
-      let p = pos[k]!;
-      miss += w[p++]!;
-      const n = w[p++]!;
-      [uv, uw] = mergeSorted(
-        uv,
-        uw,
-        Array.from(floats[k]!.subarray(p, p + n)),
-        Array.from(w.subarray(p + n, p + 2 * n)),
-      );
-      pos[k] = p + 2 * n;
-    });
-    values.push(uv);
-    counts.push(uw);
-    missing.push(miss);
-  }
-  return { values, counts, missing };
-}
-
-/** Bins from the all-gathered `summarize` bytes of every rank (the same on every rank). */
+/** Bins from the all-gathered `summarizeLgb` bytes of every rank (the same on every rank). */
 export function lgbBinsFromSummaries(summaries: readonly Uint8Array[], o: BinOptions): LgbBins {
-  const { values, counts, missing } = mergeSummaries(summaries);
+  const { values, counts, missing } = mergeLgbSummaries(summaries);
   const numFeature = values.length;
   const ptrs = new Uint32Array(numFeature + 1);
   const cutValues: number[] = [];
@@ -285,8 +254,9 @@ export function lgbBinsFromSummaries(summaries: readonly Uint8Array[], o: BinOpt
   return { cuts, upper: Float64Array.from(upper), missingType, categories, featureInfos };
 }
 
+/** LightGBM's feature_infos number: `%.17g` of the double it read. */
 function fmt(x: number): string {
-  return String(Number(x.toPrecision(9)));
+  return g17(x);
 }
 
 /** Categories (non-negative integer parts) by count, most frequent first (ties: smaller value), ≤ maxBin. */

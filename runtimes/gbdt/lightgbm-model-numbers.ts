@@ -42,10 +42,14 @@ function prevDouble(x: number): number {
 
 /**
  * LightGBM's `x <= threshold` for our float32 split `x < t`: exact for every double input x once
- * it is rounded to float32 as our readers do (see the module comment). `t` must be a finite float32.
+ * it is rounded to float32 as our readers do (see the module comment). `t` must be a float32 (±∞
+ * included: a split at +∞ keeps every finite value left).
  */
 export function lightgbmThresholdOf(t: number): number {
-  const hi = t === 0 ? 0 : t; // −0 and 0 split alike
+  // x < −∞ sends every number right, as x <= −∞ does (LightGBM reads an input "-inf" as −1e308).
+  if (t === Number.NEGATIVE_INFINITY) return t;
+  // x < +∞: every finite float32 goes left and +∞ right; 2^128 is where doubles start rounding to +∞.
+  const hi = t === 0 ? 0 : t === Number.POSITIVE_INFINITY ? 2 ** 128 : t; // −0 and 0 split alike
   const lo = prevFloat32(hi);
   const mid = (lo + hi) / 2; // exact: float32 neighbours differ in the 25th bit at most
   // A double exactly at the boundary rounds to the even neighbour; it goes left only if that is lo.
@@ -57,6 +61,9 @@ export function lightgbmThresholdOf(t: number): number {
  * `x < t ⇔ x <= threshold` for every float32 x (t is +∞ when every finite float32 goes left).
  */
 export function float32ThresholdOf(threshold: number): number {
+  // LightGBM writes `inf` for a split of NaN against every value: every number goes left but +∞,
+  // which no float32 threshold can send left (LightGBM's parser reads an input "inf" as 1e308).
+  if (threshold === Number.POSITIVE_INFINITY) return threshold;
   const f = Math.fround(threshold);
   // Math.fround rounds to nearest: a result above the threshold is the smallest float32 above it.
   const t = f > threshold ? f : nextFloat32(f);

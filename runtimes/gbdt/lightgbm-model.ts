@@ -105,7 +105,8 @@ function treeText(
     if (!(l > 0 && l < n && r > 0 && r < n))
       throw modelError(`tree ${id}: node ${i} has children ${l}, ${r} outside [1, ${n})`);
     const t = lgb === undefined ? tree.splitConditions[i]! : lgb.threshold[i]!;
-    if (categorical(i) ? !(Number.isInteger(t) && t >= 0 && t < numCat) : !Number.isFinite(t))
+    // A numerical threshold may be ±∞: LightGBM writes `inf` for a split of NaN against every value.
+    if (categorical(i) ? !(Number.isInteger(t) && t >= 0 && t < numCat) : Number.isNaN(t))
       throw modelError(`tree ${id}: node ${i} has threshold ${t}`);
     const f = tree.splitIndices[i]!;
     if (!(f >= 0 && f < numFeature)) throw modelError(`tree ${id}: node ${i} splits on feature ${f}`);

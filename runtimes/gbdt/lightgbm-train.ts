@@ -17,7 +17,6 @@ import type { BinMatrix } from './bin-matrix.js';
 import { DtrainError } from '../../configs/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { ColumnSampler } from './col-sampler.js';
-import { summarize } from './cuts.js';
 import { growLossguide } from './grow-lossguide.js';
 import {
   catStrideOf,
@@ -34,6 +33,7 @@ import { lgbEvalMetrics, lgbHigherIsBetter, rankEval } from './lightgbm-metrics.
 import { lgbObjective } from './lightgbm-objectives.js';
 import { type LgbParams, lgbParamsAsStrings } from './lightgbm-params.js';
 import { LgbSplitRules } from './lightgbm-split.js';
+import { summarizeLgb } from './lightgbm-summary.js';
 import { foldInit, toLgbTree } from './lightgbm-tree.js';
 import { DataParallelLearner } from './parallel-data.js';
 import { FeatureParallelLearner } from './parallel-feature.js';
@@ -130,7 +130,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   const K = objective.outputs;
   const categorical = categoricalIndices(p.categoricalFeature, train.featureNames, train.cols);
   const span = await rowSpan(collective, train.rows);
-  const summaries = await collective.allGather(summarize(train, p.maxBin, span, p.binConstructSampleCnt));
+  const summaries = await collective.allGather(summarizeLgb(train, span, p.binConstructSampleCnt));
   const bins = lgbBinsFromSummaries(summaries, {
     maxBin: p.maxBin,
     minDataInBin: p.minDataInBin,

@@ -11,6 +11,7 @@ import { buildBinMatrix } from './bin-matrix.js';
 import { ColumnSampler } from './col-sampler.js';
 import { mergeCuts, summarize } from './cuts.js';
 import { evalMetrics } from './eval-metrics.js';
+import { refuseInfinities } from './finite-features.js';
 import { growDepthwise } from './grow-depthwise.js';
 import { growLossguide } from './grow-lossguide.js';
 import { createHistContext, type KernelChoice, logKernels, SlotPool } from './histogram.js';
@@ -51,6 +52,8 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   const K = objective.outputs;
   const metricNames = p.evalMetric.length > 0 ? p.evalMetric : [objective.defaultMetric];
   const span = await rowSpan(collective, train.rows);
+  refuseInfinities(train, 'train', span.offset);
+  if (valid) refuseInfinities(valid, 'valid');
   const cuts = mergeCuts(await collective.allGather(summarize(train, p.maxBin, span)), p.maxBin);
   const matrix = buildBinMatrix(train, cuts);
   const histLen = 2 * matrix.slotOffsets[matrix.cols]!;

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Communicator } from '../comm/index.js';
-import { type Dataset, formatOf, readDataset } from '../data/index.js';
+import { type Dataset, floatsOnly, formatOf, readDataset } from '../data/index.js';
 import type { WorkloadContext } from '../workload.js';
 import { readShard } from '../xgboost/workload.js';
 
@@ -23,6 +23,7 @@ export async function readAllRows(
     ...(format ? { format } : {}),
     ...(format === 'csv' && data.label !== undefined ? { label: data.label } : {}),
     ...(group !== undefined ? { group } : {}),
+    ...(format === 'csv' ? { keepDoubles: true } : {}),
     displayName: file,
   });
 }
@@ -52,5 +53,5 @@ export async function gatherRows(comm: Communicator, part: Dataset): Promise<Dat
     await comm.allGather(g, counts);
     groups = Int32Array.from(g);
   }
-  return { ...part, rows: total, features, labels, ...(groups ? { groups } : {}) };
+  return { ...floatsOnly(part), rows: total, features, labels, ...(groups ? { groups } : {}) };
 }

@@ -6,7 +6,7 @@
  * is LightGBM's rule of partitioning by query, done with one small all-gather of the moved rows.
  */
 import type { Communicator } from '../comm/index.js';
-import type { Dataset } from '../data/index.js';
+import { type Dataset, floatsOnly } from '../data/index.js';
 
 /** Where each rank's leading rows go: `moved[r]` rows of rank r join rank `owner[r]` (−1: none move). */
 export interface QueryMoves {
@@ -88,5 +88,5 @@ export async function wholeQueries(comm: Communicator, d: Dataset): Promise<Data
     out.groups.set(groups.subarray(from, from + moved[r]!), to);
     to += moved[r]!;
   }
-  return { ...d, rows, ...out };
+  return { ...floatsOnly(d), rows, ...out };
 }

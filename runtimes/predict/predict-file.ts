@@ -8,6 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DtrainError } from '../../configs/errors.js';
 import { type Dataset, readDataset } from '../data/index.js';
+import { lgbFeatures } from '../gbdt/lightgbm-inputs.js';
 import { fromLightgbmText } from '../gbdt/lightgbm-model-read.js';
 import { fromXgboostJson } from '../gbdt/model-json.js';
 import { argmaxRows, outputsOf } from '../gbdt/predict.js';
@@ -81,6 +82,8 @@ async function loadData(path: string, model: GbdtModel | number, o: PredictFileO
   const base = {
     ...(o.format ? { format: o.format } : {}),
     ...(o.group !== undefined ? { group: o.group } : {}),
+    // LightGBM models compare LightGBM's reading of each value in double (lightgbm-inputs.ts).
+    ...(typeof model !== 'number' && model.lightgbm !== undefined ? { keepDoubles: true } : {}),
     displayName: o.dataName ?? path,
   };
   const isLibsvm = (o.format ?? (path.endsWith('.csv') ? 'csv' : 'libsvm')) === 'libsvm';
@@ -140,7 +143,7 @@ export async function predictFile(
       `${o.dataName ?? dataPath}: ${data.cols} feature columns, but the model was trained on ${model.numFeature}`,
       { category: 'config' },
     );
-  const values = await predictParallel(model, data);
+  const values = await predictParallel(model, { ...data, features: lgbFeatures(model, data) });
   const k = outputsOf(model);
   const hasLabels = data.labels.some((v) => !Number.isNaN(v));
   const softmax = model.objective === 'multi:softmax';

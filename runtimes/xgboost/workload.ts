@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DtrainError } from '../../configs/errors.js';
 import type { JobSpec } from '../../configs/job-spec.js';
-import { type Dataset, fileRanges, formatOf, readDataset } from '../data/index.js';
+import { type Dataset, fileRanges, floatsOnly, formatOf, readDataset } from '../data/index.js';
 import { collectiveFrom, type GbdtModel, parseXgbParams, trainGbdt } from '../gbdt/index.js';
 import { fromXgboostJson, toXgboostJson } from '../gbdt/model-json.js';
 import type { Workload, WorkloadContext } from '../workload.js';
@@ -96,6 +96,8 @@ export async function readShard(
     ...(format ? { format } : {}),
     ...(format === 'csv' && data.label !== undefined ? { label: data.label } : {}),
     ...(group !== undefined ? { group } : {}),
+    // LightGBM places bin bounds between the parsed doubles (lightgbm-summary.ts).
+    ...(format === 'csv' && ctx.spec.framework === 'lightgbm' ? { keepDoubles: true } : {}),
     displayName: file,
   };
   // A shipped part is this rank's rows already; a shared file is read by byte range.
@@ -113,7 +115,7 @@ export function widen(d: Dataset, cols: number): Dataset {
   for (let r = 0; r < d.rows; r++) features.set(d.features.subarray(r * d.cols, (r + 1) * d.cols), r * cols);
   const names = [...d.featureNames];
   for (let c = d.cols; c < cols; c++) names.push(`f${c}`);
-  return { ...d, cols, features, featureNames: names };
+  return { ...floatsOnly(d), cols, features, featureNames: names };
 }
 
 function resumeModel(ctx: WorkloadContext): { model: GbdtModel; path: string } | undefined {

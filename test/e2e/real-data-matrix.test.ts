@@ -18,13 +18,13 @@
  * `odd` set (which has them) runs with the lightgbm flavour only.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { binaryAuc } from '../../runtimes/gbdt/metrics.js';
 import { runDtrain, tempDir, writeJob } from '../helpers/dtrain-process.js';
 import { lightgbmPredict, lightgbmTrain, needLightgbm } from '../helpers/lightgbm-cli.js';
-import { type RealSet, writeRealSets } from '../helpers/real-sets.js';
+import { LGB_CSV, type RealSet, writeRealSets } from '../helpers/real-sets.js';
 import { needXgboost, runPython, xgboostProblem } from '../helpers/xgboost-py.js';
 
 const FASHION_ROWS = 2000;
@@ -156,10 +156,11 @@ function reference(set: RealSet, flavour: Flavour, model: string): { ours: numbe
     ? { categorical_feature: set.categorical.map((c) => `name:${c}`).join(',') }
     : {};
   const name = `${set.name}-real`;
-  lightgbmTrain(dir, name, set.train, { ...p, ...cats });
+  const file = join(dir, `${name}.model.txt`);
+  writeFileSync(file, lightgbmTrain(dir, set.train, { ...LGB_CSV, ...p, ...cats }));
   return {
-    ours: lightgbmPredict(dir, `${set.name}-ours`, model, set.test),
-    theirs: lightgbmPredict(dir, name, join(dir, `${name}.model.txt`), set.test),
+    ours: lightgbmPredict(dir, model, set.test, LGB_CSV),
+    theirs: lightgbmPredict(dir, file, set.test, LGB_CSV),
   };
 }
 

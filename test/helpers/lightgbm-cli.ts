@@ -1,90 +1,83 @@
 /**
- * The real LightGBM 4.6 command-line program for reference models: `../shared/tools/lightgbm` from
- * the repository root, or $LIGHTGBM_BIN. Tests train with it on the same CSV files as dtrain and
- * score dtrain's exported models with it (`task=predict`).
+ * The real LightGBM 4.6 command-line program (shared/tools/lightgbm beside the project root, or
+ * $LIGHTGBM_BIN): tests train with it and score models with it, to check our LightGBM flavour and
+ * model text against LightGBM itself. Files go through a directory the caller owns.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { repoRoot } from './paths.js';
 
-export const LIGHTGBM_BIN =
-  process.env['LIGHTGBM_BIN'] ?? resolve(repoRoot, '..', 'shared', 'tools', 'lightgbm');
+/** The binary tests run: $LIGHTGBM_BIN, else ../shared/tools/lightgbm from the project root. */
+export const LIGHTGBM_BIN = process.env['LIGHTGBM_BIN'] ?? resolve(repoRoot, '../shared/tools/lightgbm');
 
-/** True when the binary is there; otherwise skips the test or, under DTRAIN_REQUIRE_ALL, fails it. */
+let problem: string | undefined;
+
+/** '' when the binary runs, else why not. Cached. */
+export function lightgbmProblem(): string {
+  if (problem === undefined) {
+    try {
+      accessSync(LIGHTGBM_BIN, constants.X_OK);
+      problem = '';
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+  }
+  return problem;
+}
+
+/**
+ * True when the LightGBM CLI is usable. Otherwise skips the test (returns false), or, when
+ * DTRAIN_REQUIRE_ALL is set, fails it with the reason.
+ */
 export function needLightgbm(t: TestContext): boolean {
-  if (existsSync(LIGHTGBM_BIN)) return true;
+  const p = lightgbmProblem();
+  if (p === '') return true;
   if (process.env['DTRAIN_REQUIRE_ALL'])
-    throw new Error(
-      `the LightGBM CLI is required (DTRAIN_REQUIRE_ALL is set) but ${LIGHTGBM_BIN} is missing`,
-    );
-  t.skip(`LightGBM CLI not found at ${LIGHTGBM_BIN} (set LIGHTGBM_BIN)`);
+    throw new Error(`the LightGBM CLI is required (DTRAIN_REQUIRE_ALL is set) but ${p}`);
+  t.skip(`the LightGBM CLI is missing: ${p} (set LIGHTGBM_BIN; see shared/tools/README.md)`);
   return false;
 }
 
-/** Runs the CLI with `params` as its config file in `dir`; throws with its output when it fails. */
-export function runLightgbmCli(dir: string, name: string, params: Record<string, string | number>): void {
-  const conf = join(dir, `${name}.conf`);
-  writeFileSync(
-    conf,
-    Object.entries(params)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(''),
-  );
-  // One thread: LightGBM's OpenMP barriers slow down 4-100x on a shared 2-core machine (notes/gbdt.md).
-  const r = spawnSync(LIGHTGBM_BIN, [`config=${conf}`], {
+/** Runs the CLI with `key=value` arguments in `dir` (one thread, quiet). Throws with its output on failure. */
+export function runLightgbm(dir: string, args: Readonly<Record<string, string | number>>): void {
+  const argv = Object.entries({ verbose: -1, num_threads: 1, ...args }).map(([k, v]) => `${k}=${v}`);
+  const r = spawnSync(LIGHTGBM_BIN, argv, {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: '1' },
-    maxBuffer: 64 * 1024 * 1024,
   });
-  if (r.status !== 0) throw new Error(`lightgbm ${name} failed (${r.status}): ${r.stdout}${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`lightgbm ${argv.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
 }
 
-/** Trains with the CLI on `train` (a CSV with a `label` column); returns the model text. */
+/** Trains with the CLI on `data` (label in column 0, no header) and returns the model text. */
 export function lightgbmTrain(
   dir: string,
-  name: string,
-  train: string,
-  params: Record<string, string | number>,
+  data: string,
+  params: Readonly<Record<string, string | number>>,
 ): string {
-  const model = join(dir, `${name}.model.txt`);
-  runLightgbmCli(dir, `${name}-train`, {
-    task: 'train',
-    data: train,
-    header: 'true',
-    label_column: 'name:label',
-    output_model: model,
-    num_threads: 1,
-    deterministic: 'true',
-    verbosity: -1,
-    ...params,
-  });
-  return readFileSync(model, 'utf8');
+  runLightgbm(dir, { task: 'train', data, header: 'false', output_model: 'lightgbm-model.txt', ...params });
+  return readFileSync(join(dir, 'lightgbm-model.txt'), 'utf8');
 }
 
-/** Scores `data` (a CSV with a `label` column) with the model file; one row of outputs per line. */
+/** LightGBM's predictions (one per row, or one line of values per row) for `data` (label in column 0). */
 export function lightgbmPredict(
   dir: string,
-  name: string,
   model: string,
   data: string,
-  raw = false,
+  extra: Record<string, string> = {},
 ): number[][] {
-  const out = join(dir, `${name}.pred.txt`);
-  runLightgbmCli(dir, `${name}-predict`, {
+  runLightgbm(dir, {
     task: 'predict',
-    data,
-    header: 'true',
-    label_column: 'name:label',
     input_model: model,
-    output_result: out,
-    predict_raw_score: raw ? 'true' : 'false',
-    num_threads: 1,
-    verbosity: -1,
+    data,
+    header: 'false',
+    output_result: 'lightgbm-out.txt',
+    ...extra,
   });
-  return readFileSync(out, 'utf8')
+  return readFileSync(join(dir, 'lightgbm-out.txt'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => l.split('\t').map(Number));

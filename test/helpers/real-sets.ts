@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { FASHION_DIR } from './fashion-mnist.js';
 import { runPython } from './xgboost-py.js';
 
+/** LightGBM CLI settings to read these files (header, the `label` column) and train reproducibly. */
+export const LGB_CSV = { header: 'true', label_column: 'name:label', deterministic: 'true' } as const;
+
 export type SetTask = 'binary' | 'regression' | 'multiclass';
 
 export interface RealSet {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../../runtimes/data/dataset.js';
-import { summarize } from '../../../runtimes/gbdt/cuts.js';
+import { summarizeLgb } from '../../../runtimes/gbdt/lightgbm-summary.js';
 import {
   buildLgbMatrix,
   cutFor,
@@ -24,7 +24,7 @@ function column(values: number[]): Dataset {
 }
 
 function binsOf(d: Dataset, maxBin = 255, categorical: number[] = []): LgbBins {
-  return lgbBinsFromSummaries([summarize(d, maxBin, { offset: 0, total: d.rows }, 200000)], {
+  return lgbBinsFromSummaries([summarizeLgb(d, { offset: 0, total: d.rows }, 200000)], {
     maxBin,
     minDataInBin: 3,
     useMissing: true,
@@ -100,4 +100,33 @@ test('categorical: one bin per category, most frequent first; unseen and negativ
   assert.equal(m.codes[11], 3);
   assert.equal(m.codes[12], 3);
   assert.equal(m.codes[13], 3);
+});
+
+test('bounds in double from the kept doubles; shards of either summary form merge to the whole', () => {
+  // 31.44 and 31.5 as LightGBM reads them: its bound is 31.470000000000002, not a float32 midpoint.
+  const values = [...rep(31.44, 4), ...rep(31.5, 4), Number.POSITIVE_INFINITY, Number.NaN, 2.25, 2.25, 2.25];
+  const withDoubles: Dataset = { ...column(values), doubles: Float64Array.from(values) };
+  const b = binsOf(withDoubles);
+  assert.ok(b.upper.includes(31.470000000000002), `${Array.from(b.upper)}`);
+  // +inf is read as LightGBM reads it (1e308): its bin's bound lies between 31.5 and 1e308.
+  assert.equal(b.upper[b.upper.length - 1], Number.POSITIVE_INFINITY);
+  assert.equal(b.featureInfos[0], '[2.25:1e+308]');
+  assert.ok(!binsOf(column(values)).upper.includes(31.470000000000002), 'float32 values: another bound');
+  for (const d of [withDoubles, column(values)]) {
+    const shards = [0, 5, 9, values.length].slice(0, -1).map((from, i, at) => {
+      const to = at[i + 1] ?? values.length;
+      const part: Dataset = {
+        ...column(values.slice(from, to)),
+        ...(d.doubles ? { doubles: d.doubles.slice(from, to) } : {}),
+      };
+      return summarizeLgb(part, { offset: from, total: values.length }, 200000);
+    });
+    const merged = lgbBinsFromSummaries(shards, {
+      maxBin: 255,
+      minDataInBin: 3,
+      useMissing: true,
+      categorical: new Set(),
+    });
+    assert.deepEqual(merged, binsOf(d));
+  }
 });

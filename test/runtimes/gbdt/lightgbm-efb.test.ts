@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../../runtimes/data/dataset.js';
-import { summarize } from '../../../runtimes/gbdt/cuts.js';
+import { summarizeLgb } from '../../../runtimes/gbdt/lightgbm-summary.js';
 import { bundleFeatures } from '../../../runtimes/gbdt/lightgbm-efb.js';
 import { buildLgbMatrix, lgbBinsFromSummaries } from '../../../runtimes/gbdt/lightgbm-bins.js';
 import { parseLgbParams } from '../../../runtimes/gbdt/lightgbm-params.js';
@@ -46,7 +46,7 @@ function oneHot(rows: number, seed: number, nanRate = 0): Dataset {
 
 function layoutOf(data: Dataset, maxConflictRate = 0) {
   const span = { offset: 0, total: data.rows };
-  const bins = lgbBinsFromSummaries([summarize(data, 255, span, 200000)], {
+  const bins = lgbBinsFromSummaries([summarizeLgb(data, span, 200000)], {
     maxBin: 255,
     minDataInBin: 3,
     useMissing: true,

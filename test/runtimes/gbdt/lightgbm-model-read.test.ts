@@ -320,3 +320,17 @@ test('dtrain predict reads LightGBM text and gives the XGBoost JSON predictions 
   writeFileSync(join(dir, 'junk.txt'), 'trees\nnum_class=1\n');
   await assert.rejects(predictFile(join(dir, 'junk.txt'), data), /expected XGBoost JSON or LightGBM text/);
 });
+
+test('threshold=inf (NaN against every value) reads as +inf and writes back as inf', () => {
+  // The note's numerical model with f0's split made LightGBM's NaN-vs-rest split (default right).
+  const text = NOTES_NUMERICAL.replace('threshold=1.5 2.5', 'threshold=inf 2.5').replace(
+    'decision_type=10 0',
+    'decision_type=8 0',
+  );
+  const model = fromLightgbmText(text);
+  assert.equal(model.trees[0]!.splitConditions[0], Number.POSITIVE_INFINITY);
+  // Every number goes left (leaf −0.5), NaN right; tree 1 adds 0.125.
+  const features = Float32Array.from([1e30, 0, -3.4e38, 0, Number.NaN, 0]);
+  assert.deepEqual(Array.from(predictMargins(model, features, 3, 2)), [-0.375, -0.375, 0.375]);
+  assert.match(toLightgbmText(model), /\nthreshold=inf 2\.5\ndecision_type=8 0\n/);
+});

@@ -11,7 +11,7 @@
  * compared on the test metric, not tree for tree.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { readDataset } from '../../../runtimes/data/index.js';
 import { toLightgbmText } from '../../../runtimes/gbdt/lightgbm-model.js';
@@ -22,7 +22,7 @@ import { predict } from '../../../runtimes/gbdt/predict.js';
 import { tempDir } from '../../helpers/dtrain-process.js';
 import { lightgbmPredict, lightgbmTrain, needLightgbm } from '../../helpers/lightgbm-cli.js';
 import { readLightgbmText } from '../../helpers/lightgbm-text-reader.js';
-import { type RealSet, writeRealSets } from '../../helpers/real-sets.js';
+import { LGB_CSV, type RealSet, writeRealSets } from '../../helpers/real-sets.js';
 import { xgboostProblem } from '../../helpers/xgboost-py.js';
 import { lgbModelDiff } from './tree-diff.js';
 
@@ -51,6 +51,7 @@ function ours(p: Record<string, string | number>, set: RealSet) {
 
 function cli(p: Record<string, string | number>, set: RealSet) {
   return {
+    ...LGB_CSV,
     ...p,
     ...(set.categorical.length
       ? { categorical_feature: set.categorical.map((c) => `name:${c}`).join(',') }
@@ -75,9 +76,7 @@ for (const [name, extra] of CASES) {
     const set = sets.get(name)!;
     const p = paramsFor(set, extra);
     const label = `${name} ${extra['num_leaves']} leaves`;
-    const theirs = readLightgbmText(
-      lightgbmTrain(dir, `${name}-${extra['num_leaves']}`, set.all, cli(p, set)),
-    );
+    const theirs = readLightgbmText(lightgbmTrain(dir, set.all, cli(p, set)));
     const data = await readDataset(set.all, { label: 'label' });
     const model = await trainLightgbm({ train: data, params: ours(p, set) });
     const mine = readLightgbmText(toLightgbmText(model));
@@ -109,8 +108,8 @@ test('GOSS (seed 5): test AUC within 0.01 of LightGBM GOSS on odd, and both near
     const p = paramsFor(set, { num_leaves: 31, ...extra });
     const model = await trainLightgbm({ train, params: ours(p, set) });
     const file = `${dir}/odd-${mode}.model.txt`;
-    lightgbmTrain(dir, `odd-${mode}`, set.train, cli(p, set));
-    const theirs = lightgbmPredict(dir, `odd-${mode}`, file, set.test).map((r) => r[0]!);
+    writeFileSync(file, lightgbmTrain(dir, set.train, cli(p, set)));
+    const theirs = lightgbmPredict(dir, file, set.test, LGB_CSV).map((r) => r[0]!);
     results[mode] = { ours: auc(predict(model, test)), theirs: auc(theirs) };
   }
   t.diagnostic(`test AUC: ${JSON.stringify(results)}`);
