@@ -164,26 +164,94 @@ export function mergeSorted(av: number[], aw: number[], bv: number[], bw: number
   return [v, w];
 }
 
-/** maxBin − 1 inner cuts (excluding the minimum) at near-equal weighted ranks. */
+/**
+ * The inner cuts (the minimum excluded) as XGBoost 1.7 hist picks them from an exact weighted summary
+ * (src/common/quantile.cc): the sketch's summary is pruned to its limit size (`GetSummary`), then to
+ * maxBin·8 entries (`AllReduce`), then to maxBin + 1 (`MakeCuts`), and `AddCutPoint` takes entries
+ * 1 .. min(size, maxBin) − 1. With ≤ maxBin distinct values that is every value but the first. The
+ * same cuts as XGBoost while its sketch is exact (a feature's non-missing rows ≤ 2 · limit size, e.g.
+ * 4,098 at max_bin 256); beyond that XGBoost merges approximate levels and the cuts differ slightly.
+ */
 function pickCuts(uv: readonly number[], uw: readonly number[], maxBin: number): number[] {
-  if (uv.length <= maxBin) return uv.slice(1);
-  const cum: number[] = [0];
-  for (const w of uw) cum.push(cum[cum.length - 1]! + w);
-  const total = cum[cum.length - 1]!;
+  let entries = summaryOf(uw);
+  const total = entries.rmin.length > 0 ? entries.rmax[entries.rmax.length - 1]! : 0;
+  entries = prune(entries, limitSize(total, maxBin * 8));
+  entries = prune(entries, Math.min(total, maxBin * 8));
+  entries = prune(entries, maxBin + 1);
   const cuts: number[] = [];
-  let k = 1;
-  let last = 0;
-  for (let i = 1; i < maxBin; i++) {
-    const target = (i * total) / maxBin;
-    while (k + 1 < uv.length && cum[k + 1]! <= target) k++;
-    // cum[k] ≤ target < cum[k+1]: cut at whichever boundary is closer to the target rank.
-    const pick = k + 1 < uv.length && cum[k + 1]! - target < target - cum[k]! ? k + 1 : k;
-    if (pick > last) {
-      cuts.push(uv[pick]!);
-      last = pick;
-    }
+  const required = Math.min(entries.index.length, maxBin);
+  for (let i = 1; i < required; i++) {
+    const v = uv[entries.index[i]!]!;
+    if (i === 1 || v > cuts[cuts.length - 1]!) cuts.push(v);
   }
   return cuts;
+}
+
+/** `LimitSizeLevel` of XGBoost's WQuantileSketch for `maxn` rows and eps = 1 / (maxBin · 8). */
+function limitSize(maxn: number, inverseEps: number): number {
+  for (let nlevel = 1; ; nlevel++) {
+    const limit = Math.ceil(nlevel * inverseEps) + 1;
+    if (2 ** nlevel * limit >= maxn) return limit;
+  }
+}
+
+/** WQSummary entries (rank bounds in float32, XGBoost's RType): here an index into the distinct values. */
+interface Summary {
+  readonly index: number[];
+  readonly rmin: number[];
+  readonly rmax: number[];
+  readonly wmin: number[];
+}
+
+function summaryOf(uw: readonly number[]): Summary {
+  const s: Summary = { index: [], rmin: [], rmax: [], wmin: [] };
+  let cum = 0;
+  uw.forEach((w, i) => {
+    s.index.push(i);
+    s.rmin.push(cum);
+    cum = Math.fround(cum + w);
+    s.rmax.push(cum);
+    s.wmin.push(w);
+  });
+  return s;
+}
+
+/** `WQSummary::SetPrune(src, maxsize)` of XGBoost 1.7 (src/common/quantile.h), float32 arithmetic. */
+function prune(src: Summary, maxsize: number): Summary {
+  const size = src.index.length;
+  if (size <= maxsize) return src;
+  const f = Math.fround;
+  const out: Summary = { index: [], rmin: [], rmax: [], wmin: [] };
+  const take = (i: number) => {
+    out.index.push(src.index[i]!);
+    out.rmin.push(src.rmin[i]!);
+    out.rmax.push(src.rmax[i]!);
+    out.wmin.push(src.wmin[i]!);
+  };
+  const begin = src.rmax[0]!;
+  const range = f(src.rmin[size - 1]! - begin);
+  const n = maxsize - 1;
+  take(0);
+  let i = 1;
+  let last = 0;
+  for (let k = 1; k < n; k++) {
+    const dx2 = f(2 * f(f(f(k * range) / n) + begin));
+    while (i < size - 1 && dx2 >= f(src.rmax[i + 1]! + src.rmin[i + 1]!)) i++;
+    if (i === size - 1) break;
+    const rminNext = f(src.rmin[i]! + src.wmin[i]!);
+    const rmaxPrev = f(src.rmax[i + 1]! - src.wmin[i + 1]!);
+    if (dx2 < f(rminNext + rmaxPrev)) {
+      if (i !== last) {
+        take(i);
+        last = i;
+      }
+    } else if (i + 1 !== last) {
+      take(i + 1);
+      last = i + 1;
+    }
+  }
+  if (last !== size - 1) take(size - 1);
+  return out;
 }
 
 /** Number of bins of feature f. */

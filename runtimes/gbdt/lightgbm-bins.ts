@@ -19,8 +19,8 @@ import type { Cuts } from './cuts.js';
 import { g17 } from './lightgbm-model-numbers.js';
 import { mergeLgbSummaries } from './lightgbm-summary.js';
 
-/** LightGBM's kZeroThreshold. */
-export const ZERO_THRESHOLD = 1e-35;
+/** LightGBM's kZeroThreshold: `const double kZeroThreshold = 1e-35f` (meta.h), a float literal. */
+export const ZERO_THRESHOLD = Math.fround(1e-35);
 
 /** LightGBM missing types (decision_type bits 2–3). */
 export const MISSING_NONE = 0;

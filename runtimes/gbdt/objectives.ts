@@ -26,11 +26,11 @@ export interface ObjectiveOptions {
   readonly maxDeltaStep?: number;
 }
 
-// XGBoost's floor for hessians (kRtEps-style guard against zero curvature).
-const HESS_EPS = 1e-16;
-// The same floor as the float32 literal `1e-16f` the logistic loss compares against.
+// XGBoost's floor for hessians, the float32 literal `1e-16f` its losses compare against.
 const HESS_EPS_F32 = Math.fround(1e-16);
 const f32 = Math.fround;
+// std::numeric_limits<float>::min(): the smallest normal float32.
+const FLT_MIN = 2 ** -126;
 
 function labelError(name: string, row: number, label: number, domain: string): DtrainError {
   return new DtrainError('E_LABEL', `${name}: label ${label} at row ${row} is outside ${domain}`, {
@@ -155,19 +155,22 @@ function softmax(name: ObjectiveName, k: number): Objective {
         const y = labels[i]!;
         if (!(Number.isInteger(y) && y >= 0 && y < k))
           throw labelError(name, i, y, `the integers [0, ${k}) (num_class ${k})`);
-        const w = weights === undefined ? 1 : weights[i]!;
+        const w = weights === undefined ? 1 : f32(weights[i]!);
         const base = i * k;
-        let max = -Infinity;
-        for (let j = 0; j < k; j++) max = Math.max(max, margins[base + j]!);
+        // As XGBoost 1.7's SoftmaxMultiClassObj::GetGradient: float steps, expf, a double sum, and a
+        // max that starts at FLT_MIN (so all-negative margins are shifted by ~0, not by their max).
+        let max = FLT_MIN;
+        for (let j = 0; j < k; j++) max = Math.max(f32(margins[base + j]!), max);
         let sum = 0;
         for (let j = 0; j < k; j++) {
-          p[j] = Math.exp(margins[base + j]! - max);
+          p[j] = f32(Math.exp(f32(margins[base + j]! - max)));
           sum += p[j]!;
         }
+        const sumF = f32(sum);
         for (let j = 0; j < k; j++) {
-          const pj = p[j]! / sum;
-          grad[base + j] = (j === y ? pj - 1 : pj) * w;
-          hess[base + j] = Math.max(2 * pj * (1 - pj) * w, HESS_EPS);
+          const pj = f32(p[j]! / sumF);
+          grad[base + j] = f32((j === y ? f32(pj - 1) : pj) * w);
+          hess[base + j] = Math.max(f32(f32(f32(2 * pj) * f32(1 - pj)) * w), HESS_EPS_F32);
         }
       }
     },

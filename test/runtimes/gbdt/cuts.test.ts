@@ -22,6 +22,9 @@ test('few distinct values: every value is a cut, like XGBoost', () => {
   assert.deepEqual(Array.from(m.codes), [2, 0, 1, 1, 4, 3]);
 });
 
+// XGBoost's prune (WQSummary::SetPrune) picks entries near equal ranks but not at them: on this set
+// its bins hold 2,734-3,181 rows of an ideal 3,125 (xgboost-real-trees.test.ts checks the cuts equal
+// XGBoost's own where its sketch is exact).
 test('many distinct values: at most max_bin bins of near-equal size', () => {
   const d = synthBinary(50_000, 2, 1);
   const cuts = mergeCuts([summarize(d, 16)], 16);
@@ -29,7 +32,8 @@ test('many distinct values: at most max_bin bins of near-equal size', () => {
   const counts = new Array<number>(17).fill(0);
   for (let r = 0; r < d.rows; r++) counts[m.codes[2 * r]!]!++;
   assert.equal(cuts.ptrs[1], 16);
-  for (const c of counts.slice(0, 16)) assert.ok(Math.abs(c - d.rows / 16) < d.rows / 160, `bin size ${c}`);
+  for (const c of counts.slice(0, 16))
+    assert.ok(Math.abs(c - d.rows / 16) < d.rows / 16 / 6, `bin size ${c}`);
 });
 
 test('cuts do not depend on how the rows are split across ranks', () => {
