@@ -114,3 +114,28 @@ export const GBDT_PARAMS = {
   xgboost: { names: XGBOOST_PARAMS, numeric: new Set(XGBOOST_NUMERIC) },
   lightgbm: { names: LIGHTGBM_PARAMS, numeric: new Set(LIGHTGBM_NUMERIC) },
 } as const;
+
+/** The objectives dtrain's xgboost engine implements (XGBoost's own names): the one list. */
+export const XGBOOST_OBJECTIVES = [
+  'reg:squarederror',
+  'reg:logistic',
+  'binary:logistic',
+  'multi:softprob',
+  'multi:softmax',
+  'count:poisson',
+] as const;
+
+export type XgbObjective = (typeof XGBOOST_OBJECTIVES)[number];
+
+/** The metrics dtrain's xgboost engine implements: the one list; `error@t` takes any threshold t. */
+export const XGBOOST_METRICS: readonly string[] = [
+  'rmse',
+  'mae',
+  'logloss',
+  'error',
+  'error@t',
+  'auc',
+  'mlogloss',
+  'merror',
+  'poisson-nloglik',
+];
