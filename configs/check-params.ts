@@ -67,6 +67,7 @@ export function checkParams(framework: Framework, params: Readonly<Record<string
     return [...issues, ...names];
   }
   const { names, numeric } = GBDT_PARAMS[framework];
+  const known = new Set(names);
   const managed = MANAGED_PARAMS[framework];
   const flagged = new Set<string>();
   const byName = Object.entries(params).flatMap(([name, value]): FoundProblem[] => {
@@ -74,7 +75,7 @@ export function checkParams(framework: Framework, params: Readonly<Record<string
     const why = managed[name];
     let problem: FoundProblem | undefined;
     if (why !== undefined) problem = { path, message: why, at: 'key', got: null };
-    else if (!names.includes(name)) {
+    else if (!known.has(name)) {
       const guess = didYouMean(name, names);
       const hint = guess === undefined ? '' : `; did you mean \`${guess}\`?`;
       problem = { path, message: `unknown ${framework} parameter${hint}`, at: 'key', got: null };

@@ -152,10 +152,10 @@ test('long values are shortened in (got …)', () => {
 
 test('YAML syntax errors and non-mappings are problems with positions', () => {
   assert.deepEqual(lines('framework: doctor\nframework: xgboost\n'), [
-    'job.yaml:2:1  invalid YAML: Map keys must be unique',
+    'job.yaml:2:1  framework: is given twice (first on line 1)',
   ]);
   assert.deepEqual(lines('- a\n- b\n'), ['job.yaml:1:1  must be a mapping (got ["a","b"])']);
-  assert.deepEqual(lines(''), ['job.yaml  the file is empty; a job needs at least `framework:`']);
+  assert.deepEqual(lines(''), ['job.yaml:1:1  the file is empty; a job needs at least `framework:`']);
 });
 
 test('tensorflow needs a model, others must not have one; pipeline only with model parallelism', () => {
