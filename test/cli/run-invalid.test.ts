@@ -42,9 +42,9 @@ for (const fixture of fixtures) {
   });
 }
 
-test('the real binary refuses parameter mistakes the same way, before any rank starts', async () => {
-  const params = fixtures.filter((f) => /param/.test(f));
-  assert.ok(params.length >= 4, params.join(', '));
+test('the real binary refuses parameter and tensorflow-name mistakes the same way, before any rank starts', async () => {
+  const params = fixtures.filter((f) => /param|tensorflow-names/.test(f));
+  assert.ok(params.length >= 5, params.join(', '));
   for (const fixture of params) {
     const home = mkdtempSync(join(tmpdir(), 'dtrain-run-invalid-'));
     const r = await runDtrain(['run', '--no-tui', fixture], { home, cwd: dir });

@@ -60,7 +60,10 @@ function leafKeys(schema: JsonNode): string[] {
   const walk = (node: unknown, prefix: string): void => {
     if (node === null || typeof node !== 'object') return;
     const n = node as JsonNode;
-    if (typeof n['$ref'] === 'string') return walk(defs[n['$ref'].replace('#/$defs/', '')], prefix);
+    if (typeof n['$ref'] === 'string') {
+      walk(defs[n['$ref'].replace('#/$defs/', '')], prefix);
+      return;
+    }
     for (const [key, value] of Object.entries((n['properties'] ?? {}) as Record<string, JsonNode>)) {
       const before = out.length;
       walk(value, `${prefix}${key}.`);
