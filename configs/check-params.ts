@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { checkTensorflowParams } from './check-tensorflow.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Framework } from './job-spec.js';
-import { GBDT_PARAMS, MANAGED_PARAMS } from './params-gbdt.js';
+import { GBDT_PARAMS, MANAGED_PARAMS, notRead } from './params-gbdt.js';
 import { readLgbParams } from './parse-lightgbm.js';
 import { readXgbParams } from './parse-xgboost.js';
 import type { FoundProblem } from './problems.js';
@@ -79,6 +79,8 @@ export function checkParams(framework: Framework, params: Readonly<Record<string
       const guess = didYouMean(name, names);
       const hint = guess === undefined ? '' : `; did you mean \`${guess}\`?`;
       problem = { path, message: `unknown ${framework} parameter${hint}`, at: 'key', got: null };
+    } else if (notRead(framework, name, READ[framework]) !== undefined) {
+      problem = { path, message: notRead(framework, name, READ[framework])!, at: 'key', got: null };
     } else if (numeric.has(name) && !isNumeric(value)) problem = { path, message: 'must be a number' };
     if (problem === undefined) return [];
     flagged.add(name);
@@ -97,6 +99,25 @@ export function checkParams(framework: Framework, params: Readonly<Record<string
     );
   return [...byName, ...byValue];
 }
+
+/** The names a parser looks at: every alias it tries, recorded on an empty params object. */
+function namesRead(read: (params: Readonly<Record<string, unknown>>) => unknown): ReadonlySet<string> {
+  const seen = new Set<string>();
+  read(
+    new Proxy(
+      {},
+      {
+        get: (_target, key) => {
+          if (typeof key === 'string') seen.add(key);
+          return undefined;
+        },
+      },
+    ),
+  );
+  return seen;
+}
+
+const READ = { xgboost: namesRead(readXgbParams), lightgbm: namesRead(readLgbParams) };
 
 // LightGBM's CLI takes numbers as strings too ("0.1"); the parsers accept what Number() reads.
 const isNumeric = (v: unknown): boolean =>
