@@ -101,6 +101,8 @@ export function readXgbParams(params: Params): { parsed: XgbParams; problems: Pa
       showsValue: params['num_class'] === undefined,
     });
   const growPolicy = str<GrowPolicy>('grow_policy', 'depthwise', ['depthwise', 'lossguide']);
+  // Trees are all this engine grows: `booster: gbtree` is fine to write, gblinear and dart are not.
+  str('booster', 'gbtree', ['gbtree']);
   const maxDepth = num(['max_depth'], 6, 'int0');
   if (maxDepth === 0 && growPolicy === 'depthwise') {
     problems.push({ name: 'max_depth', message: '0 (unlimited) needs grow_policy lossguide' });

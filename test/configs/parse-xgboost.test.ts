@@ -74,3 +74,10 @@ test('ranges, objectives and metrics, with a did-you-mean; the engine uses this 
   );
   assert.equal(engineParse, parseXgbParams);
 });
+
+test('booster: gbtree is what the engine does; anything else is refused', () => {
+  assert.deepEqual(readXgbParams({ booster: 'gbtree' }).problems, []);
+  assert.deepEqual(readXgbParams({ booster: 'gblinear' }).problems, [
+    { name: 'booster', message: 'must be one of gbtree' },
+  ]);
+});
