@@ -71,7 +71,6 @@ export function buildSpec(file: JobFile, source: JobSpec['source'], fileName: st
     params: file.params,
     model: file.model,
     pipeline: file.pipeline,
-    tune: file.tune && { ...file.tune, trials: file.tune.trials, metric: file.tune.metric },
     checkpoint: file.checkpoint,
     restarts: file.restarts,
     output: file.output,

@@ -4,12 +4,10 @@
  * document next to the schema (not after it), so a file with many mistakes gets all of them at once;
  * every rule therefore looks only at values that have the expected type.
  */
-import { didYouMean } from './did-you-mean.js';
-import { checkParams, TensorflowParamsSchema } from './check-params.js';
+import { checkParams } from './check-params.js';
 import { checkLayers } from './check-tensorflow.js';
 import { isLocalAddress, parseHost } from './host-grammar.js';
 import { type Framework, type Parallelism, PARALLELISM_BY_FRAMEWORK } from './job-spec.js';
-import { GBDT_PARAMS } from './params-gbdt.js';
 import type { FoundProblem } from './problems.js';
 import { FRAMEWORKS } from './schema.js';
 
@@ -44,7 +42,12 @@ export function checkJob(data: unknown): { problems: FoundProblem[]; claimed: Re
     problems.push(...frameworkBlocks(root, fw, parallelism));
     const params = rec(root['params']);
     if (params !== undefined) problems.push(...checkParams(fw, params));
-    problems.push(...checkTune(root, fw));
+  }
+  if (root['tune'] !== undefined) {
+    // Refused, not ignored: a job that asks for a search must not quietly train one model.
+    claimed.add('tune');
+    const message = 'hyper-parameter search is not implemented yet; remove the tune: block';
+    problems.push({ path: ['tune'], message, at: 'key', got: null });
   }
   problems.push(...checkHosts(root['hosts']), ...checkNetwork(root), ...checkSecrets(root));
   return { problems, claimed };
@@ -108,14 +111,6 @@ function frameworkBlocks(root: Rec, fw: Framework, parallelism: Parallelism | un
       message: 'tensorflow ranks read whole files on their hosts: use `host` (the default for tensorflow)',
     });
   }
-  if (fw === 'doctor' && root['tune'] !== undefined) {
-    out.push({
-      path: ['tune'],
-      message: 'is not for doctor jobs, which train nothing',
-      at: 'key',
-      got: null,
-    });
-  }
   return out;
 }
 
@@ -130,36 +125,6 @@ function countRanks(hosts: unknown): number | undefined {
     total += Math.max(slots, 1);
   }
   return total;
-}
-
-function checkTune(root: Rec, fw: Framework): FoundProblem[] {
-  const tune = rec(root['tune']);
-  if (tune === undefined || fw === 'doctor') return [];
-  const out: FoundProblem[] = [];
-  const method = tune['method'] ?? 'grid';
-  if (method === 'random' && tune['trials'] === undefined) {
-    out.push({ path: ['tune', 'trials'], message: 'is required for random search' });
-  }
-  const known = fw === 'tensorflow' ? Object.keys(TensorflowParamsSchema.shape) : GBDT_PARAMS[fw].names;
-  for (const [name, values] of Object.entries(rec(tune['space']) ?? {})) {
-    const path = ['tune', 'space', name];
-    if (!known.includes(name)) {
-      const guess = didYouMean(name, known);
-      const hint = guess === undefined ? '' : `; did you mean \`${guess}\`?`;
-      out.push({ path, message: `unknown ${fw} parameter${hint}`, at: 'key', got: null });
-    }
-    const range = rec(values);
-    if (range === undefined) continue;
-    if (method === 'grid') out.push({ path, message: 'grid search needs a list of values' });
-    const [min, max] = [num(range['min']), num(range['max'])];
-    if (min !== undefined && max !== undefined && min >= max) {
-      out.push({ path: [...path, 'max'], message: `must be above min (${min})` });
-    }
-    if (range['log'] === true && min !== undefined && min <= 0) {
-      out.push({ path: [...path, 'min'], message: 'must be > 0 for `log: true`' });
-    }
-  }
-  return out;
 }
 
 function checkHosts(hosts: unknown): FoundProblem[] {

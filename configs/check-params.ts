@@ -1,13 +1,16 @@
 /**
  * `params:` checked against the framework: XGBoost and LightGBM by their own parameter names (with a
- * did-you-mean), tensorflow and doctor by the small sets dtrain's runtimes understand. Values are
- * checked loosely: a number where the library expects one.
+ * did-you-mean), tensorflow and doctor by the small sets dtrain's runtimes understand. GBDT values
+ * are checked by the engine's own parsers (parse-xgboost.ts, parse-lightgbm.ts): types, ranges,
+ * objectives and metrics, so that `validate` passes exactly what a run accepts.
  */
 import { z } from 'zod';
 import { checkTensorflowParams } from './check-tensorflow.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Framework } from './job-spec.js';
-import { GBDT_PARAMS, MANAGED_PARAMS } from './params-gbdt.js';
+import { GBDT_PARAMS, MANAGED_PARAMS, notRead } from './params-gbdt.js';
+import { readLgbParams } from './parse-lightgbm.js';
+import { readXgbParams } from './parse-xgboost.js';
 import type { FoundProblem } from './problems.js';
 import { whole } from './schema.js';
 import { jobErrorMap, problemsFromIssues } from './zod-problems.js';
@@ -64,114 +67,58 @@ export function checkParams(framework: Framework, params: Readonly<Record<string
     return [...issues, ...names];
   }
   const { names, numeric } = GBDT_PARAMS[framework];
+  const known = new Set(names);
   const managed = MANAGED_PARAMS[framework];
-  return Object.entries(params).flatMap(([name, value]): FoundProblem[] => {
+  const flagged = new Set<string>();
+  const byName = Object.entries(params).flatMap(([name, value]): FoundProblem[] => {
     const path = ['params', name];
     const why = managed[name];
-    if (why !== undefined) return [{ path, message: why, at: 'key', got: null }];
-    if (!names.includes(name)) {
+    let problem: FoundProblem | undefined;
+    if (why !== undefined) problem = { path, message: why, at: 'key', got: null };
+    else if (!known.has(name)) {
       const guess = didYouMean(name, names);
       const hint = guess === undefined ? '' : `; did you mean \`${guess}\`?`;
-      return [{ path, message: `unknown ${framework} parameter${hint}`, at: 'key', got: null }];
-    }
-    if (numeric.has(name) && typeof value !== 'number') return [{ path, message: 'must be a number' }];
-    if (framework === 'xgboost') return checkXgboostValue(name, value, path);
-    return checkLightgbmValue(name, value, path);
+      problem = { path, message: `unknown ${framework} parameter${hint}`, at: 'key', got: null };
+    } else if (notRead(framework, name, READ[framework]) !== undefined) {
+      problem = { path, message: notRead(framework, name, READ[framework])!, at: 'key', got: null };
+    } else if (numeric.has(name) && !isNumeric(value)) problem = { path, message: 'must be a number' };
+    if (problem === undefined) return [];
+    flagged.add(name);
+    return [problem];
   });
+  // The values: the engine's own parser, so validate refuses exactly what a run would.
+  const read = framework === 'xgboost' ? readXgbParams(params) : readLgbParams(params);
+  const byValue = read.problems
+    .filter((p) => !flagged.has(p.name))
+    .map(
+      (p): FoundProblem => ({
+        path: p.index === undefined ? ['params', p.name] : ['params', p.name, p.index],
+        message: p.message,
+        ...(p.showsValue === true ? { got: null } : {}),
+      }),
+    );
+  return [...byName, ...byValue];
 }
 
-/** The objectives and metrics dtrain's xgboost engine implements (XGBoost's own names). */
-export const XGBOOST_OBJECTIVES: readonly string[] = [
-  'reg:squarederror',
-  'reg:logistic',
-  'binary:logistic',
-  'multi:softprob',
-  'multi:softmax',
-  'count:poisson',
-];
-export const XGBOOST_METRICS: readonly string[] = [
-  'rmse',
-  'mae',
-  'logloss',
-  'error',
-  'auc',
-  'mlogloss',
-  'merror',
-  'poisson-nloglik',
-];
-
-function checkXgboostValue(name: string, value: unknown, path: readonly (string | number)[]): FoundProblem[] {
-  if (name === 'objective') {
-    if (typeof value === 'string' && XGBOOST_OBJECTIVES.includes(value)) return [];
-    const guess = typeof value === 'string' ? didYouMean(value, XGBOOST_OBJECTIVES) : undefined;
-    const hint =
-      guess === undefined ? `; one of ${XGBOOST_OBJECTIVES.join(', ')}` : `; did you mean \`${guess}\`?`;
-    return [{ path, message: `unknown objective${hint}` }];
-  }
-  if (name === 'eval_metric') {
-    const list = Array.isArray(value) ? value : [value];
-    return list.flatMap((m, i): FoundProblem[] => {
-      const at = Array.isArray(value) ? [...path, i] : path;
-      if (typeof m !== 'string') return [{ path: at, message: 'must be a metric name' }];
-      const base = m.replace(/@[0-9.]+$/, '');
-      if (XGBOOST_METRICS.includes(base) && (base === m || base === 'error')) return [];
-      const guess = didYouMean(m, XGBOOST_METRICS);
-      const hint =
-        guess === undefined ? `; one of ${XGBOOST_METRICS.join(', ')}` : `; did you mean \`${guess}\`?`;
-      return [{ path: at, message: `unknown metric${hint}` }];
-    });
-  }
-  return [];
+/** The names a parser looks at: every alias it tries, recorded on an empty params object. */
+function namesRead(read: (params: Readonly<Record<string, unknown>>) => unknown): ReadonlySet<string> {
+  const seen = new Set<string>();
+  read(
+    new Proxy(
+      {},
+      {
+        get: (_target, key) => {
+          if (typeof key === 'string') seen.add(key);
+          return undefined;
+        },
+      },
+    ),
+  );
+  return seen;
 }
 
-/** LightGBM's query column names (`group_column` and its aliases). */
-export const LIGHTGBM_GROUP_PARAMS: readonly string[] = [
-  'group_column',
-  'group',
-  'group_id',
-  'query_column',
-  'query',
-  'query_id',
-];
+const READ = { xgboost: namesRead(readXgbParams), lightgbm: namesRead(readLgbParams) };
 
-const isIntList = (v: unknown): boolean =>
-  (Array.isArray(v) && v.length > 0 && v.every((k) => Number.isInteger(k) && k >= 1)) ||
-  (typeof v === 'string' && /^\s*\d+(\s*,\s*\d+)*\s*$/.test(v) && !/(^|,)\s*0+\s*(,|$)/.test(v)) ||
-  (Number.isInteger(v) && (v as number) >= 1);
-
-function checkLightgbmValue(
-  name: string,
-  value: unknown,
-  path: readonly (string | number)[],
-): FoundProblem[] {
-  if (LIGHTGBM_GROUP_PARAMS.includes(name)) {
-    const ok =
-      (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
-      (typeof value === 'string' && value.trim() !== '' && value.trim() !== 'name:');
-    return ok
-      ? []
-      : [
-          {
-            path,
-            message:
-              'must be the query column: a header name (name:qid or qid) or a 0-based index not counting the label',
-          },
-        ];
-  }
-  if (['eval_at', 'ndcg_eval_at', 'ndcg_at', 'map_eval_at', 'map_at'].includes(name) && !isIntList(value))
-    return [{ path, message: 'must be a list of positions >= 1, e.g. [1, 3, 5]' }];
-  if (name === 'label_gain') {
-    const list = typeof value === 'string' ? value.split(',').map(Number) : value;
-    if (
-      !(
-        Array.isArray(list) &&
-        list.length > 0 &&
-        list.every((g) => typeof g === 'number' && Number.isFinite(g) && g >= 0)
-      )
-    )
-      return [{ path, message: 'must be a list of gains >= 0, one per relevance grade' }];
-  }
-  if (name === 'lambdarank_truncation_level' && !(Number.isInteger(value) && (value as number) >= 1))
-    return [{ path, message: 'must be an integer >= 1' }];
-  return [];
-}
+// LightGBM's CLI takes numbers as strings too ("0.1"); the parsers accept what Number() reads.
+const isNumeric = (v: unknown): boolean =>
+  typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));

@@ -23,6 +23,8 @@ export function didYouMean(word: string, known: readonly string[]): string | und
   let best: string | undefined;
   let bestDistance = 3;
   for (const name of known) {
+    // The distance is at least the difference in length: most names need no table at all.
+    if (Math.abs(name.length - w.length) >= bestDistance) continue;
     const d = levenshtein(w, name.toLowerCase());
     if (d < bestDistance) {
       best = name;

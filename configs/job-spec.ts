@@ -78,14 +78,6 @@ export interface PipelineSpec {
   readonly micro_batches: number;
 }
 
-export interface TuneSpec {
-  readonly method: 'grid' | 'random';
-  readonly trials: number | undefined;
-  readonly folds: number;
-  readonly metric: string | undefined;
-  readonly space: Readonly<Record<string, unknown>>;
-}
-
 export interface JobSpec {
   readonly name: string;
   readonly framework: Framework;
@@ -99,7 +91,6 @@ export interface JobSpec {
   /** tensorflow only: the `model:` block as written (layers | module | script). */
   readonly model: Readonly<Record<string, unknown>> | undefined;
   readonly pipeline: PipelineSpec | undefined;
-  readonly tune: TuneSpec | undefined;
   readonly checkpoint: CheckpointSpec | undefined;
   readonly restarts: number;
   /** Where models, metrics and logs come back to; relative to the job file's folder. */

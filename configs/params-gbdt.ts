@@ -114,3 +114,74 @@ export const GBDT_PARAMS = {
   xgboost: { names: XGBOOST_PARAMS, numeric: new Set(XGBOOST_NUMERIC) },
   lightgbm: { names: LIGHTGBM_PARAMS, numeric: new Set(LIGHTGBM_NUMERIC) },
 } as const;
+
+/** The objectives dtrain's xgboost engine implements (XGBoost's own names): the one list. */
+export const XGBOOST_OBJECTIVES = [
+  'reg:squarederror',
+  'reg:logistic',
+  'binary:logistic',
+  'multi:softprob',
+  'multi:softmax',
+  'count:poisson',
+] as const;
+
+export type XgbObjective = (typeof XGBOOST_OBJECTIVES)[number];
+
+/** The metrics dtrain's xgboost engine implements: the one list; `error@t` takes any threshold t. */
+export const XGBOOST_METRICS: readonly string[] = [
+  'rmse',
+  'mae',
+  'logloss',
+  'error',
+  'error@t',
+  'auc',
+  'mlogloss',
+  'merror',
+  'poisson-nloglik',
+];
+
+/**
+ * Names XGBoost or LightGBM accept that dtrain's engines do not read and that do not change the
+ * trained model (logging, devices, memory, I/O tuning, seeds of features dtrain samples its own way,
+ * XGBoost's tree_method: dtrain always builds histograms). They pass; every other known name the
+ * engine does not read is refused (`notRead`), so no parameter is silently ignored.
+ */
+const HARMLESS: Readonly<Record<'xgboost' | 'lightgbm', ReadonlySet<string>>> = {
+  xgboost: new Set(
+    words(`
+      verbosity validate_parameters device tree_method max_cached_hist_node sketch_eps verbose_eval
+      seed_per_iteration disable_default_eval_metric
+    `),
+  ),
+  lightgbm: new Set(
+    words(`
+      task task_type device_type device deterministic force_col_wise force_row_wise histogram_pool_size
+      hist_pool_size verbosity verbose saved_feature_importance_type snapshot_freq save_period
+      feature_pre_filter pre_partition is_pre_partition two_round two_round_loading
+      use_two_round_loading is_enable_sparse is_sparse enable_sparse sparse save_binary is_save_binary
+      is_save_binary_file precise_float_parser metric_freq output_freq gpu_platform_id gpu_device_id
+      gpu_use_dp num_gpu data_random_seed data_seed bagging_seed bagging_fraction_seed
+      feature_fraction_seed objective_seed header has_header
+    `),
+  ),
+};
+
+/** LightGBM's file and column names: dtrain sets them from `data:`. */
+const FROM_DATA = new Set(
+  words(`
+    data train train_data train_data_file data_filename valid test valid_data valid_data_file test_data
+    test_data_file valid_filenames label_column label input_model model_input model_in output_model
+    model_output model_out config config_file
+  `),
+);
+
+/** Why a known parameter name is refused although the library has it, or undefined when it is read. */
+export function notRead(
+  framework: 'xgboost' | 'lightgbm',
+  name: string,
+  read: ReadonlySet<string>,
+): string | undefined {
+  if (read.has(name) || HARMLESS[framework].has(name)) return undefined;
+  if (framework === 'lightgbm' && FROM_DATA.has(name)) return 'is set by dtrain from `data:` and `output:`';
+  return `is not implemented in dtrain's ${framework} yet (it would be ignored); remove it`;
+}

@@ -42,9 +42,22 @@ export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   return here;
 }
 
+// Each mapping's pairs by key, built once: a lookup per problem would be quadratic in a file with
+// many unknown keys.
+const pairIndex = new WeakMap<object, Map<string, Pair>>();
+
 function pairOf(node: unknown, seg: PathSegment): Pair | undefined {
   if (!isMap(node)) return undefined;
-  return node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg)) as Pair | undefined;
+  let index = pairIndex.get(node);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of node.items) {
+      const key = isScalar(p.key) ? String(p.key.value) : undefined;
+      if (key !== undefined && !index.has(key)) index.set(key, p as Pair);
+    }
+    pairIndex.set(node, index);
+  }
+  return index.get(String(seg));
 }
 
 /** The offset in the text of the node `path` names, else of its nearest existing ancestor. */

@@ -2,11 +2,12 @@
  * Reading a job file from disk: the one place in configs/ that does I/O. A missing file and an
  * invalid file are DtrainErrors of category `config` (exit 2); an invalid file carries every problem.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DtrainError } from './errors.js';
 import { formatProblem, type JobProblem, type JobSpec } from './job-spec.js';
 import { parseJob } from './parse-job.js';
+import { JOB_LIMITS, sizeProblem } from './yaml-limits.js';
 
 /** A job file with problems; `detail` holds one formatted line per problem. */
 export class JobFileError extends DtrainError {
@@ -32,8 +33,12 @@ export async function readJob(path: string, options: ReadJobOptions = {}): Promi
   const cwd = options.cwd ?? process.cwd();
   let text: string;
   try {
+    // A file over the limit is refused unread (it might be a disk image named job.yaml).
+    const { size } = await stat(resolve(cwd, path));
+    if (size > JOB_LIMITS.bytes) throw new JobFileError(path, [sizeProblem(path, size)]);
     text = await readFile(resolve(cwd, path), 'utf8');
   } catch (error) {
+    if (error instanceof JobFileError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new DtrainError('E_JOB_NOT_FOUND', `cannot read job file ${path}: ${reason}`, {
       category: 'config',

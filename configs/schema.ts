@@ -153,29 +153,6 @@ const PipelineSchema = z
   })
   .describe('Model (pipeline) parallelism, for tensorflow with `parallelism: model`');
 
-const RangeSchema = z.strictObject({
-  min: z.number(),
-  max: z.number(),
-  log: z.boolean().optional().describe('Sample on a log scale'),
-});
-
-const TuneSchema = z
-  .strictObject({
-    method: z.enum(['grid', 'random']).default('grid'),
-    trials: whole(1).optional().describe('Number of trials (required for random search)'),
-    folds: whole(2).default(3).describe('Cross-validation folds per trial'),
-    metric: z.string().min(1).optional().describe('Metric to optimise (default: the first eval metric)'),
-    space: z
-      .record(
-        z.string(),
-        z.union([z.array(z.unknown()).min(1), RangeSchema], {
-          error: 'must be a list of values or {min, max, log}',
-        }),
-      )
-      .describe('Parameter → list of values (grid or random) or {min, max, log} (random)'),
-  })
-  .describe('Hyper-parameter search whose trials are spread over all slots');
-
 const CheckpointSchema = z
   .strictObject({
     every: whole(1).describe('Save a checkpoint every N rounds (epochs for tensorflow)'),
@@ -220,7 +197,6 @@ export const JobFileSchema = z
     params: z.record(z.string(), z.unknown()).default({}).describe("The framework's own parameter names"),
     model: ModelSchema.optional(),
     pipeline: PipelineSchema.optional(),
-    tune: TuneSchema.optional(),
     checkpoint: CheckpointSchema.optional(),
     restarts: whole(0).default(0).describe('Whole-job restarts from the last checkpoint'),
     output: z

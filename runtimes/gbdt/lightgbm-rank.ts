@@ -9,10 +9,8 @@
 import { DtrainError } from '../../configs/errors.js';
 import type { Collective } from './types.js';
 
-/** LightGBM's default label_gain: 2^i − 1 for grades 0..30. */
-export function defaultLabelGain(): number[] {
-  return Array.from({ length: 31 }, (_, i) => 2 ** i - 1);
-}
+/** LightGBM's default label_gain: 2^i − 1 for grades 0..30 (with the parameter tables, in configs/). */
+export { defaultLabelGain } from '../../configs/params-lightgbm.js';
 
 /** Row offsets where each query starts, plus the row count at the end (length = queries + 1). */
 export function queryBoundaries(groups: Int32Array): Uint32Array {

@@ -9,20 +9,11 @@
  */
 import { didYouMean } from '../../configs/did-you-mean.js';
 import { DtrainError } from '../../configs/errors.js';
+import { XGBOOST_METRICS } from '../../configs/params-gbdt.js';
 import type { Metric } from './types.js';
 
-/** The metric names `metricFor` knows; `error@t` takes any threshold t. */
-export const METRICS: readonly string[] = [
-  'rmse',
-  'mae',
-  'logloss',
-  'error',
-  'error@t',
-  'auc',
-  'mlogloss',
-  'merror',
-  'poisson-nloglik',
-];
+/** The metric names `metricFor` knows; `error@t` takes any threshold t (the list is in configs/). */
+export const METRICS: readonly string[] = XGBOOST_METRICS;
 
 // XGBoost clips probabilities (and poisson means) to this floor before taking logs.
 const EPS = 1e-16;

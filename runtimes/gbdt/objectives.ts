@@ -6,17 +6,11 @@
  */
 import { didYouMean } from '../../configs/did-you-mean.js';
 import { DtrainError } from '../../configs/errors.js';
+import { XGBOOST_OBJECTIVES } from '../../configs/params-gbdt.js';
 import type { Objective, ObjectiveName } from './types.js';
 
-/** Every objective the engine implements, in the order the error message lists them. */
-export const OBJECTIVES: readonly ObjectiveName[] = [
-  'reg:squarederror',
-  'reg:logistic',
-  'binary:logistic',
-  'multi:softprob',
-  'multi:softmax',
-  'count:poisson',
-];
+/** Every objective the engine implements, in the order the error message lists them (configs' list). */
+export const OBJECTIVES: readonly ObjectiveName[] = XGBOOST_OBJECTIVES;
 
 /** Objective parameters that live in XGBoost's objective block rather than the tree parameters. */
 export interface ObjectiveOptions {

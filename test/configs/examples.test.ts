@@ -26,7 +26,6 @@ test('the examples are all there', () => {
     'tensorflow-async',
     'tensorflow-model',
     'tensorflow-script',
-    'xgboost-tune',
     'doctor-cluster',
   ]) {
     assert.ok(files.includes(`${name}.yaml`), `configs/examples/${name}.yaml is missing`);

@@ -138,10 +138,10 @@ test('ndcg is expanded over eval_at and lambdarank defaults follow LightGBM', ()
   assert.equal(q.groupColumn, 'qid');
   assert.equal(parseLgbParams({ query: 2 }).groupColumn, 2);
   assert.throws(() => parseLgbParams({ eval_at: [0, 2] }), {
-    message: /eval_at: must be a list of integers >= 1/,
+    message: /eval_at: must be a list of positions >= 1/,
   });
   assert.throws(() => parseLgbParams({ label_gain: 'a,b' }), {
-    message: /label_gain: must be a list of numbers/,
+    message: /label_gain: must be a list of gains >= 0/,
   });
   assert.throws(() => parseLgbParams({ objective: 'rank_xendcg' }), { message: /not implemented/ });
 });

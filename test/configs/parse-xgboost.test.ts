@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DtrainError } from '../../../configs/errors.js';
-import { parseXgbParams } from '../../../runtimes/gbdt/xgboost-params.js';
+import { DtrainError } from '../../configs/errors.js';
+import { parseXgbParams, readXgbParams } from '../../configs/parse-xgboost.js';
+import { parseXgbParams as engineParse } from '../../runtimes/gbdt/index.js';
 
 test('defaults are XGBoost 1.7 defaults', () => {
   const p = parseXgbParams({});
@@ -42,10 +43,41 @@ test('bad values are E_PARAM config errors naming the parameter', () => {
         message.test(e.message),
     );
   };
-  bad({ max_depth: -1 }, /^params\.max_depth: must be an integer >= 0, got -1$/);
+  bad({ max_depth: -1 }, /^params\.max_depth: must be an integer >= 0 \(got -1\)$/);
   bad({ subsample: 0 }, /^params\.subsample: must be in \(0, 1\]/);
   bad({ eta: 'fast' }, /^params\.eta: /);
   bad({ grow_policy: 'leafwise' }, /^params\.grow_policy: must be one of depthwise, lossguide/);
   bad({ objective: 'multi:softprob' }, /^params\.num_class: /);
   bad({ max_depth: 0 }, /^params\.max_depth: 0 \(unlimited\) needs grow_policy lossguide/);
+});
+
+const byName = (a: { name: string; index?: number }, b: { name: string; index?: number }): number =>
+  a.name.localeCompare(b.name) || (a.index ?? 0) - (b.index ?? 0);
+
+test('ranges, objectives and metrics, with a did-you-mean; the engine uses this parser', () => {
+  assert.deepEqual(
+    readXgbParams({
+      objective: 'binary:logistc',
+      eval_metric: ['auc', 'aucc', 'error@x', 'error@0.7'],
+      num_boost_round: -5,
+      max_depth: 2.5,
+      subsample: 3,
+    }).problems.sort(byName),
+    [
+      { name: 'objective', message: 'unknown objective; did you mean `binary:logistic`?' },
+      { name: 'eval_metric', index: 1, message: 'unknown metric; did you mean `auc`?' },
+      { name: 'eval_metric', index: 2, message: 'error@t needs a number t, e.g. error@0.7' },
+      { name: 'max_depth', message: 'must be an integer >= 0' },
+      { name: 'subsample', message: 'must be in (0, 1]' },
+      { name: 'num_boost_round', message: 'must be an integer >= 0' },
+    ].sort(byName),
+  );
+  assert.equal(engineParse, parseXgbParams);
+});
+
+test('booster: gbtree is what the engine does; anything else is refused', () => {
+  assert.deepEqual(readXgbParams({ booster: 'gbtree' }).problems, []);
+  assert.deepEqual(readXgbParams({ booster: 'gblinear' }).problems, [
+    { name: 'booster', message: 'must be one of gbtree' },
+  ]);
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DtrainError } from '../../../configs/errors.js';
-import { parseLgbParams } from '../../../runtimes/gbdt/lightgbm-params.js';
+import { DtrainError } from '../../configs/errors.js';
+import { parseLgbParams, readLgbParams } from '../../configs/parse-lightgbm.js';
+import { parseLgbParams as engineParse } from '../../runtimes/gbdt/lightgbm-params.js';
 
 test('LightGBM defaults', () => {
   const p = parseLgbParams({});
@@ -126,4 +127,27 @@ test('bad values are one E_PARAM config error listing every problem', () => {
     () => parseLgbParams({ data_sample_strategy: 'goss', top_rate: 0.8, other_rate: 0.5 }),
     /top_rate/,
   );
+});
+
+test('problems name the key as written, with a did-you-mean for objectives and metrics', () => {
+  const { problems } = readLgbParams({
+    application: 'binray',
+    metric: ['auc', 'aucc'],
+    num_leaf: -3,
+    sub_feature: 1.7,
+  });
+  assert.deepEqual(problems, [
+    { name: 'application', message: 'unknown objective; did you mean `binary`?' },
+    { name: 'metric', index: 1, message: 'unknown metric; did you mean `auc`?' },
+    { name: 'num_leaf', message: 'must be an integer >= 2' },
+    { name: 'sub_feature', message: 'must be in (0, 1]' },
+  ]);
+  // A comma string names the bad entry in the message.
+  assert.deepEqual(readLgbParams({ metric: 'l2,aucc' }).problems, [
+    { name: 'metric', message: '"aucc": unknown metric; did you mean `auc`?' },
+  ]);
+});
+
+test('the engine reads params with this very parser (runtimes/gbdt re-exports it)', () => {
+  assert.equal(engineParse, parseLgbParams);
 });
