@@ -50,11 +50,15 @@ function loseCoordinator(why: string): void {
   lost = true;
   if (heartbeat) clearInterval(heartbeat);
   post({ op: 'lost', why });
+  // Not unref'd: the kill must not depend on what else keeps this thread's loop alive.
   setTimeout(() => {
     // Written straight to fd 2: a worker thread's process.stderr goes through the (busy) main thread.
-    writeSync(2, `dtrain worker: ${why}; the main thread is busy, ending the process\n`);
+    // Whoever read it may be gone with the coordinator (EPIPE); the kill must happen regardless.
+    try {
+      writeSync(2, `dtrain worker: ${why}; the main thread is busy, ending the process\n`);
+    } catch {}
     process.kill(process.pid, 'SIGKILL');
-  }, LOST_GRACE_MS).unref();
+  }, LOST_GRACE_MS);
 }
 
 port.on('message', (m: MainToLink) => {

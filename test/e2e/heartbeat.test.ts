@@ -91,3 +91,18 @@ test('a rank frozen with SIGSTOP in a long synchronous phase is lost within hear
     `left: ${processesOfJob(jobId)}`,
   );
 });
+
+test('ranks busy in a long synchronous phase still exit soon after the launcher dies', async () => {
+  const home = tempDir();
+  const file = writeJob(tempDir(), 'busy.yaml', JOB);
+  const run = startDtrain(['run', file, '--json'], { home, env: { DTRAIN_TEST_BUSY_MS: '60000' } });
+  await run.waitFor((e) => e.type === 'log' && /test hook: busy/.test(String(e.line)));
+  const jobId = String(run.events[0]!.jobId);
+  run.child.kill('SIGKILL');
+  await run.exited;
+  // Their link threads see the coordinator go and end the process the main thread cannot end.
+  assert.ok(
+    await eventually(() => processesOfJob(jobId).length === 0, 10_000),
+    `left: ${processesOfJob(jobId)}`,
+  );
+});
