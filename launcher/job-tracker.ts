@@ -57,6 +57,15 @@ export class JobTracker {
     this.flushSoon();
   }
 
+  /** Notes what a rank's heartbeat said of its main thread (seconds busy, or undefined when it answers). */
+  busy(rank: number, seconds: number | undefined): void {
+    const r = this.record.ranks[rank];
+    if (!r || r.busy === seconds) return;
+    if (seconds === undefined) delete r.busy;
+    else r.busy = seconds;
+    this.flushSoon();
+  }
+
   /** Turns a worker's progress report into a progress event with a rate and an ETA. */
   progress(
     rank: number,

@@ -10,6 +10,7 @@ import type { JobSpec } from '../configs/job-spec.js';
 import type { PeerAddress, WorkerToCoordinator } from '../runtimes/protocol/index.js';
 import { Coordinator } from './coordinator.js';
 import { describeExit } from './exit-text.js';
+import { watchHeartbeats } from './heartbeat-watch.js';
 import type { JobTracker } from './job-tracker.js';
 import { isTerminal } from './rank-state.js';
 import type { LaunchPlan, RankPlan } from './plan/types.js';
@@ -150,6 +151,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
         }
         return;
       case 'heartbeat':
+        tracker.busy(rank, m.busy);
         return;
     }
   }
@@ -248,9 +250,8 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     host: '127.0.0.1',
     port,
   });
-  const watchdog = setInterval(
-    () => checkHeartbeats(),
-    Math.min(1000, (o.spec.network.heartbeat_timeout * 1000) / 4),
+  const watchdog = watchHeartbeats(Math.min(1000, (o.spec.network.heartbeat_timeout * 1000) / 4), () =>
+    checkHeartbeats(),
   );
   const pinger = setInterval(
     () => coordinator.broadcast({ t: 'ping' }),
@@ -351,7 +352,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   if (cause && procs.size === 0) settle();
 
   await finished;
-  clearInterval(watchdog);
+  watchdog.stop();
   clearInterval(pinger);
   clearTimeout(startup);
   if (symptom) clearTimeout(symptom.timer);

@@ -3,8 +3,9 @@
  *   node worker.js --job ID --rank R --coordinator HOST:PORT
  * with the bootstrap line (job token, secrets) on stdin. It dials the coordinator, authenticates,
  * opens its own peer port, registers, waits for the peer table, forms the communicator, runs the
- * framework's workload and reports. It exits by itself when the coordinator goes away, so a dead
- * launcher leaves no worker behind.
+ * framework's workload and reports. The coordinator link, with its heartbeats, runs on a thread of
+ * its own (coordinator-link.ts), so long synchronous phases here never look like a dead rank. It
+ * exits by itself when the coordinator goes away, so a dead launcher leaves no worker behind.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -12,8 +13,9 @@ import { join } from 'node:path';
 import { DtrainError } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
 import { createCommunicator, openEndpoint } from './comm/index.js';
+import { openCoordinatorLink } from './coordinator-link.js';
 import { doctorWorkload } from './doctor/doctor-workload.js';
-import { connect, parseBootstrap, type StartMsg } from './protocol/index.js';
+import { parseBootstrap, type StartMsg } from './protocol/index.js';
 import { lightgbmWorkload } from './lightgbm/workload.js';
 import type { Workload } from './workload.js';
 import { xgboostWorkload } from './xgboost/workload.js';
@@ -66,17 +68,8 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(bootstrap.secrets)) process.env[k] = v;
   const auth = { token: bootstrap.token, jobId: args.job };
   const me = { role: 'worker' as const, rank: args.rank };
-  const conn = await connect(args.coordinatorHost, args.coordinatorPort, me, auth);
-  // A rank on a cluster host (DTRAIN_HOST set) is reached by its peers at that host's address; a
-  // local rank only on loopback. The coordinator may be a tunnel on loopback either way.
-  const clusterHost = process.env['DTRAIN_HOST'];
-  const bindHost = clusterHost ? '0.0.0.0' : '127.0.0.1';
-  const endpoint = await openEndpoint(bindHost, Number(process.env['DTRAIN_PORT'] ?? 0), auth);
-  const advertise = clusterHost ?? '127.0.0.1';
-
+  // Frames may arrive as soon as the link is up; the handlers exist before it is opened.
   const stop = new AbortController();
-  let lastHeard = Date.now();
-  let timeoutMs = 10_000;
   let started!: (m: StartMsg) => void;
   let byeReceived!: () => void;
   const bye = new Promise<void>((resolve) => {
@@ -85,31 +78,34 @@ async function main(): Promise<void> {
   const startPromise = new Promise<StartMsg>((resolve) => {
     started = resolve;
   });
-  conn.on('frame', (frame) => {
-    lastHeard = Date.now();
-    const m = frame.header as { t: string; reason?: string };
-    if (m.t === 'start') started(frame.header as unknown as StartMsg);
-    else if (m.t === 'bye') byeReceived();
-    else if (m.t === 'stop') {
-      stop.abort();
-      exitSoon(1, `stopped by the coordinator: ${m.reason ?? ''}`);
-    }
+  const link = await openCoordinatorLink({
+    host: args.coordinatorHost,
+    port: args.coordinatorPort,
+    me,
+    auth,
+    onFrame: (header) => {
+      const m = header as { t: string; reason?: string };
+      if (m.t === 'start') started(header as unknown as StartMsg);
+      else if (m.t === 'bye') byeReceived();
+      else if (m.t === 'stop') {
+        stop.abort();
+        exitSoon(1, `stopped by the coordinator: ${m.reason ?? ''}`);
+      }
+    },
+    onLost: (why) => exitSoon(1, why),
   });
-  conn.on('close', () => exitSoon(1, 'lost the coordinator; exiting'));
-  const send = (m: { t: string; [k: string]: unknown }) => conn.send(m).catch(() => {});
-
-  let heartbeat = setInterval(() => send({ t: 'heartbeat', rank: args.rank }), 1000);
-  const watch = setInterval(() => {
-    if (Date.now() - lastHeard > timeoutMs)
-      exitSoon(1, `heard nothing from the coordinator for ${timeoutMs / 1000}s`);
-  }, 500);
-  watch.unref();
+  // A rank on a cluster host (DTRAIN_HOST set) is reached by its peers at that host's address; a
+  // local rank only on loopback. The coordinator may be a tunnel on loopback either way.
+  const clusterHost = process.env['DTRAIN_HOST'];
+  const bindHost = clusterHost ? '0.0.0.0' : '127.0.0.1';
+  const endpoint = await openEndpoint(bindHost, Number(process.env['DTRAIN_PORT'] ?? 0), auth);
+  const advertise = clusterHost ?? '127.0.0.1';
+  const send = (m: { t: string; [k: string]: unknown }) => link.send(m).catch(() => {});
 
   await send({ t: 'register', rank: args.rank, host: advertise, port: endpoint.port, pid: process.pid });
   const start = await startPromise;
-  timeoutMs = start.heartbeatTimeout * 1000;
-  clearInterval(heartbeat);
-  heartbeat = setInterval(() => send({ t: 'heartbeat', rank: args.rank }), start.heartbeatInterval * 1000);
+  link.setTiming(start.heartbeatInterval, start.heartbeatTimeout);
+  busyForTest();
 
   const spec = start.spec as JobSpec;
   mkdirSync(expandHome(start.outputDir), { recursive: true });
@@ -144,8 +140,7 @@ async function main(): Promise<void> {
     await comm.close();
     await send({ t: 'done', rank: args.rank });
     await Promise.race([bye, new Promise((r) => setTimeout(r, 5000))]);
-    clearInterval(heartbeat);
-    conn.close();
+    link.close();
     process.exit(0);
   } catch (error) {
     const code = error instanceof DtrainError ? error.code : 'E_WORKER';
@@ -156,6 +151,21 @@ async function main(): Promise<void> {
       process.stderr.write(`${error.stack}\n`);
     await send({ t: 'fail', rank: args.rank, code, category, message });
     exitSoon(1, `failed: ${message}`);
+  }
+}
+
+/**
+ * Test hook: DTRAIN_TEST_BUSY_MS holds the main thread in a synchronous loop for that long once the
+ * job starts, as a long parse or binning phase would, so tests can check that heartbeats keep
+ * flowing (and that a rank frozen meanwhile is still found out). Unset, it does nothing.
+ */
+function busyForTest(): void {
+  const ms = Number(process.env['DTRAIN_TEST_BUSY_MS'] ?? 0);
+  if (!(ms > 0)) return;
+  process.stderr.write(`dtrain worker: test hook: busy for ${ms} ms\n`);
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // Spinning on purpose: nothing else may run on this thread meanwhile.
   }
 }
 

@@ -43,6 +43,11 @@ function jobTable(jobs: readonly JobRecord[], now: number): string[] {
   return columns(rows);
 }
 
+/** A rank whose heartbeats say its main thread is busy (a long parse, a checkpoint) or stuck. */
+function busyNote(seconds: number | undefined): string {
+  return seconds === undefined ? '' : `, busy ${formatDuration(seconds)}`;
+}
+
 function jobDetail(j: JobRecord, now: number): string[] {
   const lines = [
     `job ${j.id}  ${liveState(j)}${j.exitCode !== undefined ? ` (exit ${j.exitCode})` : ''}`,
@@ -63,7 +68,7 @@ function jobDetail(j: JobRecord, now: number): string[] {
       r.state,
       r.pid ? String(r.pid) : '-',
       r.total > 0 ? `${r.step}/${r.total}` : '-',
-      r.lastSeen ? `${formatDuration((now - r.lastSeen) / 1000)} ago` : '-',
+      r.lastSeen ? `${formatDuration((now - r.lastSeen) / 1000)} ago${busyNote(r.busy)}` : '-',
       r.signal ? r.signal : r.exitCode === undefined || r.exitCode === null ? '-' : String(r.exitCode),
     ]);
   }

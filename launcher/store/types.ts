@@ -24,6 +24,11 @@ export interface RankRecord {
   rate: number | undefined;
   /** Last time (ms since epoch) the coordinator heard from the rank. */
   lastSeen: number | undefined;
+  /**
+   * Seconds the rank's main thread had not answered at its last heartbeat (a long synchronous phase,
+   * or a stuck thread); absent while it answers. Heartbeats come from a thread of their own.
+   */
+  busy?: number | undefined;
   exitCode: number | null | undefined;
   signal: string | null | undefined;
 }

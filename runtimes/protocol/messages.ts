@@ -44,9 +44,18 @@ export interface StartMsg {
   readonly heartbeatTimeout: number;
 }
 
+/**
+ * Worker → coordinator every heartbeat interval, from the worker's link thread (so a main thread busy
+ * with a long synchronous phase does not silence it).
+ */
 export interface HeartbeatMsg {
   readonly t: 'heartbeat';
   readonly rank: number;
+  /**
+   * Seconds the worker's main thread has not answered its link thread, when that exceeds two
+   * heartbeat intervals (a long parse, binning or checkpoint write; or a main thread that is stuck).
+   */
+  readonly busy?: number;
 }
 
 /** Coordinator → worker, so a worker notices a vanished coordinator even without a socket error. */

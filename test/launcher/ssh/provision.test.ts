@@ -36,6 +36,7 @@ test('the worker bundle: one ESM file plus its thread scripts, cached by content
   const names = b.files.map((f) => f.name).sort();
   assert.ok(names.includes('worker.mjs') && names.includes('package.json'), names.join(','));
   assert.ok(names.includes('hist-worker.js'), 'GBDT thread script travels beside the worker');
+  assert.ok(names.includes('link-thread.js'), 'the heartbeat (coordinator link) thread travels too');
   assert.ok(existsSync(join(b.dir, '.complete')));
   for (const f of b.files) assert.equal(readFileSync(f.path).length, f.size);
   // No import is left unresolved: the bundle starts and fails only on its missing arguments.
