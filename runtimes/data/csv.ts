@@ -6,8 +6,8 @@
  *   comma, a pandas index column) or a repeated one would make a feature the model files and
  *   `dtrain predict` cannot tell apart, so reading refuses it at `FILE:1`.
  * - Quoting (RFC 4180, see csv-fields.ts): any field may be wrapped in double quotes, with `""` for a
- *   quote and commas as text inside; a quoted field must close on its line. Unquoted files never
- *   leave the byte loop's fast path.
+ *   quote and commas as text inside; a quoted field must close on its line. The byte loop looks
+ *   for commas only; a field that starts with a quote goes to a slow path that finds its real end.
  * - Label: a header name or a 0-based field index; null = no label column (labels are NaN, e.g. for
  *   predict). Default: the column named label, target or y (any case), else field 0, as XGBoost's
  *   `label_column=0`.
@@ -43,6 +43,8 @@ export interface CsvOptions {
 
 const COMMA = 44;
 const QUOTE = 34;
+const SPACE = 32;
+const TAB = 9;
 const LABEL_NAMES = ['label', 'target', 'y'];
 const MISSING_HINT = `missing values are written as an empty field, ${MISSING_MARKERS.join(', ')} (any case); infinities as inf, Infinity or 1e400`;
 
@@ -203,24 +205,25 @@ class CsvRows {
     let out = row * this.cols;
     let field = 0;
     let start = from;
-    let i = from;
-    for (;;) {
-      while (i < to) {
-        const c = buf[i];
-        if (c === COMMA || c === QUOTE) break;
-        i++;
-      }
-      // The field's token is [start, end); a quoted field moves both inside its quotes.
+    for (let i = from; ; i++) {
+      if (i < to && buf[i] !== COMMA) continue;
+      // The field's token is [start, end). Only a field that starts with a quote (after blanks) is
+      // quoted, so the check is per field, not per byte: the comma found may be inside its quotes.
       let end = i;
       let escapes = false;
-      if (i < to && buf[i] === QUOTE) {
-        if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
-        const next = this.quoted(buf, start, i, to, offset, field);
-        if (next < 0) return false;
-        start = this.tokenFrom;
-        end = this.tokenTo;
-        escapes = this.escapes;
-        i = next;
+      let c = buf[start];
+      if ((c === QUOTE || c === SPACE || c === TAB) && start < to) {
+        let q = start;
+        while (q < i && (c === SPACE || c === TAB)) c = buf[++q];
+        if (c === QUOTE && q < to) {
+          if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
+          const next = this.quoted(buf, q, to, offset, field);
+          if (next < 0) return false;
+          start = this.tokenFrom;
+          end = this.tokenTo;
+          escapes = this.escapes;
+          i = next;
+        }
       }
       if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
       // A token holding a quote ("") is never a number.
@@ -239,9 +242,8 @@ class CsvRows {
         this.groups[row] = v;
       } else features[out++] = v;
       field++;
+      start = i + 1;
       if (i >= to) break;
-      i++;
-      start = i;
     }
     if (field !== this.fields) return this.fail(offset, this.countMessage(buf, from, to));
     if (this.labelCol < 0) this.labels[row] = Number.NaN;
@@ -261,27 +263,11 @@ class CsvRows {
   }
 
   /**
-   * The slow path for a field with a quote at `quote` (its bytes start at `start`): sets the token
-   * (inside the quotes) and returns the index of the comma or line end after the field; -1 on failure.
+   * The slow path for a field that opens a quote at `quote`: sets the token (inside the quotes) and
+   * returns the index of the comma or line end after the field; -1 on failure.
    */
-  private quoted(
-    buf: Buffer,
-    start: number,
-    quote: number,
-    to: number,
-    offset: number,
-    field: number,
-  ): number {
+  private quoted(buf: Buffer, quote: number, to: number, offset: number, field: number): number {
     const where = `field ${field + 1} (${this.names[field]})`;
-    for (let k = start; k < quote; k++) {
-      if (buf[k] !== 32 && buf[k] !== 9) {
-        // A quote inside an unquoted token: the token runs to the next comma outside quotes.
-        let e = quote;
-        while (e < to && buf[e] !== COMMA) e++;
-        this.fail(offset, `${where}: ${showToken(buf, start, e)} is not a number`, MISSING_HINT);
-        return -1;
-      }
-    }
     const close = closingQuote(buf, quote, to);
     if (close.at < 0) {
       this.fail(
@@ -291,7 +277,7 @@ class CsvRows {
       return -1;
     }
     let next = close.at + 1;
-    while (next < to && (buf[next] === 32 || buf[next] === 9)) next++;
+    while (next < to && (buf[next] === SPACE || buf[next] === TAB)) next++;
     if (next < to && buf[next] !== COMMA) {
       this.fail(offset, `${where}: text after its closing quote`);
       return -1;
