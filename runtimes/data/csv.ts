@@ -7,7 +7,8 @@
  *   `dtrain predict` cannot tell apart, so reading refuses it at `FILE:1`.
  * - Quoting (RFC 4180, see csv-fields.ts): any field may be wrapped in double quotes, with `""` for a
  *   quote and commas as text inside; a quoted field must close on its line. The byte loop looks
- *   for commas only; a field that starts with a quote goes to a slow path that finds its real end.
+ *   for commas only, as for unquoted files; a quoted field with a comma or a "" inside fails to
+ *   parse there and goes to a slow path that finds its real end.
  * - Label: a header name or a 0-based field index; null = no label column (labels are NaN, e.g. for
  *   predict). Default: the column named label, target or y (any case), else field 0, as XGBoost's
  *   `label_column=0`.
@@ -207,27 +208,24 @@ class CsvRows {
     let start = from;
     for (let i = from; ; i++) {
       if (i < to && buf[i] !== COMMA) continue;
-      // The field's token is [start, end). Only a field that starts with a quote (after blanks) is
-      // quoted, so the check is per field, not per byte: the comma found may be inside its quotes.
+      if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
+      // The byte loop looks for commas only: a quoted field parses as it is ("1.5" on parseNumber's
+      // fast path) unless it holds a comma or a "", and then it fails and goes to `quoted`.
+      let v = parseNumber(buf, start, i);
       let end = i;
-      let escapes = false;
-      let c = buf[start];
-      if ((c === QUOTE || c === SPACE || c === TAB) && start < to) {
+      if (v === undefined) {
         let q = start;
-        while (q < i && (c === SPACE || c === TAB)) c = buf[++q];
-        if (c === QUOTE && q < to) {
-          if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
+        while (q < i && (buf[q] === SPACE || buf[q] === TAB)) q++;
+        if (q < to && buf[q] === QUOTE) {
           const next = this.quoted(buf, q, to, offset, field);
           if (next < 0) return false;
           start = this.tokenFrom;
           end = this.tokenTo;
-          escapes = this.escapes;
+          // A token holding a quote ("") is never a number.
+          if (!this.escapes) v = parseNumber(buf, start, end);
           i = next;
         }
       }
-      if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
-      // A token holding a quote ("") is never a number.
-      const v = escapes ? undefined : parseNumber(buf, start, end);
       if (v === undefined) {
         const message = `field ${field + 1} (${this.names[field]}): ${showToken(buf, start, end)} is not a number`;
         return this.fail(offset, message, MISSING_HINT);

@@ -34,6 +34,15 @@ export function parseNumber(buf: Uint8Array, from: number, to: number): number |
   while (end > i && isBlank(buf[end - 1])) end--;
   if (i === end) return Number.NaN;
   let c = buf[i]!;
+  if (c === QUOTE && end - i >= 2 && buf[end - 1] === QUOTE) {
+    // A quoted CSV field ("1.5"): the number inside, still on the fast path.
+    i++;
+    end--;
+    while (i < end && isBlank(buf[i])) i++;
+    while (end > i && isBlank(buf[end - 1])) end--;
+    if (i === end) return Number.NaN;
+    c = buf[i]!;
+  }
   const negative = c === 45;
   if (negative || c === 43) i++;
   // Mantissa ≤ 15 digits and |exponent| ≤ 22: both factors are exact doubles, so one multiply or
