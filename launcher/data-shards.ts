@@ -35,15 +35,33 @@ function lineStarts(fd: number, size: number, parts: number, from: number): numb
   return starts;
 }
 
+/**
+ * A CSV field the runtime's reader (runtimes/data/parse-number.ts) takes as a number or a missing
+ * value, once blanks and one pair of double quotes are taken off: the header test must agree with it.
+ */
+const NUMBER_OR_MISSING =
+  /^(|na|n\/a|null|none|\?|[+-]?(nan|inf|infinity)|[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?)$/i;
+
 /** The first line, and whether it is a CSV header (some field is not a number). */
 function firstLine(fd: number, size: number): { end: number; isHeader: boolean } {
   const buf = Buffer.alloc(Math.min(CHUNK, size));
   const n = readSync(fd, buf, 0, buf.length, 0);
   const nl = buf.subarray(0, n).indexOf(10);
   const end = nl < 0 ? n : nl + 1;
-  const fields = buf.subarray(0, end).toString('utf8').trim().split(',');
+  // Commas inside double quotes (RFC 4180) do not split fields.
+  const fields = buf
+    .subarray(0, end)
+    .toString('utf8')
+    .trim()
+    .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
   const isHeader = fields.some(
-    (f) => f.trim() !== '' && Number.isNaN(Number(f.trim())) && !/^(na|nan|null|\?)$/i.test(f.trim()),
+    (f) =>
+      !NUMBER_OR_MISSING.test(
+        f
+          .trim()
+          .replace(/^"(.*)"$/, '$1')
+          .trim(),
+      ),
   );
   return { end, isHeader };
 }

@@ -2,18 +2,26 @@
  * CSV reader: numeric comma-separated values into a Dataset, parsed from the file's bytes in chunks.
  *
  * - Header: 'auto' (default) takes line 1 as a header when one of its fields is not a number or a
- *   missing marker. Names may be wrapped in double quotes; quoted commas are not supported.
+ *   missing marker. Every header field must be a name, unique in the header: an empty one (a trailing
+ *   comma, a pandas index column) or a repeated one would make a feature the model files and
+ *   `dtrain predict` cannot tell apart, so reading refuses it at `FILE:1`.
+ * - Quoting (RFC 4180, see csv-fields.ts): any field may be wrapped in double quotes, with `""` for a
+ *   quote and commas as text inside; a quoted field must close on its line. The byte loop looks
+ *   for commas only, as for unquoted files; a quoted field with a comma or a "" inside fails to
+ *   parse there and goes to a slow path that finds its real end.
  * - Label: a header name or a 0-based field index; null = no label column (labels are NaN, e.g. for
  *   predict). Default: the column named label, target or y (any case), else field 0, as XGBoost's
  *   `label_column=0`.
  * - Group (ranking queries): a header name, or LightGBM's `group_column` index, which does not count
  *   the label column. Its values must be integers; the column is not a feature.
- * - Missing values (NaN): an empty field, NA, nan, NaN, ?, null. Blank lines are skipped; every other
- *   line must have as many fields as line 1, or reading fails with `FILE:LINE: …`.
+ * - Numbers, infinities (inf, Infinity, 1e400 …) and missing values (NaN: an empty field, NA, nan, null,
+ *   …): see parse-number.ts. Blank lines are skipped; every other line must have as many fields as
+ *   line 1, or reading fails with `FILE:LINE: …`.
  * - Ranges: see scan-lines.ts. Every range reader reads line 1 for the column count and names; a
  *   header line is data for nobody. A range with no rows is fine; a whole file with none is an error.
  */
 import { stat } from 'node:fs/promises';
+import { closingQuote, countFields, splitFields } from './csv-fields.js';
 import { dataError, type LineFailure, lineError, showToken } from './data-error.js';
 import type { Dataset } from './dataset.js';
 import { growFloat32 } from './grow.js';
@@ -41,19 +49,23 @@ export interface CsvOptions {
 }
 
 const COMMA = 44;
+const QUOTE = 34;
+const SPACE = 32;
+const TAB = 9;
 const LABEL_NAMES = ['label', 'target', 'y'];
-const MISSING_HINT = `missing values are written as an empty field, ${MISSING_MARKERS.join(', ')}`;
+const MISSING_HINT = `missing values are written as an empty field, ${MISSING_MARKERS.join(', ')} (any case); infinities as inf, Infinity or 1e400`;
 
 /** Reads a CSV file (or the rows of one byte range of it) into a Dataset. */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
   const name = options.displayName ?? path;
   const first = await readFirstLine(path);
   if (first === undefined) throw dataError(name, 'the file is empty');
-  const fields = splitHeader(first);
+  const fields = splitHeader(name, first);
   const header =
     options.header === undefined || options.header === 'auto'
       ? fields.some((f) => !isNumberOrMissing(f))
       : options.header;
+  if (header) checkNames(name, fields);
   const labelCol = resolveLabel(name, options.label, header ? fields : undefined, fields.length);
   const groupCol = resolveGroup(name, options.group, header ? fields : undefined, fields.length, labelCol);
   let f = 0;
@@ -103,13 +115,34 @@ function resolveGroup(
   return i;
 }
 
-function splitHeader(line: Buffer): string[] {
+function splitHeader(name: string, line: Buffer): string[] {
   let text = line.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return text.split(',').map((f) => {
-    const t = f.trim();
-    return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
-  });
+  const fields = splitFields(text);
+  if (!Array.isArray(fields)) throw dataError(`${name}:1`, fields.error);
+  return fields;
+}
+
+/** Refuses a header with an unnamed or repeated column (see the module doc). */
+function checkNames(name: string, fields: readonly string[]): void {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    if (field === '') {
+      const why =
+        i === fields.length - 1 && i > 0
+          ? ' (line 1 ends with a comma): name the column or remove the comma'
+          : ': name the column or remove it';
+      throw dataError(`${name}:1`, `header field ${i + 1} of ${fields.length} has no name${why}`);
+    }
+    const first = seen.get(field);
+    if (first !== undefined)
+      throw dataError(
+        `${name}:1`,
+        `header fields ${first + 1} and ${i + 1} are both named ${JSON.stringify(field)}: column names must be unique`,
+      );
+    seen.set(field, i);
+  }
 }
 
 function resolveLabel(
@@ -149,6 +182,10 @@ class CsvRows {
   private groups = new Int32Array(0);
   // Allocated at the first value that float32 does not hold exactly (when keepDoubles).
   private doubles: Float64Array | undefined;
+  // The token of the last quoted field (set by `quoted`).
+  private tokenFrom = 0;
+  private tokenTo = 0;
+  private escapes = false;
 
   constructor(
     private readonly fields: number,
@@ -186,9 +223,25 @@ class CsvRows {
     for (let i = from; ; i++) {
       if (i < to && buf[i] !== COMMA) continue;
       if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
-      const v = parseNumber(buf, start, i);
+      // The byte loop looks for commas only: a quoted field parses as it is ("1.5" on parseNumber's
+      // fast path) unless it holds a comma or a "", and then it fails and goes to `quoted`.
+      let v = parseNumber(buf, start, i);
+      let end = i;
       if (v === undefined) {
-        const message = `field ${field + 1} (${this.names[field]}): ${showToken(buf, start, i)} is not a number`;
+        let q = start;
+        while (q < i && (buf[q] === SPACE || buf[q] === TAB)) q++;
+        if (q < to && buf[q] === QUOTE) {
+          const next = this.quoted(buf, q, to, offset, field);
+          if (next < 0) return false;
+          start = this.tokenFrom;
+          end = this.tokenTo;
+          // A token holding a quote ("") is never a number.
+          if (!this.escapes) v = parseNumber(buf, start, end);
+          i = next;
+        }
+      }
+      if (v === undefined) {
+        const message = `field ${field + 1} (${this.names[field]}): ${showToken(buf, start, end)} is not a number`;
         return this.fail(offset, message, MISSING_HINT);
       }
       if (field === this.labelCol) this.labels[row] = v;
@@ -196,7 +249,7 @@ class CsvRows {
         if (!Number.isInteger(v) || Math.abs(v) > 2147483647)
           return this.fail(
             offset,
-            `field ${field + 1} (${this.names[field]}): query id ${showToken(buf, start, i)} is not an integer`,
+            `field ${field + 1} (${this.names[field]}): query id ${showToken(buf, start, end)} is not an integer`,
           );
         this.groups[row] = v;
       } else {
@@ -204,7 +257,7 @@ class CsvRows {
         if (this.keepDoubles) {
           // LightGBM's own reading of the token (a spelling it lacks keeps ours); missing values
           // alone need no doubles.
-          const atof = Number.isNaN(v) ? v : lightgbmAtof(buf, start, i);
+          const atof = Number.isNaN(v) ? v : lightgbmAtof(buf, start, end);
           const d = Number.isNaN(atof) ? v : atof;
           if (this.doubles !== undefined || (features[out] !== d && !Number.isNaN(d)))
             this.keepDouble(out, d);
@@ -213,7 +266,7 @@ class CsvRows {
       }
       field++;
       start = i + 1;
-      if (i === to) break;
+      if (i >= to) break;
     }
     if (field !== this.fields) return this.fail(offset, this.countMessage(buf, from, to));
     if (this.labelCol < 0) this.labels[row] = Number.NaN;
@@ -240,10 +293,34 @@ class CsvRows {
     };
   }
 
+  /**
+   * The slow path for a field that opens a quote at `quote`: sets the token (inside the quotes) and
+   * returns the index of the comma or line end after the field; -1 on failure.
+   */
+  private quoted(buf: Buffer, quote: number, to: number, offset: number, field: number): number {
+    const where = `field ${field + 1} (${this.names[field]})`;
+    const close = closingQuote(buf, quote, to);
+    if (close.at < 0) {
+      this.fail(
+        offset,
+        `${where}: the quote it opens is not closed on this line (quoted line breaks are not supported)`,
+      );
+      return -1;
+    }
+    let next = close.at + 1;
+    while (next < to && (buf[next] === SPACE || buf[next] === TAB)) next++;
+    if (next < to && buf[next] !== COMMA) {
+      this.fail(offset, `${where}: text after its closing quote`);
+      return -1;
+    }
+    this.tokenFrom = quote + 1;
+    this.tokenTo = close.at;
+    this.escapes = close.escapes;
+    return next;
+  }
+
   private countMessage(buf: Buffer, from: number, to: number): string {
-    let found = 1;
-    for (let i = from; i < to; i++) if (buf[i] === COMMA) found++;
-    return `expected ${this.fields} fields (as on line 1), found ${found}`;
+    return `expected ${this.fields} fields (as on line 1), found ${countFields(buf, from, to)}`;
   }
 
   private fail(offset: number, message: string, detail?: string): false {

@@ -1,10 +1,18 @@
 /**
  * Numbers straight from file bytes. The fast path covers what data files hold (sign, digits, a
- * decimal point, an exponent) and gives exactly what Number() gives; anything else goes to Number().
+ * decimal point, an exponent) and gives exactly what Number() gives; anything else goes to the slow
+ * path, which reads the words LightGBM, numpy and pandas read: infinities and missing markers in any
+ * case (LightGBM's Atof lower-cases the token), then decimal literals as Number() does (one too large
+ * for a double, like 1e400, is ±Infinity). Hexadecimal, binary and octal literals, which Number()
+ * takes but none of those tools do, are not numbers here.
  */
 
-/** The tokens read as a missing value (NaN), besides the empty field. */
-export const MISSING_MARKERS: readonly string[] = ['NA', 'nan', 'NaN', '?', 'null'];
+/** The tokens read as a missing value (NaN), besides the empty field; in any case, nan with a sign. */
+export const MISSING_MARKERS: readonly string[] = ['NA', 'N/A', 'nan', 'NaN', 'null', 'None', '?'];
+
+/** Infinity spelled as LightGBM, numpy and pandas spell it (any case, optional sign). */
+const INFINITY_WORDS = new Set(['inf', 'infinity']);
+const MISSING_WORDS = new Set(['na', 'n/a', 'nan', 'null', 'none', '?']);
 
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 const SPACE = 32;
@@ -26,6 +34,15 @@ export function parseNumber(buf: Uint8Array, from: number, to: number): number |
   while (end > i && isBlank(buf[end - 1])) end--;
   if (i === end) return Number.NaN;
   let c = buf[i]!;
+  if (c === QUOTE && end - i >= 2 && buf[end - 1] === QUOTE) {
+    // A quoted CSV field ("1.5"): the number inside, still on the fast path.
+    i++;
+    end--;
+    while (i < end && isBlank(buf[i])) i++;
+    while (end > i && isBlank(buf[end - 1])) end--;
+    if (i === end) return Number.NaN;
+    c = buf[i]!;
+  }
   const negative = c === 45;
   if (negative || c === 43) i++;
   // Mantissa ≤ 15 digits and |exponent| ≤ 22: both factors are exact doubles, so one multiply or
@@ -77,7 +94,16 @@ function parseSlow(buf: Uint8Array, from: number, to: number): number | undefine
   if (text.length >= 2 && text.charCodeAt(0) === QUOTE && text.charCodeAt(text.length - 1) === QUOTE) {
     text = text.slice(1, -1).trim();
   }
-  if (text === '' || MISSING_MARKERS.includes(text)) return Number.NaN;
+  if (text === '') return Number.NaN;
+  const lower = text.toLowerCase();
+  if (MISSING_WORDS.has(lower)) return Number.NaN;
+  const sign = lower.charCodeAt(0);
+  const signed = sign === 43 || sign === 45;
+  const word = signed ? lower.slice(1) : lower;
+  if (word === 'nan' && signed) return Number.NaN;
+  if (INFINITY_WORDS.has(word)) return sign === 45 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  // Number() also reads 0x…, 0b…, 0o… (and 'Infinity', handled above): no data tool does.
+  if (/^[+-]?0[xbo]/.test(lower)) return undefined;
   const v = Number(text);
   return Number.isNaN(v) ? undefined : v;
 }

@@ -68,15 +68,18 @@ export async function readModel(path: string, name = path): Promise<GbdtModel> {
 const LABEL_NAMES = new Set(['label', 'target', 'y']);
 
 /**
- * Reads the data to score for a model of `numFeature` inputs. Without a label option, a CSV file with
- * one column more than that, or one whose header has a column named label, target or y beside the
- * model's feature names, is taken to carry a label column (found as the CSV reader finds it), else
- * none. `group` leaves a query column out.
+ * Reads the data to score for a model of `numFeature` inputs. Without a label option: when the
+ * header names all the model's features, the label is the one other column (or the one named label,
+ * target or y among several), found by name so that no column is taken for another; else a CSV file
+ * with one column more than the model has inputs carries a label (found as the CSV reader finds it),
+ * else none. Then a header that names other columns than a model with real feature names is
+ * refused: which column is the label is a guess. `group` leaves a query column out.
  */
 async function loadData(path: string, model: GbdtModel | number, o: PredictFileOptions): Promise<Dataset> {
   const numFeature = typeof model === 'number' ? model : model.numFeature;
+  const name = o.dataName ?? path;
   if (o.format === 'idx')
-    throw new DtrainError('E_DATA', `${o.dataName ?? path}: IDX input is for tfjs models`, {
+    throw new DtrainError('E_DATA', `${name}: IDX input is for tfjs models`, {
       category: 'config',
     });
   const base = {
@@ -84,17 +87,24 @@ async function loadData(path: string, model: GbdtModel | number, o: PredictFileO
     ...(o.group !== undefined ? { group: o.group } : {}),
     // LightGBM models compare LightGBM's reading of each value in double (lightgbm-inputs.ts).
     ...(typeof model !== 'number' && model.lightgbm !== undefined ? { keepDoubles: true } : {}),
-    displayName: o.dataName ?? path,
+    displayName: name,
   };
   const isLibsvm = (o.format ?? (path.endsWith('.csv') ? 'csv' : 'libsvm')) === 'libsvm';
   if (isLibsvm) return readDataset(path, { ...base, numFeatures: numFeature });
-  if (o.label !== undefined) return readDataset(path, { ...base, label: o.label });
-  const bare = await readDataset(path, { ...base, label: null });
-  if (bare.cols === numFeature + 1) return readDataset(path, base);
-  const named = typeof model !== 'number' && hasNames(bare, model);
-  if (named && bare.featureNames.some((n) => LABEL_NAMES.has(n.toLowerCase())))
-    return readDataset(path, base);
-  return bare;
+  const data = await readDataset(path, { ...base, label: o.label === undefined ? null : o.label });
+  if (o.label !== undefined) return data;
+  if (typeof model !== 'number') checkNames(name, data, model);
+  if (typeof model !== 'number' && hasNames(data, model)) return withLabelByName(data, model);
+  if (data.cols === numFeature + 1) return readDataset(path, base);
+  return data;
+}
+
+/** A feature name as the model files keep it (LightGBM's model.txt turns blanks into '_'). */
+const key = (name: string) => name.replace(/\s/g, '_');
+
+/** Whether the names are the ones a trainer makes up for a file without a header. */
+function madeUp(names: readonly string[]): boolean {
+  return names.every((n, f) => n === `f${f}` || n === `Column_${f}`);
 }
 
 /** Whether the data's header (not the reader's default f0…) holds all the model's feature names. */
@@ -102,19 +112,50 @@ function hasNames(data: Dataset, model: GbdtModel): boolean {
   const names = model.featureNames;
   if (names === undefined || names.length !== model.numFeature) return false;
   if (data.featureNames.every((n, f) => n === `f${f}`)) return false;
-  const have = new Set(data.featureNames);
-  return names.every((n) => have.has(n));
+  const have = new Set(data.featureNames.map(key));
+  return names.every((n) => have.has(key(n)));
+}
+
+/**
+ * Refuses data whose header names columns, but not all the model's (when the model's names are
+ * real) and no label option says how to read it: matched by position, some other column (the label,
+ * an id) could be read as a feature.
+ */
+function checkNames(name: string, data: Dataset, model: GbdtModel): void {
+  const names = model.featureNames;
+  if (names === undefined || names.length !== model.numFeature || madeUp(names)) return;
+  if (data.featureNames.every((n, f) => n === `f${f}`) || hasNames(data, model)) return;
+  const have = new Set(data.featureNames.map(key));
+  const lacking = names.filter((n) => !have.has(key(n)));
+  const shown = lacking.length > 5 ? `${lacking.slice(0, 5).join(', ')}, …` : lacking.join(', ');
+  throw new DtrainError(
+    'E_DATA',
+    `${name}:1: the header lacks ${lacking.length} of the model's ${names.length} feature names (${shown}): name the columns as in training, or give --label (a column, or none) to score by position`,
+    { category: 'config' },
+  );
+}
+
+/** The data with its label taken from the one column that is not a model feature (see loadData). */
+function withLabelByName(data: Dataset, model: GbdtModel): Dataset {
+  const features = new Set(model.featureNames!.map(key));
+  const others = data.featureNames.flatMap((n, i) => (features.has(key(n)) ? [] : [i]));
+  const named = others.filter((i) => LABEL_NAMES.has(data.featureNames[i]!.toLowerCase()));
+  const col = named.length === 1 ? named[0] : others.length === 1 ? others[0] : undefined;
+  if (col === undefined) return data;
+  const labels = new Float32Array(data.rows);
+  for (let r = 0; r < data.rows; r++) labels[r] = data.features[r * data.cols + col]!;
+  return { ...data, labels };
 }
 
 /**
  * The data with the model's feature columns only, in the model's order, when its header names them
- * all (extra columns — an id, a query column — are left out); else the data itself.
+ * all (extra columns — an id, a query column, the label — are left out); else the data itself.
  */
 function byName(data: Dataset, model: GbdtModel): Dataset {
   if (!hasNames(data, model)) return data;
   const names = model.featureNames!;
-  const at = new Map(data.featureNames.map((n, i) => [n, i]));
-  const cols = names.map((n) => at.get(n)!);
+  const at = new Map(data.featureNames.map((n, i) => [key(n), i]));
+  const cols = names.map((n) => at.get(key(n))!);
   if (cols.length === data.cols && cols.every((c, i) => c === i)) return data;
   const k = cols.length;
   const features = new Float32Array(data.rows * k);

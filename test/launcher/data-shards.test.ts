@@ -60,3 +60,34 @@ test('each shipped part holds exactly the rows a range reader of the whole file 
     }
   }
 });
+
+test('the header test agrees with the CSV reader: inf, quoted numbers and missing markers are data', async () => {
+  const { readCsv, splitRanges } = await import('../../runtimes/data/index.js');
+  const { statSync } = await import('node:fs');
+  const dir = tempDir();
+  const body = Array.from({ length: 40 }, (_, i) => `${i % 2},${i},${i * 2}`);
+  const firsts = [
+    '1,inf,-Infinity',
+    '0,"1.5", "NA" ',
+    '1,INF,N/A',
+    '0,1e400,None',
+    '1,+inf,-nan',
+    '"label","my, col",b',
+    'label,a,b',
+  ];
+  for (const [n, first] of firsts.entries()) {
+    const file = join(dir, `h${n}.csv`);
+    writeFileSync(file, `${first}\r\n${body.join('\r\n')}\r\n`);
+    const header = (await readCsv(file)).rows === body.length;
+    const shards = writeShards(file, 3, dir, `h${n}`, '.csv', true);
+    const ranges = splitRanges(statSync(file).size, 3);
+    let rows = 0;
+    for (let k = 0; k < 3; k++) {
+      const part = await readCsv(shards[k]!);
+      assert.deepEqual(part.features, (await readCsv(file, { range: ranges[k]! })).features, first);
+      rows += part.rows;
+    }
+    assert.equal(rows, body.length + (header ? 0 : 1), first);
+    assert.equal(readFileSync(shards[1]!, 'utf8').startsWith(first), header, first);
+  }
+});

@@ -87,7 +87,8 @@ test('a bad token names file, line, field and token', async () => {
     code: 'E_DATA',
     category: 'config',
     message: 'data/bad.csv:3: field 3 (b): "abc" is not a number',
-    detail: 'missing values are written as an empty field, NA, nan, NaN, ?, null',
+    detail:
+      'missing values are written as an empty field, NA, N/A, nan, NaN, null, None, ? (any case); infinities as inf, Infinity or 1e400',
   });
 });
 
@@ -145,5 +146,109 @@ test('a group column (by name, or by LightGBM index not counting the label) give
   const bad = tmp.file('rank-bad.csv', 'label,a,qid\n1,2,3.5\n');
   await assert.rejects(readCsv(bad, { group: 'qid' }), {
     message: /rank-bad.csv:2: field 3 \(qid\): query id "3.5" is not an integer/,
+  });
+});
+
+test('infinities in every spelling, and missing markers in any case', async () => {
+  const inf = [
+    'inf',
+    'INF',
+    'Inf',
+    '+inf',
+    'infinity',
+    'Infinity',
+    '+Infinity',
+    'INFINITY',
+    '1e400',
+    '"inf"',
+  ];
+  const neg = ['-inf', '-INF', '-Infinity', '-infinity', '-1e400'];
+  const nan = ['NAN', 'Nan', 'NULL', 'N/A', 'None', '-nan', 'na', '""', '" "'];
+  const tokens = [...inf, ...neg, ...nan];
+  const names = tokens.map((_, i) => `c${i}`);
+  const path = tmp.file('inf.csv', `label,${names.join(',')}\n1,${tokens.join(',')}\n`);
+  const ds = await readCsv(path, {});
+  assert.deepEqual(Array.from(ds.features), [
+    ...inf.map(() => Infinity),
+    ...neg.map(() => -Infinity),
+    ...nan.map(() => Number.NaN),
+  ]);
+});
+
+test('RFC 4180 quoting: quoted numbers and names, commas and doubled quotes inside quotes, CRLF', async () => {
+  const path = tmp.file(
+    'quoted.csv',
+    '"label","my col","a,b", "say ""hi""" \r\n"1"," 1.5 ",2,"-3e1"\r\n0,"",  "4" ,5\r\n',
+  );
+  assert.deepEqual(await readCsv(path, {}), {
+    rows: 2,
+    cols: 3,
+    features: f32([1.5, 2, -30, Number.NaN, 4, 5]),
+    labels: f32([1, 0]),
+    featureNames: ['my col', 'a,b', 'say "hi"'],
+  });
+  // A quoted label name is found by the name inside the quotes.
+  assert.deepEqual((await readCsv(path, { label: 'a,b' })).labels, f32([2, 4]));
+});
+
+test('quoted fields that cannot be numbers name file, line and field', async () => {
+  const cases: [string, string][] = [
+    ['1,"2,5"', 'field 2 (a): "2,5" is not a number'],
+    ['1,"say ""2"""', 'field 2 (a): "say \\"\\"2\\"\\"" is not a number'],
+    ['1,2"5"', 'field 2 (a): "2\\"5\\"" is not a number'],
+    ['1,"2"5', 'field 2 (a): text after its closing quote'],
+    [
+      '1,"2',
+      'field 2 (a): the quote it opens is not closed on this line (quoted line breaks are not supported)',
+    ],
+    ['1,"2","3"', 'expected 2 fields (as on line 1), found 3'],
+    ['"1,2"', 'field 1 (label): "1,2" is not a number'],
+  ];
+  for (const [line, message] of cases) {
+    const path = tmp.file('q-bad.csv', `label,a\n0,1\n${line}\n`);
+    await assert.rejects(
+      readCsv(path, { displayName: 'q.csv' }),
+      { code: 'E_DATA', message: `q.csv:3: ${message}` },
+      line,
+    );
+  }
+  const header = tmp.file('q-head.csv', 'label,"a\n1,2\n');
+  await assert.rejects(readCsv(header, { displayName: 'q.csv' }), {
+    message: 'q.csv:1: field 2: the quote it opens is not closed on this line',
+  });
+});
+
+test('a header field without a name is refused at line 1 (golden text)', async () => {
+  const trailing = tmp.file('trailing.csv', 'label,a,b,\n1,2,3,\n0,4,5,\n');
+  await assert.rejects(readCsv(trailing, { displayName: 'data/train.csv' }), {
+    name: 'DtrainError',
+    code: 'E_DATA',
+    category: 'config',
+    message:
+      'data/train.csv:1: header field 4 of 4 has no name (line 1 ends with a comma): name the column or remove the comma',
+  });
+  // pandas' to_csv with its index: the first column has no name.
+  const index = tmp.file('index.csv', ',label,a\n0,1,2\n');
+  await assert.rejects(readCsv(index, { displayName: 'index.csv' }), {
+    message: 'index.csv:1: header field 1 of 3 has no name: name the column or remove it',
+  });
+  // Also when the unnamed column is not a feature, and when it is written as "".
+  await assert.rejects(readCsv(tmp.file('q-empty.csv', 'label,"",a\n1,2,3\n'), { label: 1 }), {
+    message: /:1: header field 2 of 3 has no name: /,
+  });
+  // A header-less file with a trailing comma is data: its last field is an empty (missing) feature.
+  const plain = await readCsv(tmp.file('plain-trailing.csv', '1,2,\n0,3,\n'), {});
+  assert.deepEqual(plain.features, f32([2, Number.NaN, 3, Number.NaN]));
+});
+
+test('repeated header names are refused at line 1', async () => {
+  const path = tmp.file('dup.csv', 'label,a,b,a\n1,2,3,4\n');
+  await assert.rejects(readCsv(path, { displayName: 'dup.csv' }), {
+    code: 'E_DATA',
+    message: 'dup.csv:1: header fields 2 and 4 are both named "a": column names must be unique',
+  });
+  const label = tmp.file('dup-label.csv', 'label,a,label\n1,2,3\n');
+  await assert.rejects(readCsv(label, { displayName: 'dup.csv' }), {
+    message: 'dup.csv:1: header fields 1 and 3 are both named "label": column names must be unique',
   });
 });
