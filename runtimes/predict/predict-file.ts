@@ -159,11 +159,18 @@ function byName(data: Dataset, model: GbdtModel): Dataset {
   if (cols.length === data.cols && cols.every((c, i) => c === i)) return data;
   const k = cols.length;
   const features = new Float32Array(data.rows * k);
+  // LightGBM's double reading of each value moves with its column (lightgbm-inputs.ts compares it).
+  const from = data.doubles;
+  const doubles = from === undefined ? undefined : new Float64Array(data.rows * k);
   for (let r = 0; r < data.rows; r++) {
     const src = r * data.cols;
-    for (let j = 0; j < k; j++) features[r * k + j] = data.features[src + cols[j]!]!;
+    for (let j = 0; j < k; j++) {
+      features[r * k + j] = data.features[src + cols[j]!]!;
+      if (doubles !== undefined) doubles[r * k + j] = from![src + cols[j]!]!;
+    }
   }
-  return { rows: data.rows, cols: k, features, labels: data.labels, featureNames: [...names] };
+  const out = { rows: data.rows, cols: k, features, labels: data.labels, featureNames: [...names] };
+  return doubles === undefined ? out : { ...out, doubles };
 }
 
 export async function predictFile(
