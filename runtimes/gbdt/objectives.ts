@@ -7,6 +7,7 @@
 import { didYouMean } from '../../configs/did-you-mean.js';
 import { DtrainError } from '../../configs/errors.js';
 import { XGBOOST_OBJECTIVES } from '../../configs/params-gbdt.js';
+import { expf } from './expf.js';
 import type { Objective, ObjectiveName } from './types.js';
 
 /** Every objective the engine implements, in the order the error message lists them (configs' list). */
@@ -38,11 +39,12 @@ function paramError(message: string): DtrainError {
 }
 
 /**
- * XGBoost's `common::Sigmoid` on float: `1.0f / (1.0f + expf(-x))`, every step rounded to float32, so
+ * XGBoost's `common::Sigmoid` on float: `1.0f / (1.0f + expf(-x))`, every step rounded to float32 and
+ * glibc's `expf` (expf.ts: not `Math.fround(Math.exp)`, which differs by an ulp now and then), so
  * gradients are bit-identical to XGBoost's (which decides ties between equal-gain splits).
  */
 function sigmoid(x: number): number {
-  return f32(1 / f32(1 + f32(Math.exp(-x))));
+  return f32(1 / f32(1 + expf(-x)));
 }
 
 type Loss = 'squared' | 'logistic';
@@ -157,7 +159,7 @@ function softmax(name: ObjectiveName, k: number): Objective {
         for (let j = 0; j < k; j++) max = Math.max(f32(margins[base + j]!), max);
         let sum = 0;
         for (let j = 0; j < k; j++) {
-          p[j] = f32(Math.exp(f32(margins[base + j]! - max)));
+          p[j] = expf(f32(margins[base + j]! - max));
           sum += p[j]!;
         }
         const sumF = f32(sum);
