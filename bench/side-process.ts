@@ -109,7 +109,11 @@ export function runProcess(
         resolve({ seconds, peakKiB, stdout, stderr });
         return;
       }
-      const tail = `${stderr}\n${stdout}`.trim().split('\n').slice(-8).join(' | ');
+      // dtrain's progress lines say nothing about why it failed; the lines after them do.
+      const lines = `${stderr}\n${stdout}`
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('progress '));
+      const tail = lines.slice(-6).join(' | ');
       reject(new Error(`${cmd} ${args.join(' ')} exited with ${signal ?? `code ${code}`}: ${tail}`));
     });
   });
