@@ -97,7 +97,7 @@ type Case = {
   readonly now: Walk;
 };
 
-function margins(walk: typeof addTreeMargins, rowList: Uint32Array | undefined): Walk {
+function margins(walk: typeof oldAddTreeMargins, rowList: Uint32Array | undefined): Walk {
   return (model) => {
     const m = new Float32Array(rows);
     for (const tree of model.trees) walk(tree, data.features, COLS, m, 1, 0, rows, rowList);

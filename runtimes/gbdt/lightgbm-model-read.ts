@@ -225,6 +225,7 @@ function readTree(block: Block, at: number, numFeature: number, leafScale: numbe
     counts: new Int32Array(n),
     catBoundaries: Int32Array.from(catBoundaries),
     catThreshold: Uint32Array.from(catThreshold),
+    leafValue: new Float64Array(n),
   };
   const seen = new Uint8Array(n);
   const queue: number[] = [m > 0 ? 0 : ~0]; // LightGBM references: i ≥ 0 internal, ~leaf
@@ -235,7 +236,8 @@ function readTree(block: Block, at: number, numFeature: number, leafScale: numbe
       fail(line('left_child'), `child ${r} is out of range or reached twice`);
     seen[key] = 1;
     if (r < 0) {
-      tree.splitConditions[ours] = leafValue[~r]! * leafScale;
+      lgb.leafValue[ours] = leafValue[~r]! * leafScale;
+      tree.splitConditions[ours] = lgb.leafValue[ours]!;
       tree.baseWeights[ours] = tree.splitConditions[ours]!;
       tree.sumHessian[ours] = leafWeight[~r]!;
       lgb.counts[ours] = leafCount[~r]!;

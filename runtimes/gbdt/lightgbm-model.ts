@@ -136,7 +136,8 @@ function treeText(
       : lgb.decisionType[i]!;
   const cover = (node: number) => tree.sumHessian[node]!;
   const count = (node: number) => (lgb === undefined ? Math.round(cover(node)) : lgb.counts[node]!);
-  const value = (node: number) => tree.splitConditions[node]! + (fold?.leaves ?? 0);
+  const value = (node: number) =>
+    (lgb?.leafValue === undefined ? tree.splitConditions[node]! : lgb.leafValue[node]!) + (fold?.leaves ?? 0);
   const at = (nodes: number[], f: (node: number) => number | string) => nodes.map(f).join(' ');
   const lines = [
     `num_leaves=${leaves.length}`,

@@ -7,6 +7,7 @@
  * lambdarank (lightgbm-rank.ts) reads the training set's query groups, given to `lgbObjective`.
  */
 import { DtrainError } from '../../configs/errors.js';
+import { exactLog } from './exact-log.js';
 import type { LgbParams } from './lightgbm-params.js';
 import { Lambdarank, queryBoundaries } from './lightgbm-rank.js';
 import { lgbPercentile, renewL1Leaves } from './lightgbm-renew.js';
@@ -22,7 +23,12 @@ export interface LgbObjectiveImpl {
   readonly neutralBase: number;
   /** LightGBM's `objective=` line. */
   readonly line: string;
-  gradients(margins: Float32Array, labels: Float32Array, grad: Float32Array, hess: Float32Array): void;
+  gradients(
+    margins: Float32Array | Float64Array,
+    labels: Float32Array,
+    grad: Float32Array,
+    hess: Float32Array,
+  ): void;
   /**
    * For objectives whose gradients are per row (all but lambdarank): the kind row-tasks.ts computes,
    * so the training threads can share the pass, and the label check `gradients` makes (run it once
@@ -41,7 +47,7 @@ export interface LgbObjectiveImpl {
   renewLeaves?(
     t: TreeBuilder,
     rows: Uint32Array,
-    margins: Float32Array,
+    margins: Float32Array | Float64Array,
     labels: Float32Array,
     collective: Collective,
   ): Promise<void>;
@@ -60,7 +66,7 @@ export interface LgbStart {
   readonly train: readonly boolean[];
 }
 
-export const K_EPSILON = 1e-15;
+export const K_EPSILON = Math.fround(1e-15);
 
 function labelError(objective: string, row: number, label: number, domain: string): DtrainError {
   return new DtrainError('E_LABEL', `${objective}: label ${label} at row ${row} is outside ${domain}`, {
@@ -106,7 +112,7 @@ async function labelSums(labels: Float32Array, k: number, collective: Collective
 
 function logOdds(p: number): number {
   const q = Math.min(Math.max(p, K_EPSILON), 1 - K_EPSILON);
-  return Math.log(q / (1 - q));
+  return exactLog(q / (1 - q));
 }
 
 async function globalMedian(labels: Float32Array, collective: Collective): Promise<number> {
@@ -184,7 +190,7 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
               renewLeaves: (
                 t: TreeBuilder,
                 rows: Uint32Array,
-                margins: Float32Array,
+                margins: Float32Array | Float64Array,
                 labels: Float32Array,
                 c: Collective,
               ) => renewL1Leaves(t, rows, margins, labels, p.learningRate, c),
@@ -248,7 +254,7 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
           const prior = (k: number) => (n > 0 ? s[k]! / n : 0);
           return {
             scores: Array.from({ length: K }, (_, k) =>
-              ova ? logOdds(prior(k)) : Math.log(Math.max(K_EPSILON, prior(k))),
+              ova ? logOdds(prior(k)) : exactLog(Math.max(K_EPSILON, prior(k))),
             ),
             train: Array.from({ length: K }, (_, k) => s[k]! > 0 && s[k]! < n),
           };

@@ -88,7 +88,7 @@ export class Lambdarank {
   }
 
   /** Fills grad/hess for every query from the current scores (one output per row). */
-  gradients(score: Float32Array, grad: Float32Array, hess: Float32Array): void {
+  gradients(score: Float32Array | Float64Array, grad: Float32Array, hess: Float32Array): void {
     const { bounds } = this.s;
     for (let q = 0; q + 1 < bounds.length; q++)
       this.oneQuery(q, bounds[q]!, bounds[q + 1]!, score, grad, hess);
@@ -98,7 +98,7 @@ export class Lambdarank {
     q: number,
     from: number,
     to: number,
-    score: Float32Array,
+    score: Float32Array | Float64Array,
     grad: Float32Array,
     hess: Float32Array,
   ) {

@@ -31,7 +31,7 @@ export function lgbPercentile(values: Float64Array, alpha: number): number {
 export async function renewL1Leaves(
   t: TreeBuilder,
   rows: Uint32Array,
-  margins: Float32Array,
+  margins: Float32Array | Float64Array,
   labels: Float32Array,
   eta: number,
   collective: Collective,

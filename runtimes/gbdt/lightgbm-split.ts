@@ -16,8 +16,8 @@ import { emptySplit, type SplitInfo } from './split.js';
 import type { SplitRules } from './tree-builder.js';
 import { type ScanResult, type WasmLgbScan, wasmLgbScan } from './wasm-kernels.js';
 
-/** LightGBM's kEpsilon, the start of every hessian accumulator. */
-const K_EPS = 1e-15;
+/** LightGBM's kEpsilon (meta.h: `const score_t kEpsilon = 1e-15f`, a float literal), the start of every hessian accumulator. */
+const K_EPS = Math.fround(1e-15);
 
 function thresholdL1(g: number, l1: number): number {
   if (g > l1) return g - l1;
@@ -123,8 +123,10 @@ export class LgbSplitRules implements SplitRules {
     Object.assign(out, emptySplit());
     const p = this.#p;
     if (count < 2 * p.minDataInLeaf || h < 2 * p.minSumHessianInLeaf) return;
-    const shift = this.leafGain(g, h) + p.minGainToSplit;
-    const cnt = count / h;
+    // LightGBM's FindBestThreshold scans with sum_hessian + 2·kEpsilon (shift and cnt_factor too).
+    const hE = h + 2 * K_EPS;
+    const shift = this.leafGain(g, hE) + p.minGainToSplit;
+    const cnt = count / hE;
     const { categories } = this.#bins;
     const cuts = this.#bins.cuts;
     for (let f = from; f < to; f++) {
@@ -132,8 +134,8 @@ export class LgbSplitRules implements SplitRules {
       const nb = cuts.ptrs[f + 1]! - cuts.ptrs[f]!;
       if (nb <= 1) continue;
       const off = base + 2 * this.#slotOffsets[f]!;
-      if (categories[f] !== undefined) this.#categorical(hist, off, nb, f, g, h, count, cnt, shift, out);
-      else this.#numerical(hist, off, nb, f, g, h, count, cnt, shift, out);
+      if (categories[f] !== undefined) this.#categorical(hist, off, nb, f, g, hE, count, cnt, shift, out);
+      else this.#numerical(hist, off, nb, f, g, hE, count, cnt, shift, out);
     }
   }
 
@@ -163,7 +165,8 @@ export class LgbSplitRules implements SplitRules {
       if (w.scan(at, nb, g, h, count, cnt, shift, out.gain, minData, minHess, l2, forward, l1, mds) === 1) {
         const r = this.#found;
         w.read(r);
-        this.#set(out, r.gain, f, r.bin, r.reverse === 1, r.lg, r.lh, r.lc, r.rg, r.rh, r.rc);
+        // The right side as LightGBM stores it: the node's sums less the left's (as the forward scan has it).
+        this.#set(out, r.gain, f, r.bin, r.reverse === 1, r.lg, r.lh, r.lc, g - r.lg, h - r.lh, r.rc);
       }
       return;
     }
@@ -186,7 +189,7 @@ export class LgbSplitRules implements SplitRules {
       const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg, rh, l1, l2, mds) - shift;
       if (gain > best) {
         best = gain;
-        this.#set(out, gain, f, t - 1, true, lg, lh, lc, rg, rh, rc);
+        this.#set(out, gain, f, t - 1, true, lg, lh, lc, g - lg, h - lh, rc);
       }
     }
     if (this.#bins.missingType[f] !== MISSING_NAN) return;
@@ -239,7 +242,7 @@ export class LgbSplitRules implements SplitRules {
         if (oc < minData || oh < minHess) continue;
         const gain = this.leafGain(bg, bh + K_EPS) + this.leafGain(g - bg, oh) - shift;
         if (gain > out.gain) {
-          this.#set(out, gain, f, -1, false, bg, bh, c, g - bg, h - bh, oc);
+          this.#set(out, gain, f, -1, false, bg, bh + K_EPS, c, g - bg, h - (bh + K_EPS), oc);
           out.cats = [t];
         }
       }

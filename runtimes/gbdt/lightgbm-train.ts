@@ -238,7 +238,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     startMargins(margins, train, K, resumed ? undefined : init, trees, treeInfo);
     const validMargins =
       valid &&
-      startMargins(new Float32Array(valid.rows * K), valid, K, resumed ? undefined : init, trees, treeInfo);
+      startMargins(new Float64Array(valid.rows * K), valid, K, resumed ? undefined : init, trees, treeInfo);
     const unsampled = new Uint32Array(train.rows);
     const firstRound = trees.length / K;
     const metricNames = p.metric;
@@ -362,7 +362,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
       const metrics: Record<string, number> = {};
       let watchedValue = Number.NaN;
       // Like LightGBM, the training set is scored only with is_provide_training_metric.
-      const sets: [string, Dataset, Float32Array][] = p.provideTrainingMetric
+      const sets: [string, Dataset, Float32Array | Float64Array][] = p.provideTrainingMetric
         ? [['train', train, margins]]
         : [];
       if (valid && validMargins) sets.push(['valid', valid, validMargins]);
@@ -445,14 +445,14 @@ async function rowSpan(collective: Collective, rows: number): Promise<{ offset: 
 }
 
 /** `m` (rows × K) ← the initial scores plus the trees' values. */
-function startMargins(
-  m: Float32Array,
+function startMargins<M extends Float32Array | Float64Array>(
+  m: M,
   data: Dataset,
   K: number,
   init: readonly number[] | undefined,
   trees: readonly Tree[],
   info: readonly number[],
-): Float32Array {
+): M {
   if (init) for (let i = 0; i < m.length; i++) m[i] = init[i % K]!;
   for (let i = 0; i < trees.length; i++)
     addTreeMargins(trees[i]!, data.features, data.cols, m, K, info[i] ?? 0, data.rows);
@@ -465,7 +465,7 @@ function addUnsampled(
   train: Dataset,
   inSample: Uint8Array,
   out: Uint32Array,
-  margins: Float32Array,
+  margins: Float64Array,
   K: number,
   k: number,
 ) {

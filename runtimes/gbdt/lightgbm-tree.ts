@@ -15,12 +15,16 @@ export function toLgbTree(t: TreeBuilder, bins: LgbBins): Tree {
   const threshold = new Float64Array(n);
   const decisionType = new Uint8Array(n);
   const counts = new Int32Array(n);
+  const leafValue = new Float64Array(n);
   const boundaries = [0];
   const words: number[] = [];
   const { cuts, upper, missingType, categories } = bins;
   for (let i = 0; i < n; i++) {
     counts[i] = Math.round(t.count[i] ?? 0);
-    if (tree.leftChildren[i] === -1) continue;
+    if (tree.leftChildren[i] === -1) {
+      leafValue[i] = t.value[i]!;
+      continue;
+    }
     const s = t.best[i]!;
     const f = s.feature;
     const cats = categories[f];
@@ -50,6 +54,7 @@ export function toLgbTree(t: TreeBuilder, bins: LgbBins): Tree {
       counts,
       catBoundaries: Int32Array.from(boundaries),
       catThreshold: Uint32Array.from(words),
+      leafValue,
     },
   };
 }
@@ -59,12 +64,16 @@ export function foldInit(tree: Tree, init: number): Tree {
   if (init === 0) return tree;
   const cond = tree.splitConditions.slice();
   const base = tree.baseWeights.slice();
+  const leafValue = tree.lgb?.leafValue?.slice();
   for (let i = 0; i < cond.length; i++) {
     if (tree.leftChildren[i] !== -1) continue;
-    cond[i] = Math.fround(cond[i]! + init);
+    // LightGBM's Tree::AddBias, in double; the float32 value rounds that.
+    if (leafValue) leafValue[i] = leafValue[i]! + init;
+    cond[i] = leafValue ? Math.fround(leafValue[i]!) : Math.fround(cond[i]! + init);
     base[i] = cond[i]!;
   }
-  return { ...tree, splitConditions: cond, baseWeights: base };
+  const lgb = tree.lgb && leafValue ? { ...tree.lgb, leafValue } : tree.lgb;
+  return { ...tree, splitConditions: cond, baseWeights: base, ...(lgb ? { lgb } : {}) };
 }
 
 /** A one-leaf tree of `value` over `count` rows (LightGBM's `Tree::AsConstantTree`). */
@@ -86,6 +95,7 @@ export function constantTree(value: number, count: number): Tree {
       counts: Int32Array.of(count),
       catBoundaries: Int32Array.of(0),
       catThreshold: new Uint32Array(0),
+      leafValue: Float64Array.of(value),
     },
   };
 }

@@ -65,8 +65,11 @@ export interface RowConfig {
   readonly alpha: number;
   /** Outputs per row. */
   readonly K: number;
-  /** rows × K margins, labels, and the gradients and hessians written (all on shared memory). */
-  readonly margins: Float32Array;
+  /**
+   * rows × K margins (double, as LightGBM's scores), labels, and the gradients and hessians written
+   * (all on shared memory).
+   */
+  readonly margins: Float64Array;
   readonly labels: Float32Array;
   readonly grad: Float32Array;
   readonly hess: Float32Array;
@@ -89,7 +92,7 @@ export interface RowConfig {
 function rowArraySizes(rows: number, K: number, leaves: number, catBytes: number): number[] {
   const nodes = 2 * leaves + 1;
   return [
-    4 * rows * K,
+    8 * rows * K,
     4 * rows * K,
     4 * rows * K,
     rows,
@@ -132,7 +135,7 @@ export function rowArrays(
   const nodes = 2 * leaves + 1;
   const f32 = (n: number) => new Float32Array(...carve(ctx, 4 * n), n);
   return {
-    margins: f32(rows * K),
+    margins: new Float64Array(...carve(ctx, 8 * rows * K), rows * K),
     grad: f32(rows * K),
     hess: f32(rows * K),
     inSample: new Uint8Array(...carve(ctx, rows), rows),
@@ -232,7 +235,9 @@ export function installRows(ctx: HistContext, config: RowConfig): void {
  * before (lightgbm-objectives.ts).
  */
 export function pointGradients(
-  c: Pick<RowConfig, 'objective' | 'alpha' | 'K' | 'margins' | 'labels' | 'grad' | 'hess'>,
+  c: Pick<RowConfig, 'objective' | 'alpha' | 'K' | 'labels' | 'grad' | 'hess'> & {
+    readonly margins: Float32Array | Float64Array;
+  },
   from: number,
   to: number,
 ): void {
@@ -259,19 +264,24 @@ export function pointGradients(
       }
       return;
     case 'binary':
+      // LightGBM's BinaryLogloss with labels ±1 (its arithmetic, so the float32 results agree).
       for (let i = from; i < to; i++) {
-        const q = 1 / (1 + Math.exp(-margins[i]!));
-        grad[i] = q - labels[i]!;
-        hess[i] = q * (1 - q);
+        const y = labels[i]! > 0 ? 1 : -1;
+        const response = -y / (1 + Math.exp(y * margins[i]!));
+        const a = Math.abs(response);
+        grad[i] = response;
+        hess[i] = a * (1 - a);
       }
       return;
     case 'multiclassova':
       for (let i = from; i < to; i++) {
         const y = labels[i]!;
         for (let j = 0, b = i * K; j < K; j++) {
-          const q = 1 / (1 + Math.exp(-margins[b + j]!));
-          grad[b + j] = q - (j === y ? 1 : 0);
-          hess[b + j] = q * (1 - q);
+          const s = j === y ? 1 : -1;
+          const response = -s / (1 + Math.exp(s * margins[b + j]!));
+          const a = Math.abs(response);
+          grad[b + j] = response;
+          hess[b + j] = a * (1 - a);
         }
       }
       return;

@@ -79,6 +79,8 @@ export interface GrowEnv {
 }
 
 const RT_EPS = 1e-6;
+/** LightGBM's kEpsilon (lightgbm-split.ts). */
+const LGB_K_EPS = Math.fround(1e-15);
 const NO_ROWS: NodeRows = { buf: 0, segs: [], n: 0 };
 const ROOT_PARENT = 2147483647;
 
@@ -221,7 +223,7 @@ export class TreeBuilder {
   /** The leaf value: weight × eta (XGBoost: in float32 with a float32 eta). */
   #shrink(w: number): number {
     const eta = this.env.params.eta;
-    return this.env.rules ? Math.fround(w * eta) : Math.fround(w * Math.fround(eta));
+    return this.env.rules ? w * eta : Math.fround(w * Math.fround(eta));
   }
 
   /** XGBoost's ExpandEntry::IsValid (with SplitRules: LightGBM's positive gain). */
@@ -266,7 +268,9 @@ export class TreeBuilder {
       this.begin[c] = 0;
       this.end[c] = 0;
       this.g[c] = g;
-      this.h[c] = h;
+      // LightGBM: a split's side hessians carry a kEpsilon; the output uses them, the child's sums
+      // (the next scan's) drop it (feature_histogram.hpp left_sum_hessian = best − kEpsilon).
+      this.h[c] = this.env.rules ? h - LGB_K_EPS : h;
       this.depth[c] = this.depth[nid]! + 1;
       this.slot[c] = -1;
       this.count[c] = n;

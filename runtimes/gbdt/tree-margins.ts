@@ -13,15 +13,17 @@ export function addTreeMargins(
   tree: Tree,
   features: Float32Array,
   cols: number,
-  margins: Float32Array,
+  margins: Float32Array | Float64Array,
   outputs: number,
   output: number,
   rowCount: number,
   rows?: Uint32Array,
 ): void {
   const n = rows ? rows.length : rowCount;
-  if (hasCategorical(tree)) {
-    const cond = tree.splitConditions;
+  // Double margins (the trainer's scores) take LightGBM's double leaf values where the tree has them.
+  const exact = margins instanceof Float64Array ? tree.lgb?.leafValue : undefined;
+  if (hasCategorical(tree) || exact !== undefined) {
+    const cond = exact ?? tree.splitConditions;
     for (let i = 0; i < n; i++) {
       const r = rows ? rows[i]! : i;
       const j = r * outputs + output;

@@ -16,7 +16,7 @@ export function walkRows(
   flat: FlatTree,
   features: Float32Array,
   cols: number,
-  out: Float32Array,
+  out: Float32Array | Float64Array,
   outputs: number,
   group: number,
   from: number,

@@ -44,6 +44,11 @@ export interface LgbTreeFields {
   /** Categorical sets: set k is the uint32 bitset of categories cat_threshold[b[k] .. b[k+1]). */
   readonly catBoundaries: Int32Array;
   readonly catThreshold: Uint32Array;
+  /**
+   * Leaves: LightGBM's leaf value in double (it keeps leaf outputs and scores in double; the Tree's
+   * splitConditions hold its float32). Absent on trees that only had float32 values.
+   */
+  readonly leafValue?: Float64Array;
 }
 
 export type ObjectiveName =

@@ -352,7 +352,7 @@ export interface WasmLgbScans {
 const scanCache = new WeakMap<WebAssembly.Memory, WasmLgbScans>();
 
 /** LightGBM's kEpsilon, and cannotBeat's slack (lightgbm-split.ts). */
-const K_EPS = 1e-15;
+const K_EPS = Math.fround(1e-15);
 const BEAT_SLACK = 1 - 1e-12;
 
 /** This thread's scan over `memory`. */
@@ -700,14 +700,13 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...op.i32Mul,
     ...get(K1),
     ...op.i32Add,
-    ...op.i32(2),
+    ...op.i32(3),
     ...op.i32Shl,
     ...op.i32Add,
     ...set(T),
     ...get(T),
     ...get(T),
-    ...op.f32Load(0),
-    ...op.f64PromoteF32,
+    ...op.f64Load(0),
     ...get(VALS),
     ...get(O[lane]!),
     ...get(NODES),
@@ -717,8 +716,7 @@ export function wasmLeftOut(memory: WebAssembly.Memory, cols: number, width: num
     ...op.i32Add,
     ...op.f64Load(0),
     ...op.f64Add,
-    ...op.f32DemoteF64,
-    ...op.f32Store(0),
+    ...op.f64Store(0),
     ...get(ACTIVE),
     ...op.i32(1),
     ...op.i32Sub,

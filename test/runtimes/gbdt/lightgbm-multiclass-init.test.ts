@@ -48,14 +48,16 @@ test('start scores: log(prior) for multiclass, log-odds for multiclassova; absen
     labels,
     SINGLE,
   );
-  assert.deepEqual(soft.scores, [Math.log(0.6), Math.log(0.3), Math.log(1e-15), Math.log(0.1)]);
+  // LightGBM's kEpsilon is the float 1e-15f (meta.h).
+  const eps = Math.fround(1e-15);
+  assert.deepEqual(soft.scores, [Math.log(0.6), Math.log(0.3), Math.log(eps), Math.log(0.1)]);
   assert.deepEqual(soft.train, [true, true, false, true]);
   const ova = await lgbObjective(parseLgbParams({ objective: 'multiclassova', num_class: 4 })).start(
     labels,
     SINGLE,
   );
   const logit = (p: number) => Math.log(p / (1 - p));
-  assert.deepEqual(ova.scores, [logit(0.6), logit(0.3), logit(1e-15), logit(0.1)]);
+  assert.deepEqual(ova.scores, [logit(0.6), logit(0.3), logit(eps), logit(0.1)]);
   assert.deepEqual(ova.train, [true, true, false, true]);
 });
 

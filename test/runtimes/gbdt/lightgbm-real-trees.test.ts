@@ -77,7 +77,7 @@ for (const [name, extra] of CASES) {
     const p = paramsFor(set, extra);
     const label = `${name} ${extra['num_leaves']} leaves`;
     const theirs = readLightgbmText(lightgbmTrain(dir, set.all, cli(p, set)));
-    const data = await readDataset(set.all, { label: 'label' });
+    const data = await readDataset(set.all, { label: 'label', keepDoubles: true });
     const model = await trainLightgbm({ train: data, params: ours(p, set) });
     const mine = readLightgbmText(toLightgbmText(model));
     // Structure first (leaf values ignored), so a leaf-value difference does not hide where trees part.
@@ -98,7 +98,7 @@ test('GOSS (seed 5): test AUC within 0.01 of LightGBM GOSS on odd, and both near
   if (!needLightgbm(t)) return;
   const set = sets.get('odd')!;
   const test = await readDataset(set.test, { label: 'label' });
-  const train = await readDataset(set.train, { label: 'label' });
+  const train = await readDataset(set.train, { label: 'label', keepDoubles: true });
   const auc = (scores: ArrayLike<number>) => binaryAuc(Float32Array.from(scores), test.labels);
   const results: Record<string, { ours: number; theirs: number }> = {};
   for (const [mode, extra] of [

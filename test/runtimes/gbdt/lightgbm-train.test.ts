@@ -52,10 +52,10 @@ test('leaf-wise picks the expected splits: midpoint thresholds, best leaf first,
   // The right leaf is pure, so the second split divides the left one at 2.5.
   assert.equal(u.splitIndices[1], 0);
   assert.ok(Math.abs(u.lgb!.threshold[1]! - 2.5) < 1e-12);
-  assert.deepEqual(
-    Array.from(predictMargins(three, data.features, data.rows, 2)),
-    [0, 0, 1, 1, 10, 10, 10, 10],
-  );
+  // Within rounding: as LightGBM, the leaf output divides by a hessian carrying kEpsilon (1e-15f).
+  const margins = Array.from(predictMargins(three, data.features, data.rows, 2));
+  for (const [i, want] of [0, 0, 1, 1, 10, 10, 10, 10].entries())
+    assert.ok(Math.abs(margins[i]! - want) < 1e-12, `row ${i}: ${margins[i]} vs ${want}`);
   // min_data_in_leaf 5 forbids any split of 8 rows.
   const none = await trainLightgbm({ train: data, params: parseLgbParams({ ...base, min_data_in_leaf: 5 }) });
   assert.deepEqual(Array.from(predictMargins(none, data.features, data.rows, 2)), new Array(8).fill(5.25));
