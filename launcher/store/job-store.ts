@@ -109,7 +109,7 @@ export class JobStore {
         category: 'config',
         detail: byPrefix.map((j) => `  ${j.id}`).join('\n'),
       });
-    throw new DtrainError('E_JOB_UNKNOWN', `no job "${query}" in ${this.jobsDir}`, {
+    throw new DtrainError('E_JOB_NOT_FOUND', `no job "${query}" in ${this.jobsDir}`, {
       category: 'config',
       detail: 'dtrain status lists the jobs this machine knows',
     });

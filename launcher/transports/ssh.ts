@@ -245,13 +245,9 @@ export function sshTransport(options: SshTransportOptions): Transport & {
   async function start(rank: RankPlan, start: StartOptions): Promise<RankProcess> {
     const session = sessions.get(rank.host);
     if (!session)
-      throw new DtrainError(
-        'E_SSH_NOT_PREPARED',
-        `host ${rank.hostName} was not prepared before rank ${rank.rank}`,
-        {
-          category: 'internal',
-        },
-      );
+      throw new DtrainError('E_INTERNAL', `host ${rank.hostName} was not prepared before rank ${rank.rank}`, {
+        category: 'internal',
+      });
     const link = await reserveLink(session);
     const port = await forwardPort(link, start.coordinator, session.target.name);
     // The plan writes remote paths as the user does (`~/.cache/dtrain/...`); quoted words are not
@@ -361,7 +357,7 @@ export function sshTransport(options: SshTransportOptions): Transport & {
   function sessionOf(host: HostPlan): Session {
     const s = sessions.get(host.index);
     if (!s)
-      throw new DtrainError('E_SSH_NOT_PREPARED', `host ${host.name} was not prepared`, {
+      throw new DtrainError('E_INTERNAL', `host ${host.name} was not prepared`, {
         category: 'internal',
       });
     return s;
@@ -679,7 +675,7 @@ async function authMethods(
     } catch (error) {
       if (target.defaultIdentities && (error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new DtrainError(
-        'E_SSH_IDENTITY',
+        'E_SSH_NO_KEY',
         `cannot read the SSH key ${file} (for ${target.name}): ${messageOf(error)}`,
         { category: 'infra' },
       );
@@ -803,7 +799,7 @@ function startRank(link: Link, rank: RankPlan, start: StartOptions, command: str
         link.ranks--;
         return reject(
           new DtrainError(
-            'E_SSH_START',
+            'E_START',
             `could not start rank ${rank.rank} on ${rank.hostName}: ${err.message}`,
             { category: 'infra', cause: err },
           ),
@@ -832,7 +828,7 @@ function startRank(link: Link, rank: RankPlan, start: StartOptions, command: str
         ch.close();
         reject(
           new DtrainError(
-            'E_SSH_START',
+            'E_START',
             `rank ${rank.rank} on ${rank.hostName} did not start within ${PID_TIMEOUT_MS / 1000}s`,
             { category: 'infra', detail: early.join('\n') },
           ),
@@ -868,7 +864,7 @@ function startRank(link: Link, rank: RankPlan, start: StartOptions, command: str
           link.onLost.delete(onLost);
           return reject(
             new DtrainError(
-              'E_SSH_START',
+              'E_START',
               `rank ${rank.rank} did not start on ${rank.hostName} (exit ${status?.code ?? status?.signal ?? 'unknown'})`,
               {
                 category: 'infra',
