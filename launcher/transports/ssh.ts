@@ -9,11 +9,12 @@
  * kill() signals that group over the same connection. No agent forwarding, ever.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename as renameLocal, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import { writeFileAtomic } from '../../configs/atomic-write.js';
 import { DtrainError } from '../../configs/errors.js';
 import type { JobSpec } from '../../configs/job-spec.js';
 import {
@@ -306,14 +307,15 @@ export function sshTransport(options: SshTransportOptions): Transport & {
     async fetch(host: HostPlan, remotePath: string, localPath: string): Promise<void> {
       const session = sessionOf(host);
       const sftp = await sftpOf(session.links[0]!);
-      const temp = `${localPath}.tmp-${randomBytes(4).toString('hex')}`;
       try {
-        await new Promise<void>((res, rej) =>
-          sftp.fastGet(absolute(remotePath, session.home), temp, (e) => (e ? rej(e) : res())),
+        await writeFileAtomic(
+          localPath,
+          (temp) =>
+            new Promise<void>((res, rej) =>
+              sftp.fastGet(absolute(remotePath, session.home), temp, (e) => (e ? rej(e) : res())),
+            ),
         );
-        await renameLocal(temp, localPath);
       } catch (error) {
-        await rm(temp, { force: true });
         throw new DtrainError(
           'E_FETCH',
           `could not fetch ${remotePath} from ${host.name}: ${messageOf(error)}`,
