@@ -1,7 +1,7 @@
 /**
  * The commander program: one file per verb under commands/, each a few lines that parse, call the
  * core, render and set an exit code. Errors become one short line on stderr and an exit code from
- * the table in configs/errors.ts.
+ * the table in configs/error-codes.ts.
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor } from '../configs/error-codes.js';
