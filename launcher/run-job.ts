@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRetryable } from '../configs/error-codes.js';
 import { DtrainError } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
 import type { EventSink } from './events.js';
@@ -52,7 +53,11 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
   for (let attempt = 0; ; attempt++) {
     const run = await runOnce(spec, { ...options, ...(resumeFrom ? { resumeFrom } : {}) }, previous);
     const retry =
-      run.state === 'failed' && run.exitCode === 1 && attempt < spec.restarts && !options.signal?.aborted;
+      run.state === 'failed' &&
+      run.code !== undefined &&
+      isRetryable(run.code) &&
+      attempt < spec.restarts &&
+      !options.signal?.aborted;
     if (!retry) return run;
     // Without a checkpoint the next attempt starts from the beginning (or from the earlier --resume).
     if (hasFiles(join(run.outputDir, 'checkpoints'))) resumeFrom = run.outputDir;
@@ -157,7 +162,7 @@ function checkLocalData(spec: JobSpec, cwd: string): void {
     if (file === undefined) continue;
     const path = resolve(spec.source.dir || cwd, file);
     if (!existsSync(path))
-      throw new DtrainError('E_DATA_MISSING', `data.${role}: no such file ${path}`, {
+      throw new DtrainError('E_DATA', `data.${role}: no such file ${path}`, {
         category: 'config',
         detail: `paths in the job file are relative to its folder (${spec.source.dir || cwd})`,
       });

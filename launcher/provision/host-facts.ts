@@ -54,7 +54,7 @@ export function checkGpus(host: string, wanted: readonly number[], facts: HostFa
     return facts.gpus ? `${facts.gpus.length} GPU(s), none used by this job` : 'no GPUs asked for';
   if (!facts.gpus)
     throw new DtrainError(
-      'E_GPUS',
+      'E_GPU_DRIVER',
       `host ${host}: the job file gives it GPUs ${wanted.join(',')} but nvidia-smi is not there`,
       {
         category: 'infra',

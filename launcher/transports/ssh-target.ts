@@ -71,9 +71,13 @@ function jumpChain(text: string | undefined, c: TargetContext): SshTarget | unde
   for (const hop of text.split(',')) {
     const parsed = parseHost(hop.trim().replace(/^ssh:\/\//, ''), 'string');
     if (!parsed.ok)
-      throw new DtrainError('E_SSH_JUMP', `jump host ${JSON.stringify(hop)} is not valid: ${parsed.why}`, {
-        category: 'config',
-      });
+      throw new DtrainError(
+        'E_SSH_JUMP_INVALID',
+        `jump host ${JSON.stringify(hop)} is not valid: ${parsed.why}`,
+        {
+          category: 'config',
+        },
+      );
     previous = build(parsed.host, c, previous);
   }
   return previous;

@@ -9,11 +9,12 @@
  * kill() signals that group over the same connection. No agent forwarding, ever.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename as renameLocal, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import { writeFileAtomic } from '../../configs/atomic-write.js';
 import { DtrainError } from '../../configs/errors.js';
 import type { JobSpec } from '../../configs/job-spec.js';
 import {
@@ -245,13 +246,9 @@ export function sshTransport(options: SshTransportOptions): Transport & {
   async function start(rank: RankPlan, start: StartOptions): Promise<RankProcess> {
     const session = sessions.get(rank.host);
     if (!session)
-      throw new DtrainError(
-        'E_SSH_NOT_PREPARED',
-        `host ${rank.hostName} was not prepared before rank ${rank.rank}`,
-        {
-          category: 'internal',
-        },
-      );
+      throw new DtrainError('E_INTERNAL', `host ${rank.hostName} was not prepared before rank ${rank.rank}`, {
+        category: 'internal',
+      });
     const link = await reserveLink(session);
     const port = await forwardPort(link, start.coordinator, session.target.name);
     // The plan writes remote paths as the user does (`~/.cache/dtrain/...`); quoted words are not
@@ -310,14 +307,15 @@ export function sshTransport(options: SshTransportOptions): Transport & {
     async fetch(host: HostPlan, remotePath: string, localPath: string): Promise<void> {
       const session = sessionOf(host);
       const sftp = await sftpOf(session.links[0]!);
-      const temp = `${localPath}.tmp-${randomBytes(4).toString('hex')}`;
       try {
-        await new Promise<void>((res, rej) =>
-          sftp.fastGet(absolute(remotePath, session.home), temp, (e) => (e ? rej(e) : res())),
+        await writeFileAtomic(
+          localPath,
+          (temp) =>
+            new Promise<void>((res, rej) =>
+              sftp.fastGet(absolute(remotePath, session.home), temp, (e) => (e ? rej(e) : res())),
+            ),
         );
-        await renameLocal(temp, localPath);
       } catch (error) {
-        await rm(temp, { force: true });
         throw new DtrainError(
           'E_FETCH',
           `could not fetch ${remotePath} from ${host.name}: ${messageOf(error)}`,
@@ -361,7 +359,7 @@ export function sshTransport(options: SshTransportOptions): Transport & {
   function sessionOf(host: HostPlan): Session {
     const s = sessions.get(host.index);
     if (!s)
-      throw new DtrainError('E_SSH_NOT_PREPARED', `host ${host.name} was not prepared`, {
+      throw new DtrainError('E_INTERNAL', `host ${host.name} was not prepared`, {
         category: 'internal',
       });
     return s;
@@ -679,7 +677,7 @@ async function authMethods(
     } catch (error) {
       if (target.defaultIdentities && (error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new DtrainError(
-        'E_SSH_IDENTITY',
+        'E_SSH_NO_KEY',
         `cannot read the SSH key ${file} (for ${target.name}): ${messageOf(error)}`,
         { category: 'infra' },
       );
@@ -803,7 +801,7 @@ function startRank(link: Link, rank: RankPlan, start: StartOptions, command: str
         link.ranks--;
         return reject(
           new DtrainError(
-            'E_SSH_START',
+            'E_START',
             `could not start rank ${rank.rank} on ${rank.hostName}: ${err.message}`,
             { category: 'infra', cause: err },
           ),
@@ -832,7 +830,7 @@ function startRank(link: Link, rank: RankPlan, start: StartOptions, command: str
         ch.close();
         reject(
           new DtrainError(
-            'E_SSH_START',
+            'E_START',
             `rank ${rank.rank} on ${rank.hostName} did not start within ${PID_TIMEOUT_MS / 1000}s`,
             { category: 'infra', detail: early.join('\n') },
           ),
@@ -868,7 +866,7 @@ function startRank(link: Link, rank: RankPlan, start: StartOptions, command: str
           link.onLost.delete(onLost);
           return reject(
             new DtrainError(
-              'E_SSH_START',
+              'E_START',
               `rank ${rank.rank} did not start on ${rank.hostName} (exit ${status?.code ?? status?.signal ?? 'unknown'})`,
               {
                 category: 'infra',
