@@ -10,7 +10,7 @@ import {
   parseSshConfig,
   resolveHost,
   sshConfigPath,
-} from '../../../launcher/ssh-config.js';
+} from '../../../../launcher/transports/ssh/config.js';
 
 const CONFIG = `
 # options before any Host apply to every host

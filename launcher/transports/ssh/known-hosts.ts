@@ -8,7 +8,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { matchPatternList } from './ssh-config.js';
+import { matchPatternList } from './config.js';
 
 export interface KnownHostEntry {
   readonly marker: 'revoked' | undefined;

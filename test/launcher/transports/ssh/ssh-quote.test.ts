@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DtrainError } from '../../../configs/errors.js';
-import { envWords, rankCommand, shellJoin, shellQuote } from '../../../launcher/transports/ssh-quote.js';
+import { DtrainError } from '../../../../configs/errors.js';
+import { envWords, rankCommand, shellJoin, shellQuote } from '../../../../launcher/transports/ssh/quote.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtrain quote $dir '));
 const printArgv = join(dir, 'print-argv.mjs');
