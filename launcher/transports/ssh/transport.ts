@@ -8,8 +8,6 @@
  * (sshd starts each command in its own session), and kill() signals that group over the same
  * connection. No agent forwarding, ever. It reads nothing of the job but what it is given here.
  */
-import { randomBytes } from 'node:crypto';
-import { rename as renameLocal, rm } from 'node:fs/promises';
 import { DtrainError } from '../../../configs/errors.js';
 import type { SshSpec } from '../../../configs/job-spec.js';
 import type { HostPlan, RankPlan } from '../../plan/types.js';
@@ -18,11 +16,12 @@ import type { PassphrasePrompt } from './auth.js';
 import { readSshConfig, sshConfigPath } from './config.js';
 import { absoluteOnHost, contextOf } from './context.js';
 import { makeDialer } from './dial.js';
-import { asHostError, messageOf } from './errors.js';
+import { asHostError } from './errors.js';
+import { fetchFile, putFile } from './files.js';
 import type { HostKeySeen } from './host-key.js';
 import { fingerprint } from './known-hosts.js';
-import { closeLinks, execOn, forwardPort, type Link, linkOf, remoteOf, sftpOf } from './link.js';
-import { rankCommand, shellQuote } from './quote.js';
+import { closeLinks, forwardPort, type Link, linkOf, remoteOf } from './link.js';
+import { rankCommand } from './quote.js';
 import { rewriteArgv, startRank } from './start-rank.js';
 import { describeTarget, resolveTarget, type SshTarget } from './target.js';
 
@@ -120,7 +119,7 @@ export function sshTransport(options: SshTransportOptions): RemoteTransport {
           category: 'internal',
         },
       );
-    const link = await reserveLink(session);
+    const link = await reserveLink(session, (target) => openLink(target));
     const port = await forwardPort(link, start.coordinator, session.target.name);
     // The plan writes remote paths as the user does (`~/.cache/dtrain/...`); quoted words are not
     // expanded by the shell, so `~` is replaced by the host's home here.
@@ -128,34 +127,6 @@ export function sshTransport(options: SshTransportOptions): RemoteTransport {
     const argv = rewriteArgv(rank.argv, session.entry, `127.0.0.1:${port}`).map(home);
     const env = Object.fromEntries(Object.entries(rank.env).map(([k, v]) => [k, home(v)]));
     return startRank(link, rank, start, rankCommand(session.workdir, env, argv));
-  }
-
-  /** A connection with room for one more rank; starts at the same moment share a new one. */
-  function reserveLink(session: Session): Promise<Link> {
-    const free = session.links.find((l) => !l.closed && l.ranks < RANKS_PER_LINK);
-    if (free) {
-      free.ranks++;
-      return Promise.resolve(free);
-    }
-    let pending = session.pending;
-    if (!pending || pending.reserved >= RANKS_PER_LINK) {
-      const next: { link: Promise<Link>; reserved: number } = { link: undefined as never, reserved: 0 };
-      next.link = openLink(session.target).then(
-        (l) => {
-          l.ranks += next.reserved;
-          session.links.push(l);
-          if (session.pending === next) session.pending = undefined;
-          return l;
-        },
-        (error) => {
-          if (session.pending === next) session.pending = undefined;
-          throw error;
-        },
-      );
-      session.pending = pending = next;
-    }
-    pending.reserved++;
-    return pending.link;
   }
 
   function sessionOf(host: HostPlan): Session {
@@ -178,35 +149,12 @@ export function sshTransport(options: SshTransportOptions): RemoteTransport {
     start,
     async put(host, localPath, remotePath) {
       const session = sessionOf(host);
-      const to = absoluteOnHost(remotePath, session.home);
-      const link = session.links[0]!;
-      const dir = to.slice(0, to.lastIndexOf('/')) || '/';
-      await execOn(link.client, `mkdir -p ${shellQuote(dir)}`);
-      const temp = `${to}.tmp-${randomBytes(4).toString('hex')}`;
-      const sftp = await sftpOf(link);
-      await new Promise<void>((res, rej) => sftp.fastPut(localPath, temp, (e) => (e ? rej(e) : res())));
-      await new Promise<void>((res, rej) => sftp.ext_openssh_rename(temp, to, (e) => (e ? rej(e) : res())));
+      await putFile(session.links[0]!, localPath, absoluteOnHost(remotePath, session.home));
     },
     async fetch(host, remotePath, localPath) {
       const session = sessionOf(host);
-      const sftp = await sftpOf(session.links[0]!);
-      const temp = `${localPath}.tmp-${randomBytes(4).toString('hex')}`;
-      try {
-        await new Promise<void>((res, rej) =>
-          sftp.fastGet(absoluteOnHost(remotePath, session.home), temp, (e) => (e ? rej(e) : res())),
-        );
-        await renameLocal(temp, localPath);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw new DtrainError(
-          'E_FETCH',
-          `could not fetch ${remotePath} from ${host.name}: ${messageOf(error)}`,
-          {
-            category: 'infra',
-            cause: error,
-          },
-        );
-      }
+      const from = absoluteOnHost(remotePath, session.home);
+      await fetchFile(session.links[0]!, from, localPath, { shown: remotePath, host: host.name });
     },
     outputDir(host, _localOutputDir) {
       return `${sessionOf(host).workdir}/jobs/${options.jobId}/output`;
@@ -219,4 +167,32 @@ export function sshTransport(options: SshTransportOptions): RemoteTransport {
       await Promise.all(closing);
     },
   };
+}
+
+/** A connection with room for one more rank; starts at the same moment share a new one. */
+function reserveLink(session: Session, open: (target: SshTarget) => Promise<Link>): Promise<Link> {
+  const free = session.links.find((l) => !l.closed && l.ranks < RANKS_PER_LINK);
+  if (free) {
+    free.ranks++;
+    return Promise.resolve(free);
+  }
+  let pending = session.pending;
+  if (!pending || pending.reserved >= RANKS_PER_LINK) {
+    const next: { link: Promise<Link>; reserved: number } = { link: undefined as never, reserved: 0 };
+    next.link = open(session.target).then(
+      (l) => {
+        l.ranks += next.reserved;
+        session.links.push(l);
+        if (session.pending === next) session.pending = undefined;
+        return l;
+      },
+      (error) => {
+        if (session.pending === next) session.pending = undefined;
+        throw error;
+      },
+    );
+    session.pending = pending = next;
+  }
+  pending.reserved++;
+  return pending.link;
 }

@@ -84,6 +84,26 @@ test('each word alone survives, and plain words stay readable', () => {
   assert.equal(shellQuote('A=b'), `'A=b'`);
 });
 
+test('templates (dtrain plan) use the same rules; only placeholders and a leading ~ count as plain', () => {
+  const t = { template: true } as const;
+  // What a shell would expand or redirect is quoted without the template option...
+  assert.equal(shellQuote('<job-id>'), `'<job-id>'`);
+  assert.equal(shellQuote('~/.cache/dtrain'), `'~/.cache/dtrain'`);
+  // ...and left bare in a template, because it is filled in with plain words before anything runs.
+  assert.equal(shellQuote('<dtrain>/dist/runtimes/worker.js', t), '<dtrain>/dist/runtimes/worker.js');
+  assert.equal(shellQuote('127.0.0.1:<ssh-tunnel>', t), '127.0.0.1:<ssh-tunnel>');
+  assert.equal(shellQuote('~/.cache/dtrain/jobs/<job-id>/x.csv', t), '~/.cache/dtrain/jobs/<job-id>/x.csv');
+  assert.equal(shellQuote('~', t), '~');
+  // Anything else is quoted exactly as for a shell: redirections, a `~` not leading, `=`, spaces.
+  assert.equal(shellQuote('<in >out', t), `'<in >out'`);
+  assert.equal(shellQuote('a<b', t), `'a<b'`);
+  assert.equal(shellQuote('x/~', t), `'x/~'`);
+  assert.equal(shellQuote('~user/x', t), `'~user/x'`);
+  assert.equal(shellQuote('A=b', t), `'A=b'`);
+  assert.equal(shellQuote('', t), `''`);
+  assert.equal(shellQuote("<job-id> it's", t), `'<job-id> it'\\''s'`);
+});
+
 test('rankCommand: cd, the pid of the shell, then exec env VARS argv with hostile values', () => {
   const env = { HOSTILE: '$(id) `id` \'q\' "d"\nnext', DTRAIN_RANK: '3' };
   const cmd = rankCommand(dir, env, [process.execPath, printArgv, '--x', ...HOSTILE.slice(0, 8)]);
