@@ -16,8 +16,7 @@ import { JobStore } from './store/job-store.js';
 import { JobWriter } from './store/job-writer.js';
 import type { JobRecord } from './store/types.js';
 import { buildWorkerBundle, provisionedTransport } from './provision/index.js';
-import { byHostTransport, localTransport, type Transport } from './transports/index.js';
-import { sshTransport } from './transports/ssh/index.js';
+import { byHostTransport, localTransport, sshTransport, type Transport } from './transports/index.js';
 
 export interface RunJobOptions {
   readonly local: boolean;

@@ -5,10 +5,10 @@
  * revoked key is never recorded or replaced: it is left to the user, who knows why it changed. The
  * caller renders (onReports) and asks (confirm); this module decides and writes known_hosts.
  */
-import type { JobSpec } from '../configs/job-spec.js';
-import { appendKnownHost, type HostKeyReport, scanHostKeys } from './transports/ssh/index.js';
+import type { JobSpec } from '../configs/index.js';
+import { appendKnownHost, type HostKeyReport, scanHostKeys } from './transports/index.js';
 
-export type { HostKeyReport } from './transports/ssh/index.js';
+export type { HostKeyReport } from './transports/index.js';
 
 export interface TrustHostsOptions {
   readonly spec: JobSpec;

@@ -2,7 +2,7 @@
  * The text of `dtrain plan` (and `dtrain run --dry-run`): the rank map, then per host what would be
  * uploaded and run. Pure; golden-tested.
  */
-import { shellQuote } from '../transports/ssh/index.js';
+import { shellQuote } from '../transports/index.js';
 import type { LaunchPlan, RankPlan } from './types.js';
 
 export function formatPlan(plan: LaunchPlan): string {

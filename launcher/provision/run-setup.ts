@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DtrainError } from '../../configs/errors.js';
-import { envWords, shellQuote as q } from '../transports/ssh/index.js';
+import { envWords, shellQuote as q } from '../transports/index.js';
 import { type RemoteHost, lastLines } from './remote.js';
 
 export interface SetupOptions {

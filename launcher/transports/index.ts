@@ -4,6 +4,18 @@
  */
 export { byHostTransport } from './by-host.js';
 export { type LocalTransportOptions, localTransport } from './local.js';
+export {
+  appendKnownHost,
+  envWords,
+  type HostKeyReport,
+  hostKeyName,
+  type PassphrasePrompt,
+  type ScanOptions,
+  type SshTransportOptions,
+  scanHostKeys,
+  shellQuote,
+  sshTransport,
+} from './ssh/index.js';
 export type {
   ConnectedHost,
   ExecResult,

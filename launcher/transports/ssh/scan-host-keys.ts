@@ -2,7 +2,7 @@
  * Reading the host keys of a job's hosts for `dtrain hosts trust`: every remote host and its jump
  * hosts, connected far enough to see the key, logging in nowhere except jump hosts already trusted.
  */
-import type { SshSpec } from '../../../configs/job-spec.js';
+import type { SshSpec } from '../../../configs/index.js';
 import type { PassphrasePrompt } from './auth.js';
 import { readSshConfig, type SshConfig, sshConfigPath } from './config.js';
 import { contextOf } from './context.js';

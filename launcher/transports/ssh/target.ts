@@ -4,8 +4,8 @@
  * IdentityFile, ProxyJump), then OpenSSH's defaults. Pure.
  */
 import { DtrainError } from '../../../configs/errors.js';
-import { parseHost } from '../../../configs/host-grammar.js';
-import type { SshSpec } from '../../../configs/job-spec.js';
+import { parseHost } from '../../../configs/index.js';
+import type { SshSpec } from '../../../configs/index.js';
 import { expandTilde, resolveHost, type SshConfig } from './config.js';
 
 export interface SshTarget {

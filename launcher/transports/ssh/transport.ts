@@ -9,7 +9,7 @@
  * connection. No agent forwarding, ever. It reads nothing of the job but what it is given here.
  */
 import { DtrainError } from '../../../configs/errors.js';
-import type { SshSpec } from '../../../configs/job-spec.js';
+import type { SshSpec } from '../../../configs/index.js';
 import type { HostPlan, RankPlan } from '../../plan/types.js';
 import type { ConnectedHost, RankProcess, RemoteTransport, StartOptions, StepSink } from '../types.js';
 import type { PassphrasePrompt } from './auth.js';
