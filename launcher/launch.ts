@@ -17,7 +17,7 @@ import { isTerminal } from './rank-state.js';
 import type { LaunchPlan, RankPlan } from './plan/types.js';
 import { collect } from './collect.js';
 import { shipData } from './ship-data.js';
-import type { RankProcess, StepSink, Transport } from './transports/types.js';
+import type { RankProcess, StepSink, Transport } from './transports/index.js';
 
 export interface LaunchOptions {
   readonly spec: JobSpec;

@@ -16,9 +16,8 @@ import type { LaunchPlan } from './plan/types.js';
 import { JobStore } from './store/job-store.js';
 import { JobWriter } from './store/job-writer.js';
 import type { JobRecord } from './store/types.js';
-import { byHostTransport } from './transports/by-host.js';
-import { localTransport } from './transports/local.js';
-import type { Transport } from './transports/types.js';
+import { buildWorkerBundle, provisionedTransport } from './provision/index.js';
+import { byHostTransport, localTransport, sshTransport, type Transport } from './transports/index.js';
 
 export interface RunJobOptions {
   readonly local: boolean;
@@ -140,17 +139,20 @@ async function runOnce(
 async function transportFor(plan: LaunchPlan, spec: JobSpec, options: RunJobOptions): Promise<Transport> {
   const local = localTransport({ env: options.env, cwd: options.cwd });
   if (plan.hosts.every((h) => h.local)) return local;
-  // ssh2 is loaded only when a job has remote hosts.
-  const { sshTransport } = await import('./transports/ssh.js');
-  const ssh = sshTransport({
-    spec,
+  // ssh2 is loaded only when a job has remote hosts (sshTransport imports it on this first call).
+  const ssh = await sshTransport({
+    ssh: spec.ssh,
+    jobFile: spec.source.file,
     jobId: plan.jobId,
     env: options.env,
-    home: options.home,
-    localWorkerDist: DIST_DIR,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return byHostTransport(plan, local, ssh);
+  // The launcher, not the transport, provisions each host over the connection the transport opens.
+  const remote = provisionedTransport(ssh, {
+    bundle: () => buildWorkerBundle({ distDir: DIST_DIR, home: options.home }),
+    setupEnv: spec.remote.env,
+  });
+  return byHostTransport(plan, local, remote);
 }
 
 /** Data files that ranks on this machine will read must exist before anything starts. */

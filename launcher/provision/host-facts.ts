@@ -4,7 +4,7 @@
  * prints them, and a run refuses a host that has fewer GPUs than the job file gives it.
  */
 import { DtrainError } from '../../configs/errors.js';
-import { shellQuote } from '../transports/ssh-quote.js';
+import { shellQuote } from '../transports/index.js';
 import type { RemoteHost } from './remote.js';
 
 export interface HostFacts {

@@ -3,10 +3,10 @@
  * `ssh.identity`, `ssh.jump`), then the user's ssh config for the alias (HostName, Port, User,
  * IdentityFile, ProxyJump), then OpenSSH's defaults. Pure.
  */
-import { DtrainError } from '../../configs/errors.js';
-import { parseHost } from '../../configs/host-grammar.js';
-import type { SshSpec } from '../../configs/job-spec.js';
-import { expandTilde, resolveHost, type SshConfig } from '../ssh-config.js';
+import { DtrainError } from '../../../configs/errors.js';
+import { parseHost } from '../../../configs/index.js';
+import type { SshSpec } from '../../../configs/index.js';
+import { expandTilde, resolveHost, type SshConfig } from './config.js';
 
 export interface SshTarget {
   /** The host as written in the job file (messages name it). */

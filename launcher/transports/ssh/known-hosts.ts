@@ -8,8 +8,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../configs/atomic-write.js';
-import { matchPatternList } from './ssh-config.js';
+import { writeFileAtomic } from '../../../configs/atomic-write.js';
+import { matchPatternList } from './config.js';
 
 export interface KnownHostEntry {
   readonly marker: 'revoked' | undefined;
