@@ -4,5 +4,6 @@
  */
 export { type HeartbeatWatch, watchHeartbeats } from './heartbeat-watch.js';
 export { type Cause, RootCause, SYMPTOM_GRACE_MS } from './root-cause.js';
+export { Rendezvous } from './rendezvous.js';
 export { findSilence, type Silence } from './silence.js';
 export { Supervisor, type SupervisorOptions } from './supervisor.js';
