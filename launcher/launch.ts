@@ -1,22 +1,22 @@
 /**
  * Runs a planned job: starts the supervisor (coordinator, heartbeat watch, start-up deadline),
- * provisions hosts, starts every rank with the job token on stdin, and waits while the supervisor
- * hands out the peer table, watches the gang and stops it on the first failure, naming it as the
- * root cause; then brings the results home. Its I/O comes in as parameters (transport, tracker,
- * clock, signal); it never reads process state or exits.
+ * provisions hosts, starts every rank with its bootstrap line on stdin (job token, secrets, its
+ * WorkerSpec), and waits while the supervisor hands out the peer table, watches the gang and stops it
+ * on the first failure, naming it as the root cause; then brings the results home. Its I/O comes in
+ * as parameters (transport, tracker, clock, signal); it never reads process state or exits, and
+ * reads the job only through the plan.
  */
 import { randomBytes } from 'node:crypto';
 import { DtrainError } from '../configs/errors.js';
-import type { JobSpec } from '../configs/job-spec.js';
+import type { Bootstrap } from '../runtimes/protocol/index.js';
 import { collect } from './collect.js';
 import type { JobTracker } from './job-tracker.js';
-import type { LaunchPlan } from './plan/types.js';
+import { forRun, type LaunchPlan } from './plan/index.js';
 import { shipData } from './ship-data.js';
-import { type Cause, Supervisor, type SupervisorOptions } from './supervise/index.js';
+import { type Cause, Supervisor } from './supervise/index.js';
 import type { StepSink, Transport } from './transports/types.js';
 
 export interface LaunchOptions {
-  readonly spec: JobSpec;
   readonly plan: LaunchPlan;
   readonly transport: Transport;
   readonly tracker: JobTracker;
@@ -25,7 +25,7 @@ export interface LaunchOptions {
   readonly outputDir: string;
   /** An earlier run's output folder to resume from. */
   readonly resumeFrom?: string;
-  /** The folder relative paths of the job file are resolved against when it has none. */
+  /** The folder relative data paths are resolved against when the job file has none. */
   readonly cwd: string;
   readonly clock: () => number;
   /** Aborting it stops the job (Ctrl-C, `dtrain stop`). */
@@ -54,10 +54,9 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     tracker,
     clock,
     token,
-    heartbeat: { interval: o.spec.network.heartbeat_interval, timeout: o.spec.network.heartbeat_timeout },
+    heartbeat: plan.heartbeat,
     startupTimeoutMs: o.startupTimeoutMs ?? 60000,
     killGraceMs: o.killGraceMs ?? 3000,
-    startMessage: startMessageFor(o),
   });
   const { rootCause } = supervisor;
   const onAbort = () => rootCause.stop({ message: 'stopped by request', state: 'stopped', exitCode: 130 });
@@ -80,7 +79,8 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   await supervisor.finished;
   o.signal?.removeEventListener('abort', onAbort);
   await supervisor.close();
-  let result = supervisor.result;
+  // Rank 0's result is the job's.
+  let result = supervisor.results.get(0);
   if (!rootCause.named)
     result = await collect(plan, o.transport, o.outputDir, result).catch((error: unknown) => {
       const message = `could not fetch the results: ${(error as Error).message}`;
@@ -99,26 +99,35 @@ async function prepareHosts(o: LaunchOptions): Promise<void> {
   const prepared = await Promise.allSettled(plan.hosts.map((host) => o.transport.prepare(host, onStep)));
   const failed = prepared.find((p): p is PromiseRejectedResult => p.status === 'rejected');
   if (failed) throw failed.reason;
-  await shipData(o.spec, plan, o.transport, o.cwd, onStep);
+  await shipData(plan, o.transport, o.cwd, onStep);
   for (const host of plan.hosts)
     tracker.emit({ type: 'host-ready', ts: clock(), host: host.name, ranks: host.ranks });
 }
 
-/** Starts every rank in turn with the bootstrap line on stdin, until a cause is named. */
+/**
+ * Starts every rank in turn, until a cause is named. Its bootstrap line on stdin carries the job
+ * token, the secrets and its WorkerSpec; argv carries only the address to dial.
+ */
 async function startRanks(
   o: LaunchOptions,
   supervisor: Supervisor,
   token: string,
   port: number,
 ): Promise<void> {
-  const bootstrap = JSON.stringify({ token, secrets: o.secrets });
   for (const rank of o.plan.ranks) {
     if (supervisor.rootCause.named) break;
+    const host = o.plan.hosts[rank.host]!;
+    const worker = forRun(
+      rank.worker,
+      o.transport.outputDir(host, o.outputDir),
+      host.local ? o.resumeFrom : undefined,
+    );
+    const bootstrap: Bootstrap = { token, secrets: o.secrets, worker };
     const argv = withCoordinatorPort(rank.argv, port);
     const proc = await o.transport.start(
       { ...rank, argv },
       {
-        bootstrap,
+        bootstrap: JSON.stringify(bootstrap),
         coordinator: { host: '127.0.0.1', port },
         onLine: (stream, line) => supervisor.line(rank.rank, stream, line),
       },
@@ -126,26 +135,6 @@ async function startRanks(
     supervisor.started(rank, proc);
   }
   o.tracker.flush();
-}
-
-/** The start message of a rank: the peer table and what it needs of the job. */
-function startMessageFor(o: LaunchOptions): SupervisorOptions['startMessage'] {
-  const spec = JSON.parse(JSON.stringify(o.spec));
-  return (r, peers) => {
-    const host = o.plan.hosts[r.host]!;
-    return {
-      t: 'start',
-      jobId: o.plan.jobId,
-      rank: r.rank,
-      worldSize: o.plan.worldSize,
-      peers,
-      spec,
-      outputDir: o.transport.outputDir(host, o.outputDir),
-      resumeFrom: host.local ? o.resumeFrom : undefined,
-      heartbeatInterval: o.spec.network.heartbeat_interval,
-      heartbeatTimeout: o.spec.network.heartbeat_timeout,
-    };
-  };
 }
 
 /** Writes the end into the record and the event stream, and closes the tracker. */

@@ -28,8 +28,9 @@ export function formatPlan(plan: LaunchPlan): string {
       if (rank) lines.push(...rankLines(rank));
     }
   }
+  lines.push('');
+  lines.push('stdin    each rank: its worker spec (rank, world, data places, parameters) and the job token');
   if (plan.secrets.length > 0) {
-    lines.push('');
     lines.push(
       `secrets  ${plan.secrets.join(', ')} (values from this environment, sent on stdin, never logged)`,
     );

@@ -3,7 +3,7 @@
  * is complete and the peer table can go out. Ranks that miss the start-up deadline are named.
  */
 import type { PeerAddress } from '../../runtimes/protocol/index.js';
-import type { RankPlan } from '../plan/types.js';
+import type { RankPlan } from '../plan/index.js';
 
 export class Rendezvous {
   private readonly peers = new Map<number, PeerAddress>();

@@ -4,11 +4,11 @@
  * into rank-state transitions, events and, on the first failure, a gang stop. Everything it learns
  * goes through the tracker; it never reads process state or exits.
  */
-import type { CoordinatorToWorker, PeerAddress, WorkerToCoordinator } from '../../runtimes/protocol/index.js';
+import type { WorkerToCoordinator } from '../../runtimes/protocol/index.js';
 import { Coordinator } from '../coordinator.js';
 import { describeExit } from '../exit-text.js';
 import type { JobTracker } from '../job-tracker.js';
-import type { LaunchPlan, RankPlan } from '../plan/types.js';
+import type { LaunchPlan, RankPlan } from '../plan/index.js';
 import type { RankExit, RankProcess } from '../transports/types.js';
 import { Gang, StderrTails } from './gang.js';
 import { type HeartbeatWatch, watchHeartbeats } from './heartbeat-watch.js';
@@ -29,8 +29,6 @@ export interface SupervisorOptions {
   readonly startupTimeoutMs: number;
   /** How long a stopped rank may take to exit before SIGKILL, in ms. */
   readonly killGraceMs: number;
-  /** The message that starts a rank once the gang is complete. */
-  readonly startMessage: (rank: RankPlan, peers: readonly PeerAddress[]) => CoordinatorToWorker;
 }
 
 export class Supervisor {
@@ -49,8 +47,8 @@ export class Supervisor {
   readonly finished = new Promise<void>((resolve) => {
     this.settle = resolve;
   });
-  /** Rank 0's result data. */
-  result: unknown;
+  /** What each rank reported as its result, by global rank; rank 0's is the job's. */
+  readonly results = new Map<number, unknown>();
 
   constructor(private readonly o: SupervisorOptions) {
     this.rendezvous = new Rendezvous(o.plan.ranks);
@@ -146,7 +144,7 @@ export class Supervisor {
         tracker.emit({ type: 'backend', ts: clock(), rank, name: m.name, reason: m.reason });
         return;
       case 'result':
-        if (rank === 0) this.result = m.data;
+        this.results.set(rank, m.data);
         tracker.emit({ type: 'result', ts: clock(), rank, data: m.data });
         return;
       case 'done':
@@ -173,9 +171,10 @@ export class Supervisor {
     const { plan, tracker, clock } = this.o;
     // Every rank registered: the start-up deadline is met.
     this.rendezvous.clearDeadline();
-    const table = this.rendezvous.table();
+    // Each rank already knows who it is (its WorkerSpec); the start message adds where its peers are.
+    const peers = this.rendezvous.table();
     for (const r of plan.ranks) {
-      this.coordinator.send(r.rank, this.o.startMessage(r, table));
+      this.coordinator.send(r.rank, { t: 'start', peers });
       tracker.transition(r.rank, 'started');
     }
     tracker.record.state = 'running';

@@ -248,7 +248,9 @@ describe('ssh transport on the namespace test bed', { timeout: 180_000 }, () => 
   after(() => coordinator?.server.close());
 
   function rankWith(plan: { ranks: readonly RankPlan[] }, argv: string[]): RankPlan {
-    return { ...plan.ranks[0]!, argv, env: { ...plan.ranks[0]!.env, TILDE_PATH: '~/data/part-0' } };
+    // DTRAIN_HOST: a marker the fake rank sends back (a planned rank learns its host from its WorkerSpec).
+    const env = { ...plan.ranks[0]!.env, TILDE_PATH: '~/data/part-0', DTRAIN_HOST: plan.ranks[0]!.hostName };
+    return { ...plan.ranks[0]!, argv, env };
   }
 
   test('start: argv quoted, bootstrap on stdin only, env set, coordinator reached through the tunnel', async (t) => {
