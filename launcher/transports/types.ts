@@ -20,7 +20,7 @@ export interface RankProcess {
 }
 
 export interface StartOptions {
-  /** The bootstrap line (job token, secrets), written to the process's stdin, then stdin is closed. */
+  /** The bootstrap line (job token, secrets, WorkerSpec), written to stdin, then stdin is closed. */
   readonly bootstrap: string;
   /**
    * Where the coordinator listens on this machine. The transport rewrites the rank's
