@@ -297,10 +297,34 @@ export class TreeBuilder {
       };
     });
     const children = partitionNodes(this.env.ctx, this.env.runner, jobs);
+    // LightGBM's serial learner counts the children's rows in the partition (SplitInner with
+    // update_cnt); the split's estimates stay on several ranks until the rows are all-reduced
+    // (expandChildren for built nodes, globalLeafCounts for the leaves).
+    const actual = this.env.rules !== undefined && this.env.collective.worldSize === 1;
     nids.forEach((nid, i) => {
       const l = this.left[nid]!;
       [this.rows[l], this.rows[l + 1]] = children[i]!;
       this.rows[nid] = NO_ROWS;
+      if (actual) {
+        this.count[l] = this.rows[l]!.n;
+        this.count[l + 1] = this.rows[l + 1]!.n;
+      }
+    });
+  }
+
+  /**
+   * With SplitRules on several ranks: every leaf's row count becomes its global count (one
+   * all-reduce per tree), what one rank counts in its partition. Call once growth has ended.
+   */
+  async globalLeafCounts(): Promise<void> {
+    const { rules, collective } = this.env;
+    if (rules === undefined || collective.worldSize === 1) return;
+    const leaves: number[] = [];
+    for (let nid = 0; nid < this.left.length; nid++) if (this.left[nid] === -1) leaves.push(nid);
+    const counts = Float64Array.from(leaves, (nid) => this.rows[nid]!.n);
+    await collective.allReduceSum(counts);
+    leaves.forEach((nid, i) => {
+      this.count[nid] = counts[i]!;
     });
   }
 
@@ -378,11 +402,14 @@ export class TreeBuilder {
     return true;
   }
 
-  /** The children of `nid`, the one to build from rows first: LightGBM's has fewer rows, XGBoost's less hessian. */
+  /**
+   * The children of `nid`, the one to build from rows first: XGBoost's has less hessian (ties: left),
+   * LightGBM's fewer rows (ties: right, serial_tree_learner.cpp BeforeFindBestSplit).
+   */
   #smallerFirst(nid: number): [number, number] {
     const l = this.left[nid]!;
     const r = l + 1;
-    const fewerRight = this.env.rules ? this.count[r]! < this.count[l]! : this.h[r]! < this.h[l]!;
+    const fewerRight = this.env.rules ? !(this.count[l]! < this.count[r]!) : this.h[r]! < this.h[l]!;
     return fewerRight ? [r, l] : [l, r];
   }
 
