@@ -49,14 +49,6 @@ export const SIBLING_ROOMS: readonly string[] = [
 
 /** Imports from outside a folder that skip its index.ts (rule d); `(type)` ones are erased at run time. */
 export const INDEX_BYPASS: readonly string[] = [
-  'cli/commands/init.ts → configs/init-template.ts',
-  'cli/commands/init.ts → configs/schema.ts',
-  'cli/commands/validate.ts → configs/read-job.ts',
-  'runtimes/comm/communicator.ts → runtimes/protocol/connection.ts', // type
-  'runtimes/comm/endpoint.ts → runtimes/protocol/connection.ts',
-  'runtimes/comm/mailbox.ts → runtimes/protocol/connection.ts', // type
-  'runtimes/comm/mesh.ts → runtimes/protocol/connection.ts',
-  'runtimes/comm/op.ts → runtimes/protocol/frame.ts', // type
   'runtimes/gbdt/bin-matrix.ts → runtimes/data/dataset.ts', // type
   'runtimes/gbdt/cuts.ts → runtimes/data/dataset.ts', // type
   'runtimes/gbdt/finite-features.ts → runtimes/data/dataset.ts', // type
@@ -83,8 +75,6 @@ export const INDEX_BYPASS: readonly string[] = [
   'runtimes/predict/predict-file.ts → runtimes/gbdt/types.ts', // type
   'runtimes/tensorflow/compile-options.ts → configs/params-tensorflow.ts',
   'runtimes/tensorflow/model-spec.ts → configs/params-tensorflow.ts',
-  'runtimes/tensorflow/predict-layers.ts → runtimes/data/idx.ts',
-  'runtimes/tensorflow/tf-data.ts → runtimes/data/data-error.ts',
   'runtimes/tensorflow/tf-data.ts → runtimes/gbdt/rng.ts',
   'runtimes/xgboost/workload.ts → runtimes/gbdt/model-json.ts',
 ];
