@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DtrainError, EXIT } from '../configs/errors.js';
-import { JobStore } from './store/job-store.js';
+import { JobStore } from './store/index.js';
 
 export interface DetachOptions {
   /** The program and arguments that run the coordinator in the foreground (e.g. node dtrain.js run …). */

@@ -7,8 +7,8 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { EventSink, JobEvent } from './events.js';
 import { processAlive } from './stop-job.js';
-import type { JobStore } from './store/job-store.js';
-import type { JobRecord } from './store/types.js';
+import type { JobStore } from './store/index.js';
+import type { JobRecord } from './store/index.js';
 
 export interface FollowOptions {
   readonly onEvent: EventSink;

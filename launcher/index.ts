@@ -15,8 +15,8 @@ export {
 export { isTerminal, nextRankState, type RankEvent, type RankState } from './rank-state.js';
 export { type RunJobOptions, runJob, WORKER_ENTRY } from './run-job.js';
 export { processAlive, stopJob } from './stop-job.js';
-export { dtrainHome, JobStore } from './store/job-store.js';
-export type { JobRecord, RankRecord } from './store/types.js';
+export { dtrainHome, JobStore } from './store/index.js';
+export type { JobRecord, RankRecord } from './store/index.js';
 export {
   type HostKeyReport,
   type TrustHostsOptions,

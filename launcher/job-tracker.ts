@@ -5,8 +5,8 @@
  */
 import type { EventSink, JobEvent } from './events.js';
 import { nextRankState, type RankEvent } from './rank-state.js';
-import type { JobWriter } from './store/job-writer.js';
-import type { JobRecord, RankRecord } from './store/types.js';
+import type { JobWriter } from './store/index.js';
+import type { JobRecord, RankRecord } from './store/index.js';
 
 export class JobTracker {
   private lastStateWrite = 0;

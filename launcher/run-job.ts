@@ -12,9 +12,9 @@ import type { EventSink } from './events.js';
 import { JobTracker } from './job-tracker.js';
 import { launch, type RunResult } from './launch.js';
 import { type LaunchPlan, planJob } from './plan/index.js';
-import { JobStore } from './store/job-store.js';
-import { JobWriter } from './store/job-writer.js';
-import type { JobRecord } from './store/types.js';
+import { JobStore } from './store/index.js';
+import { JobWriter } from './store/index.js';
+import type { JobRecord } from './store/index.js';
 import { buildWorkerBundle, provisionedTransport } from './provision/index.js';
 import { byHostTransport, localTransport, sshTransport, type Transport } from './transports/index.js';
 

@@ -5,8 +5,8 @@
  */
 import { DtrainError } from '../configs/errors.js';
 import { isTerminal } from './rank-state.js';
-import type { JobStore } from './store/job-store.js';
-import type { JobRecord } from './store/types.js';
+import type { JobStore } from './store/index.js';
+import type { JobRecord } from './store/index.js';
 
 export function processAlive(pid: number | undefined): boolean {
   if (!pid) return false;

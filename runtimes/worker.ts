@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { DtrainError, EXIT } from '../configs/errors.js';
 import { createCommunicator, openEndpoint } from './comm/index.js';
 import { openCoordinatorLink } from './coordinator-link.js';
-import { doctorWorkload } from './doctor/doctor-workload.js';
+import { doctorWorkload } from './doctor/index.js';
 import { parseBootstrap, parseStart, type StartMsg, type WorkerData } from './protocol/index.js';
 import { lightgbmWorkload } from './lightgbm/workload.js';
 import type { Workload } from './workload.js';
@@ -33,7 +33,7 @@ const WORKLOADS: Readonly<Record<string, Workload>> = {
   xgboost: xgboostWorkload,
   lightgbm: lightgbmWorkload,
   // tfjs is loaded only by tensorflow jobs.
-  tensorflow: async (ctx) => (await import('./tensorflow/workload.js')).tensorflowWorkload(ctx),
+  tensorflow: async (ctx) => (await import('./tensorflow/index.js')).tensorflowWorkload(ctx),
 };
 
 function parseArgs(argv: readonly string[]): Args {

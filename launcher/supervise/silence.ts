@@ -2,7 +2,7 @@
  * Heartbeat silence: which rank has been quiet past the timeout, and which ranks share its fate.
  * Pure over the ranks' records, so the rule can be read (and tested) apart from the timers.
  */
-import type { RankRecord } from '../store/types.js';
+import type { RankRecord } from '../store/index.js';
 import { isTerminal } from '../rank-state.js';
 
 export interface Silence {

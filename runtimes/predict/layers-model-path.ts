@@ -5,7 +5,7 @@
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import { DtrainError } from '../../configs/errors.js';
-import { currentDir } from '../tensorflow/atomic-dir.js';
+import { currentDir } from '../../configs/atomic-dir.js';
 
 const MODEL_JSON = 'model.json';
 

@@ -160,7 +160,7 @@ export async function predictFile(
 ): Promise<Predictions> {
   const tfjs = await layersModelPath(modelPath, o.modelName);
   if (tfjs !== undefined) {
-    const { predictLayers } = await import('../tensorflow/predict-layers.js');
+    const { predictLayers } = await import('../tensorflow/index.js');
     return predictLayers(tfjs, dataPath, o, (path, width) => loadData(path, width, o));
   }
   const model = await readModel(modelPath, o.modelName);

@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import type { io, Optimizer } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DtrainError } from '../../configs/errors.js';
-import { currentDir, type DirFile, replaceDir } from './atomic-dir.js';
+import { currentDir, type DirFile, replaceDir } from '../../configs/atomic-dir.js';
 import type { Tf } from './tf-api.js';
 
 /** The file whose presence marks a complete model folder (written last). */

@@ -17,14 +17,15 @@ export const SHARED_ROOMS = ['protocol', 'data', 'comm', 'random'];
 export const FRONTS: Readonly<Record<string, readonly string[]>> = { predict: ['gbdt', 'tensorflow'] };
 /**
  * Files anyone may import directly, skipping their folder's index.ts (as `dir/name` for name.ts or
- * name/index.ts): the error type, its code table, the atomic writer and the JobSpec types (no
- * imports of their own) are imported everywhere, and configs/index.ts would load the YAML and zod
- * job parser into every worker thread.
+ * name/index.ts): the error type, its code table, the atomic file and folder writers and the
+ * JobSpec types (none imports more than node:) are used on both sides, and configs/index.ts would
+ * load the YAML and zod job parser into every worker thread.
  */
 export const PUBLIC_LEAVES = [
   'configs/errors',
   'configs/error-codes',
   'configs/atomic-write',
+  'configs/atomic-dir',
   'configs/job-spec',
 ];
 /** A `contract.ts` / `*-contract.ts` file holds types only; importing it type-only is always allowed. */
