@@ -5,9 +5,9 @@
  * Numeric trees only (the bench trains no categorical splits).
  */
 import { Worker } from 'node:worker_threads';
-import { objectiveFor } from '../runtimes/gbdt/objectives.js';
-import { outputsOf } from '../runtimes/gbdt/predict.js';
-import type { GbdtModel, Tree } from '../runtimes/gbdt/types.js';
+import { objectiveFor } from '../runtimes/gbdt/core/objectives.js';
+import { outputsOf } from '../runtimes/gbdt/predict/predict.js';
+import type { GbdtModel, Tree } from '../runtimes/gbdt/core/types.js';
 
 /** The previous addTreeMargins (numeric trees). */
 export function oldAddTreeMargins(
