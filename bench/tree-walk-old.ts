@@ -5,9 +5,7 @@
  * Numeric trees only (the bench trains no categorical splits).
  */
 import { Worker } from 'node:worker_threads';
-import { objectiveFor } from '../runtimes/gbdt/core/objectives.js';
-import { outputsOf } from '../runtimes/gbdt/predict/predict.js';
-import type { GbdtModel, Tree } from '../runtimes/gbdt/core/types.js';
+import { type GbdtModel, objectiveFor, outputsOf, type Tree } from '../runtimes/gbdt/index.js';
 
 /** The previous addTreeMargins (numeric trees). */
 export function oldAddTreeMargins(

@@ -16,12 +16,14 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
-import { parseLgbParams } from '../runtimes/gbdt/lightgbm/params.js';
-import { trainLightgbm } from '../runtimes/gbdt/lightgbm/train.js';
-import { predictMargins } from '../runtimes/gbdt/predict/predict.js';
-import { predictMarginsParallel } from '../runtimes/gbdt/predict/parallel.js';
-import { addTreeMargins } from '../runtimes/gbdt/predict/tree-margins.js';
-import type { GbdtModel } from '../runtimes/gbdt/core/types.js';
+import {
+  addTreeMargins,
+  type GbdtModel,
+  parseLgbParams,
+  predictMargins,
+  predictMarginsParallel,
+  trainLightgbm,
+} from '../runtimes/gbdt/index.js';
 import { generate } from './gen-synthetic.js';
 import { oldAddTreeMargins, oldPredictMargins, oldPredictMarginsParallel } from './tree-walk-old.js';
 

@@ -16,9 +16,8 @@ import { createCommunicator, openEndpoint } from './comm/index.js';
 import { openCoordinatorLink } from './coordinator-link.js';
 import { doctorWorkload } from './doctor/doctor-workload.js';
 import { parseBootstrap, type StartMsg } from './protocol/index.js';
-import { lightgbmWorkload } from './gbdt/lightgbm/workload.js';
+import { lightgbmWorkload, xgboostWorkload } from './gbdt/index.js';
 import type { Workload } from './workload.js';
-import { xgboostWorkload } from './gbdt/xgboost/workload.js';
 
 interface Args {
   readonly job: string;

@@ -8,12 +8,15 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DtrainError } from '../../configs/errors.js';
 import { type Dataset, readDataset } from '../data/index.js';
-import { lgbFeatures } from '../gbdt/lightgbm/inputs.js';
-import { fromLightgbmText } from '../gbdt/lightgbm/model-read.js';
-import { fromXgboostJson } from '../gbdt/xgboost/model-json.js';
-import { argmaxRows, outputsOf } from '../gbdt/predict/predict.js';
-import { predictParallel } from '../gbdt/predict/parallel.js';
-import type { GbdtModel } from '../gbdt/core/types.js';
+import {
+  argmaxRows,
+  fromLightgbmText,
+  fromXgboostJson,
+  type GbdtModel,
+  lgbFeatures,
+  outputsOf,
+  predictParallel,
+} from '../gbdt/index.js';
 import { layersModelPath } from './layers-model-path.js';
 
 export interface PredictFileOptions {

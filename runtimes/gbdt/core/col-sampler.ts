@@ -3,7 +3,7 @@
  * features, each level's from the tree's, each node's from its level's; each keeps
  * max(1, ⌊fraction × size⌋) features. Masks are Uint8Arrays (1 = allowed).
  */
-import { Rng } from '../../random/rng.js';
+import { Rng } from '../../random/index.js';
 
 export class ColumnSampler {
   readonly #numFeature: number;

@@ -9,7 +9,7 @@
  */
 import type { BinMatrix } from './bin-matrix.js';
 import { fixedSplitWords } from './split-record.js';
-import { wasmHistKernel } from '../wasm/kernels.js';
+import { wasmHistKernel } from '../wasm/index.js';
 
 /** Rows per segment at most (fewer for wide rows, see segRowsOf). */
 export const SEG_ROWS = 32768;

@@ -16,8 +16,8 @@
  */
 import { DtrainError } from '../../../configs/errors.js';
 import { CAT_JOBS, type HistContext } from './histogram.js';
-import type { TaskRunner } from './tasks.js';
-import { wasmPartitions } from '../wasm/kernels.js';
+import type { TaskRunner } from './task-runner.js';
+import { wasmPartitions } from '../wasm/index.js';
 
 /**
  * Task kinds (see histogram.ts's list):

@@ -6,19 +6,17 @@
  * features in order picks (its candidate pruning only skips what cannot win), so the trees are the
  * same for any thread count.
  *
- * The worker threads build their own copy of the rules from a plain description (ScanConfig, sent
- * with workerData): the LightGBM flavour's LgbSplitRules, or XGBoost 1.7's findBestSplit (whose
- * strictly-greater replacement merges the same way); `installScan` registers a thread's rules.
+ * A flavour hands the core its rules as a RangeScan (the LightGBM flavour's LgbSplitRules; on the
+ * worker threads too, from its thread entry); `installScan` registers a thread's rules for a context.
+ * XGBoost's findBestSplit (whose strictly-greater replacement merges the same way) as a RangeScan is
+ * `xgboostRangeScan`.
  */
 import type { Cuts } from './cuts.js';
 import type { HistContext, NodeBuild } from './histogram.js';
 import { runHistTask, SCAN_JOBS, SCAN_PARTS } from './histogram.js';
-import type { LgbBins } from '../lightgbm/bins.js';
-import type { LgbParams } from '../lightgbm/params.js';
-import { LgbSplitRules } from '../lightgbm/split.js';
 import { fixedSplitWords, readFixedSplit, writeFixedSplit } from './split-record.js';
 import { emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
-import type { TaskRunner } from './tasks.js';
+import type { TaskRunner } from './task-runner.js';
 
 /** Task kind (see histogram.ts's list): `[SCAN, job, fromFeature, toFeature, record, 0, 0, 0]`. */
 export const SCAN = 6;
@@ -30,23 +28,8 @@ export const SCAN = 6;
  */
 export const HIST_SCAN = 8;
 
-/** What a thread needs to build the rules: plain, structured-cloneable data. */
-export type ScanConfig =
-  | {
-      readonly kind: 'lightgbm';
-      readonly params: LgbParams;
-      readonly bins: LgbBins;
-      readonly slotOffsets: Uint32Array;
-    }
-  | {
-      readonly kind: 'xgboost';
-      readonly params: GainParams;
-      readonly cuts: Cuts;
-      readonly slotOffsets: Uint32Array;
-    };
-
 /** A node's best split over features [from, to) (the mask's other features are ignored). */
-type RangeScan = (
+export type RangeScan = (
   hist: Float64Array,
   base: number,
   g: number,
@@ -60,27 +43,19 @@ type RangeScan = (
 
 const installed = new WeakMap<HistContext, RangeScan>();
 
-/** Makes this thread's rules for `ctx` the ones `config` describes (or `rules`, when given). */
-export function installScan(ctx: HistContext, config: ScanConfig, rules?: LgbSplitRules): void {
-  if (config.kind === 'lightgbm') {
-    let r = rules;
-    if (!r) {
-      r = new LgbSplitRules(config.params, config.bins, config.slotOffsets);
-      if (ctx.memory) r.attachWasm(ctx.memory);
-    }
-    const scanWith = r;
-    installed.set(ctx, (hist, base, g, h, count, allowed, out, from, to) =>
-      scanWith.findSplit(hist, base, g, h, count, allowed, out, from, to),
-    );
-    return;
-  }
-  const { params, cuts, slotOffsets } = config;
+/** Makes `scan` this thread's rules for the SCAN and HIST_SCAN tasks of `ctx`. */
+export function installScan(ctx: HistContext, scan: RangeScan): void {
+  installed.set(ctx, scan);
+}
+
+/** XGBoost 1.7's rules (split.ts findBestSplit) as a RangeScan. */
+export function xgboostRangeScan(params: GainParams, cuts: Cuts, slotOffsets: Uint32Array): RangeScan {
   const mask = new Uint8Array(cuts.numFeature);
-  installed.set(ctx, (hist, base, g, h, _count, allowed, out, from, to) => {
+  return (hist, base, g, h, _count, allowed, out, from, to) => {
     mask.fill(0);
     mask.set(allowed.subarray(from, to), from);
     findBestSplit(params, cuts, slotOffsets, hist, base, g, h, mask, out);
-  });
+  };
 }
 
 const scratch = emptySplit();

@@ -13,9 +13,8 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { DtrainError } from '../../../configs/errors.js';
 import { type HistContext, TASK_INTS } from './histogram.js';
-import type { RowConfig } from '../lightgbm/row-tasks.js';
-import type { ScanConfig } from './split-tasks.js';
-import { runTaskAt, type TaskRunner } from './tasks.js';
+import type { TaskRunner } from './task-runner.js';
+import { runTaskAt } from './tasks.js';
 
 // Control words: generation, next claim (generation << GEN_SHIFT | task), tasks finished, stop,
 // failed, and the task count of even / odd generations (two slots, so a worker that read an old
@@ -74,22 +73,36 @@ export function claimTasks(ctl: Int32Array, gen: number, n: number, run: (t: num
   }
 }
 
+/** What the worker threads of a runner start from. */
+export interface ThreadScript {
+  /**
+   * The thread entry: a module that calls serveTasks (thread-loop.ts) with its set-up. It must sit
+   * beside the file that names it (`new URL('./x.js', import.meta.url)`), under a name unique in the
+   * runtime: the worker bundle carries thread scripts by name, beside its one entry.
+   */
+  readonly url: URL;
+  /** Plain (structured-cloneable) data the entry's set-up receives, e.g. a flavour's split rules. */
+  readonly data?: unknown;
+}
+
+/** Core's thread entry (hist-worker.ts): the core task kinds with XGBoost's defaults. */
+export const HIST_WORKER: ThreadScript = { url: new URL('./hist-worker.js', import.meta.url) };
+
 /**
- * Starts `threads − 1` workers and returns a runner that uses them; `close` joins them. With `scan`
- * the workers also run split-scan tasks (split-tasks.ts), with `rows` per-row passes (row-tasks.ts).
+ * Starts `threads − 1` workers running `script` and returns a runner that uses them; `close` joins
+ * them. The script's set-up installs what its tasks need beyond the context (split-scan rules,
+ * per-row passes).
  */
 export function threadedRunner(
   ctx: HistContext,
   threads: number,
-  scan?: ScanConfig,
-  rows?: RowConfig,
+  script: ThreadScript = HIST_WORKER,
 ): TaskRunner {
   const ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
   const taskBuf = new Int32Array(new SharedArrayBuffer(4 * TASK_INTS * ctx.taskCapacity));
   const workers: Worker[] = [];
-  const url = new URL('./hist-worker.js', import.meta.url);
   for (let i = 1; i < threads; i++) {
-    workers.push(new Worker(url, { workerData: { ctx, ctl, tasks: taskBuf, scan, rows } }));
+    workers.push(new Worker(script.url, { workerData: { ctx, ctl, tasks: taskBuf, data: script.data } }));
   }
   const nw = workers.length;
 

@@ -10,55 +10,13 @@ import type { ColumnSampler } from './col-sampler.js';
 import type { HistContext, NodeBuild, SlotPool } from './histogram.js';
 import { subtractHist } from './histogram.js';
 import { type NodeRows, type PartitionJob, partitionNodes } from './partition.js';
-import { calcWeight, emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
+import { calcWeight, emptySplit, findBestSplit, type SplitInfo } from './split.js';
 import { type HistScanPair, histScanSplits, type ScanJob, scanSplits } from './split-tasks.js';
-import { buildHistograms, type TaskRunner } from './tasks.js';
+import type { GrownTree } from './grown-tree.js';
+import type { GrowParams, SplitLearner, SplitRules } from './split-rules.js';
+import type { TaskRunner } from './task-runner.js';
+import { buildHistograms } from './tasks.js';
 import type { Collective, Tree } from './types.js';
-
-/** What growth needs beyond the gain parameters. */
-export interface GrowParams extends GainParams {
-  readonly eta: number;
-  readonly gamma: number;
-  readonly maxDepth: number;
-  readonly maxLeaves: number;
-}
-
-/**
- * A flavour's split rules (the LightGBM flavour, lightgbm-split.ts); absent = XGBoost 1.7's. With
- * rules, every node also carries its global row count (all-reduced with the histograms).
- */
-export interface SplitRules {
-  /** Unshrunk leaf weight of a node with sums (g, h). */
-  leafWeight(g: number, h: number): number;
-  /** Writes the best split of the node whose histogram is hist[base, …) into `out` (feature −1: none). */
-  findSplit(
-    hist: Float64Array,
-    base: number,
-    g: number,
-    h: number,
-    count: number,
-    allowed: Uint8Array,
-    out: SplitInfo,
-  ): void;
-  /** Whether a found split is applied (LightGBM: its gain over min_gain_to_split is > 0). */
-  acceptable(s: SplitInfo): boolean;
-}
-
-/**
- * A LightGBM parallel learner (parallel-feature.ts, parallel-voting.ts) in place of data parallel:
- * it finds the best splits of freshly built nodes itself and makes every rank agree on them.
- */
-export interface SplitLearner {
-  /** Built histograms stay as they are (only the node row counts are all-reduced). */
-  readonly localHistograms: boolean;
-  /**
-   * The learner makes the new nodes' row counts global itself (findSplits finds them as this rank's,
-   * `rows[nid].n`, and sets `count`), so the builder does not all-reduce them.
-   */
-  readonly ownsCounts?: boolean;
-  /** Writes into `t.best` the split of each of `nids` (histograms built), the same on every rank. */
-  findSplits(t: TreeBuilder, nids: readonly number[]): Promise<void>;
-}
 
 /** Shared, reused across trees. */
 export interface GrowEnv {
@@ -79,12 +37,12 @@ export interface GrowEnv {
 }
 
 const RT_EPS = 1e-6;
-/** LightGBM's kEpsilon (lightgbm-split.ts). */
+/** LightGBM's kEpsilon (lightgbm/split.ts). */
 const LGB_K_EPS = Math.fround(1e-15);
 const NO_ROWS: NodeRows = { buf: 0, segs: [], n: 0 };
 const ROOT_PARENT = 2147483647;
 
-export class TreeBuilder {
+export class TreeBuilder implements GrownTree {
   readonly env: GrowEnv;
   readonly left: number[] = [-1];
   readonly right: number[] = [-1];

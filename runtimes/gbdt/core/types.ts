@@ -1,7 +1,8 @@
 /**
- * The GBDT engine's shared types. One engine, two flavours (xgboost now, lightgbm later): the model
- * is stored in XGBoost's array layout, which both exporters and the predictor read.
+ * The GBDT engine's shared types. One engine, two flavours (xgboost/, lightgbm/): the model is
+ * stored in XGBoost's array layout, which both exporters and the predictor read.
  */
+import type { XgbObjective } from '../../../configs/params-gbdt.js';
 
 /** One regression tree in XGBoost's layout (doc/model.schema). Node 0 is the root. */
 export interface Tree {
@@ -51,13 +52,8 @@ export interface LgbTreeFields {
   readonly leafValue?: Float64Array;
 }
 
-export type ObjectiveName =
-  | 'reg:squarederror'
-  | 'reg:logistic'
-  | 'binary:logistic'
-  | 'multi:softprob'
-  | 'multi:softmax'
-  | 'count:poisson';
+/** A model's objective, by XGBoost's name (configs/params-gbdt.ts XGBOOST_OBJECTIVES: the one list). */
+export type ObjectiveName = XgbObjective;
 
 export interface GbdtModel {
   readonly objective: ObjectiveName;
@@ -74,7 +70,7 @@ export interface GbdtModel {
   readonly params: Readonly<Record<string, string>>;
   /** Set by early stopping: the best round (0-based). */
   readonly bestIteration: number | undefined;
-  /** Present on models trained by the LightGBM flavour (runtimes/gbdt/lightgbm-*.ts). */
+  /** Present on models trained by the LightGBM flavour (runtimes/gbdt/lightgbm/). */
   readonly lightgbm?: LgbModelInfo;
 }
 

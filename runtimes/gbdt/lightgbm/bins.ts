@@ -14,8 +14,7 @@
  * one bin off LightGBM's.
  */
 import type { Dataset } from '../../data/dataset.js';
-import { type BinMatrix, buildBinMatrix } from '../core/bin-matrix.js';
-import type { Cuts } from '../core/cuts.js';
+import { type BinMatrix, buildBinMatrix, type Cuts } from '../core/index.js';
 import { g17 } from './model-numbers.js';
 import { mergeLgbSummaries } from './summary.js';
 

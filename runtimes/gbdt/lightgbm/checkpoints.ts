@@ -4,12 +4,12 @@
  * newest `keep` kept) with LightGBM's naming.
  */
 import {
-  type CheckpointNaming,
   checkpointDir,
+  type CheckpointNaming,
   latestCheckpoint,
   listCheckpoints,
   saveCheckpoint,
-} from '../workload/checkpoints.js';
+} from '../workload/index.js';
 
 const LIGHTGBM: CheckpointNaming = { prefix: 'iter', ext: '.txt' };
 

@@ -6,9 +6,8 @@
  * as one process holding every row would (planSharedBundles) — the same model on 1, 2 or N ranks.
  * LightGBM's own distributed loader bundles from each machine's local sample instead.
  */
-import type { BinMatrix } from '../core/bin-matrix.js';
-import type { BundlePlan, EfbOptions } from './efb.js';
-import type { Collective } from '../core/types.js';
+import type { BinMatrix, Collective } from '../core/index.js';
+import type { BundlePlan, EfbOptions } from './efb-options.js';
 
 /** Bundle codes 0 .. MAX_CODE − 1, plus the engine's unused "missing" code MAX_CODE: one byte. */
 export const MAX_CODE = 255;

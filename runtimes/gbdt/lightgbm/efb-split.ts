@@ -9,8 +9,7 @@
  */
 import type { LgbSplitRules } from './split.js';
 import type { EfbLayout } from './efb.js';
-import type { SplitInfo } from '../core/split.js';
-import type { SplitRules, TreeBuilder } from '../core/tree-builder.js';
+import type { GrownTree, SplitInfo, SplitRules } from '../core/index.js';
 
 export class EfbSplitRules implements SplitRules {
   readonly #inner: LgbSplitRules;
@@ -56,7 +55,7 @@ export class EfbSplitRules implements SplitRules {
   }
 
   /** Gives every split node of `t` its original feature's split back (bundle form → feature form). */
-  restore(t: TreeBuilder): void {
+  restore(t: GrownTree): void {
     for (let nid = 0; nid < t.left.length; nid++) {
       const s = t.best[nid]!;
       const orig = this.#original.get(s);

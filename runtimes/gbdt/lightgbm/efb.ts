@@ -12,8 +12,11 @@
  * lightgbm-efb-plan.ts; with several ranks it is made from all ranks' rows alike, so every rank's
  * histograms have the same columns and the bundling is the one a single process would choose.
  */
-import type { BinMatrix } from '../core/bin-matrix.js';
+import type { BinMatrix } from '../core/index.js';
+import type { BundlePlan, EfbOptions } from './efb-options.js';
 import { codeCounts, planBundles } from './efb-plan.js';
+
+export type { BundlePlan, EfbOptions } from './efb-options.js';
 
 /** A bundled matrix and where every original feature lives in it. */
 export interface EfbLayout {
@@ -29,21 +32,6 @@ export interface EfbLayout {
   readonly defaultCode: Int32Array;
   /** Per feature: its own code count, bins + the missing code (= the matrix's missingCode + 1). */
   readonly codes: Int32Array;
-}
-
-export interface EfbOptions {
-  readonly maxConflictRate: number;
-  /** Most rows looked at (LightGBM's bin_construct_sample_cnt). */
-  readonly sampleRows: number;
-  /** Features never bundled (categorical ones). */
-  readonly exclude: ReadonlySet<number>;
-}
-
-/** Which features share a column: the columns' members (ascending) and each member's default code. */
-export interface BundlePlan {
-  readonly members: readonly (readonly number[])[];
-  /** Per feature: its default code in its bundle (−1 when its column is its own). */
-  readonly defaults: readonly number[];
 }
 
 /** Bundles the features of `m`, or undefined when no two features can share a column. */

@@ -6,7 +6,7 @@
  * several ranks each samples its own rows, as LightGBM's data-parallel GOSS does. Where the arrays
  * live in the context's wasm memory, wasm-goss.ts draws the same sample in WebAssembly.
  */
-import type { Rng } from '../../random/rng.js';
+import type { Rng } from '../../random/index.js';
 
 /** The k-th largest value (0-based) of `a` (reordered in place): quickselect. */
 export function kthLargest(a: Float32Array, k: number): number {

@@ -8,7 +8,7 @@
  * Only cells whose double the reader kept (Dataset.doubles) and that are not float32 are looked at.
  */
 import { float32ThresholdOf } from './model-numbers.js';
-import type { GbdtModel } from '../core/types.js';
+import type { GbdtModel } from '../core/index.js';
 
 /** What `lgbFeatures` reads: a Dataset fits. */
 export interface DoubleMatrix {

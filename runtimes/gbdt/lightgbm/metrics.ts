@@ -5,10 +5,9 @@
  * (l2 is rmse squared); huber's parts are all-reduced here. `ndcg@k` (lightgbm-rank.ts) needs the
  * set's queries.
  */
-import { evalMetrics } from '../core/eval-metrics.js';
+import { type Collective, evalMetrics } from '../core/index.js';
 import { missingGroupsError } from './objectives.js';
 import { ndcgAt, queryBoundaries } from './rank.js';
-import type { Collective } from '../core/types.js';
 
 /** What ndcg@k reads besides scores and labels: the set's query boundaries and the grade gains. */
 export interface RankEval {

@@ -14,7 +14,7 @@
  */
 import { DtrainError } from '../../../configs/errors.js';
 import { float32ThresholdOf } from './model-numbers.js';
-import type { GbdtModel, LgbModelInfo, ObjectiveName, Tree } from '../core/types.js';
+import type { GbdtModel, LgbModelInfo, ObjectiveName, Tree } from '../core/index.js';
 
 // LightGBM's kZeroThreshold (1e-35f): |x| at most this is "zero" for missing type Zero.
 const ZERO = Math.fround(1e-35);

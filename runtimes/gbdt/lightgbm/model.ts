@@ -22,8 +22,7 @@
  */
 import { DtrainError } from '../../../configs/errors.js';
 import { g6, g17, lightgbmThresholdOf } from './model-numbers.js';
-import { objectiveFor } from '../core/objectives.js';
-import type { GbdtModel, ObjectiveName, Tree } from '../core/types.js';
+import { type GbdtModel, objectiveFor, type ObjectiveName, type Tree } from '../core/index.js';
 
 export { fromLightgbmText } from './model-read.js';
 

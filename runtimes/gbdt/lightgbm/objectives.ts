@@ -12,8 +12,7 @@ import type { LgbParams } from './params.js';
 import { Lambdarank, queryBoundaries } from './rank.js';
 import { lgbPercentile, renewL1Leaves } from './renew.js';
 import { type PointObjective, pointGradients } from './row-tasks.js';
-import type { TreeBuilder } from '../core/tree-builder.js';
-import type { Collective, ObjectiveName } from '../core/types.js';
+import type { Collective, GrownTree, ObjectiveName } from '../core/index.js';
 
 export interface LgbObjectiveImpl {
   /** Outputs (trees) per iteration. */
@@ -45,7 +44,7 @@ export interface LgbObjectiveImpl {
   start(labels: Float32Array, collective: Collective, scores?: boolean): Promise<LgbStart>;
   /** LightGBM's RenewTreeOutput: refits a grown tree's leaves from the rows' scores before it. */
   renewLeaves?(
-    t: TreeBuilder,
+    t: GrownTree,
     rows: Uint32Array,
     margins: Float32Array | Float64Array,
     labels: Float32Array,
@@ -188,7 +187,7 @@ export function lgbObjective(p: LgbParams, groups?: Int32Array): LgbObjectiveImp
         ...(kind === 'regression_l1'
           ? {
               renewLeaves: (
-                t: TreeBuilder,
+                t: GrownTree,
                 rows: Uint32Array,
                 margins: Float32Array | Float64Array,
                 labels: Float32Array,

@@ -14,10 +14,18 @@
  * sibling's: with the split records' exchange, two collectives per batch of splits. Node sums are
  * global already, so all ranks grow the same tree.
  */
-import { beats, fixedSplitWords, readFixedSplit, writeFixedSplit } from '../core/split-record.js';
-import { emptySplit, type SplitInfo } from '../core/split.js';
-import type { SplitLearner, SplitRules, TreeBuilder } from '../core/tree-builder.js';
-import type { Collective } from '../core/types.js';
+import {
+  beats,
+  type Collective,
+  emptySplit,
+  fixedSplitWords,
+  type GrownTree,
+  readFixedSplit,
+  type SplitInfo,
+  type SplitLearner,
+  type SplitRules,
+  writeFixedSplit,
+} from '../core/index.js';
 
 /**
  * The n+1 feature boundaries of the rank blocks: rank r scans features [b[r], b[r+1]). Each boundary
@@ -63,7 +71,7 @@ export class DataParallelLearner implements SplitLearner {
   readonly #free: number[] = [];
   /** Per node of the current tree: its arena block, −1 for none. */
   readonly #at: number[] = [];
-  #tree: TreeBuilder | undefined;
+  #tree: GrownTree | undefined;
   #staging = new Float64Array(0);
   /** Bitset words a categorical split record needs: one bit per slot of the widest feature. */
   readonly #catWords: number;
@@ -91,7 +99,7 @@ export class DataParallelLearner implements SplitLearner {
     return { from: this.#from, to: this.#to };
   }
 
-  async findSplits(t: TreeBuilder, nids: readonly number[]): Promise<void> {
+  async findSplits(t: GrownTree, nids: readonly number[]): Promise<void> {
     if (t !== this.#tree) this.#startTree(t);
     const built = new Set(t.built);
     const reduce: number[] = [];
@@ -139,7 +147,7 @@ export class DataParallelLearner implements SplitLearner {
    * Every rank's records in one small all-reduce: max over slots that only their rank fills (the
    * others hold −∞) is an exact all-gather, one round trip to rank 0 and back instead of two rings.
    */
-  async #agree(t: TreeBuilder, nids: readonly number[], mine: readonly SplitInfo[]): Promise<void> {
+  async #agree(t: GrownTree, nids: readonly number[], mine: readonly SplitInfo[]): Promise<void> {
     const n = this.#collective.worldSize;
     if (n === 1) return;
     const words = fixedSplitWords(this.#catWords);
@@ -163,7 +171,7 @@ export class DataParallelLearner implements SplitLearner {
    * One reduce-scatter of the local histograms of `nids`, laid out rank block by rank block, each
    * rank's part followed by the nodes' local row counts (so every rank receives their global sums).
    */
-  async #reduceScatter(t: TreeBuilder, nids: readonly number[]): Promise<void> {
+  async #reduceScatter(t: GrownTree, nids: readonly number[]): Promise<void> {
     if (nids.length === 0) return;
     const { pool, histLen } = t.env.ctx;
     const m = nids.length;
@@ -194,14 +202,14 @@ export class DataParallelLearner implements SplitLearner {
     });
   }
 
-  #startTree(t: TreeBuilder): void {
+  #startTree(t: GrownTree): void {
     this.#tree = t;
     this.#at.length = 0;
     this.#free.length = 0;
     for (let k = this.#capacity - 1; k >= 0; k--) this.#free.push(k);
   }
 
-  #sibling(t: TreeBuilder, nid: number): number {
+  #sibling(t: GrownTree, nid: number): number {
     const l = t.left[t.parent[nid]!] ?? -1;
     return l === nid ? nid + 1 : l;
   }

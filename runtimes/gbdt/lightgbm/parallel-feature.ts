@@ -6,10 +6,17 @@
  * lowest feature). Each rank then partitions its own rows. The numbers a split is chosen from are
  * those of a serial run, so the model equals the serial model exactly.
  */
-import { beats, decodeSplits, encodeSplits } from '../core/split-record.js';
-import { emptySplit, type SplitInfo } from '../core/split.js';
-import type { SplitLearner, SplitRules, TreeBuilder } from '../core/tree-builder.js';
-import type { Collective } from '../core/types.js';
+import {
+  beats,
+  type Collective,
+  decodeSplits,
+  emptySplit,
+  encodeSplits,
+  type GrownTree,
+  type SplitInfo,
+  type SplitLearner,
+  type SplitRules,
+} from '../core/index.js';
 
 /** Features [from, to) of `cols` that rank `rank` of `ranks` evaluates. */
 export function featureBlock(cols: number, rank: number, ranks: number): { from: number; to: number } {
@@ -34,7 +41,7 @@ export class FeatureParallelLearner implements SplitLearner {
     this.#to = to;
   }
 
-  async findSplits(t: TreeBuilder, nids: readonly number[]): Promise<void> {
+  async findSplits(t: GrownTree, nids: readonly number[]): Promise<void> {
     const { ctx, sampler } = t.env;
     const mine: SplitInfo[] = [];
     for (const nid of nids) {

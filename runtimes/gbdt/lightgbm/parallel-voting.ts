@@ -7,10 +7,14 @@
  * index) win, only their histograms are all-reduced, and the best split among them on those global
  * histograms is taken by every rank. Approximate: the true best feature may get too few votes.
  */
-import type { SplitInfo } from '../core/split.js';
-import { emptySplit } from '../core/split.js';
-import type { SplitLearner, SplitRules, TreeBuilder } from '../core/tree-builder.js';
-import type { Collective } from '../core/types.js';
+import {
+  type Collective,
+  emptySplit,
+  type GrownTree,
+  type SplitInfo,
+  type SplitLearner,
+  type SplitRules,
+} from '../core/index.js';
 
 export class VotingParallelLearner implements SplitLearner {
   readonly localHistograms = true;
@@ -35,7 +39,7 @@ export class VotingParallelLearner implements SplitLearner {
     this.#gains = new Float64Array(cols);
   }
 
-  async findSplits(t: TreeBuilder, nids: readonly number[]): Promise<void> {
+  async findSplits(t: GrownTree, nids: readonly number[]): Promise<void> {
     const { ctx, sampler } = t.env;
     const { pool, histLen } = ctx;
     const offsets = ctx.matrix.slotOffsets;

@@ -7,7 +7,7 @@
  * agree with LightGBM's to about 1e-5 relative.
  */
 import { DtrainError } from '../../../configs/errors.js';
-import type { Collective } from '../core/types.js';
+import type { Collective } from '../core/index.js';
 
 /** LightGBM's default label_gain: 2^i − 1 for grades 0..30 (with the parameter tables, in configs/). */
 export { defaultLabelGain } from '../../../configs/params-lightgbm.js';

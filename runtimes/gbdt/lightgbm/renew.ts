@@ -5,8 +5,7 @@
  * The rows are the tree's sample (bagging, GOSS). Data parallel, like LightGBM, each rank takes the
  * median of its own rows and the leaf gets the mean over the ranks that have rows in it.
  */
-import type { TreeBuilder } from '../core/tree-builder.js';
-import type { Collective } from '../core/types.js';
+import type { Collective, GrownTree } from '../core/index.js';
 
 /**
  * LightGBM's `PercentileFun` (unweighted): with the n values in descending order d, position
@@ -29,7 +28,7 @@ export function lgbPercentile(values: Float64Array, alpha: number): number {
 
 /** Sets every leaf of `t` to eta × the median residual of its rows (`rows[begin..end)` are row ids). */
 export async function renewL1Leaves(
-  t: TreeBuilder,
+  t: GrownTree,
   rows: Uint32Array,
   margins: Float32Array | Float64Array,
   labels: Float32Array,

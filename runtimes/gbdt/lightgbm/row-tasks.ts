@@ -6,20 +6,18 @@
  * the partition's own rule). Each task owns a row range and writes only its rows, so any thread count
  * gives the same bits. Every thread installs the same RowConfig (its arrays on shared memory) once.
  */
-import { carve, type HistContext } from '../core/histogram.js';
-import { loadGh } from '../core/partition.js';
+import { carve, defineTaskKind, type GrownTree, type HistContext, loadGh, ROWS } from '../core/index.js';
 import { gossSample } from './goss.js';
-import { Rng, rngState } from '../../random/rng.js';
-import { GOSS_COUNT_BYTES, wasmGoss } from '../wasm/goss.js';
-import { wasmLeftOut } from '../wasm/kernels.js';
-import type { TreeBuilder } from '../core/tree-builder.js';
+import type { LgbObjective } from './params.js';
+import { Rng, rngState } from '../../random/index.js';
+import { GOSS_COUNT_BYTES, wasmGoss, wasmLeftOut } from '../wasm/index.js';
 
 /**
  * Task kind: `[ROWS, pass, from, to, arg, out, 0, 0]` over rows [from, to): GRADIENTS; LOAD_GH of
  * output `arg`; GOSS of iteration `arg` (one block; its sample size into ctx.counts[out]); LEFT_OUT
  * adds the walk tree's values to output `arg` of the rows not in the sample.
  */
-export const ROWS = 7;
+export { ROWS };
 export const GRADIENTS = 0;
 export const LOAD_GH = 1;
 export const GOSS = 2;
@@ -50,13 +48,7 @@ export function walkTableBytes(codes: number): number {
 }
 
 /** The objectives whose gradients are a function of one row alone. */
-export type PointObjective =
-  | 'regression'
-  | 'regression_l1'
-  | 'huber'
-  | 'binary'
-  | 'multiclass'
-  | 'multiclassova';
+export type PointObjective = Exclude<LgbObjective, 'lambdarank'>;
 
 export interface RowConfig {
   /** The pointwise objective whose gradients the GRADIENTS pass computes (none: not used). */
@@ -157,7 +149,7 @@ export function rowArrays(
  */
 export function writeWalkTree(
   c: RowConfig,
-  t: TreeBuilder,
+  t: GrownTree,
   catStride: number,
   width: number,
   missingCode: Uint16Array,
@@ -313,7 +305,7 @@ export function pointGradients(
  * Writes the leaves of `t` (after finish) for LEAF_VALUES; returns the tasks that add their values
  * to output k: runs of whole leaves of about equal rows, about four per thread.
  */
-export function leafValueTasks(c: RowConfig, t: TreeBuilder, k: number, threads: number): number[] {
+export function leafValueTasks(c: RowConfig, t: GrownTree, k: number, threads: number): number[] {
   const spans = c.leafSpans;
   let n = 0;
   let rows = 0;
@@ -455,3 +447,5 @@ export function rowTasks(pass: number, rows: number, threads: number, k = 0): nu
   for (let a = 0; a < rows; a += per) tasks.push(ROWS, pass, a, Math.min(rows, a + per), k, 0, 0, 0);
   return tasks;
 }
+
+defineTaskKind(ROWS, runRowsTask);

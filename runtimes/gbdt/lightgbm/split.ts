@@ -12,9 +12,8 @@
  */
 import { type LgbBins, MISSING_NAN } from './bins.js';
 import type { LgbParams } from './params.js';
-import { emptySplit, type SplitInfo } from '../core/split.js';
-import type { SplitRules } from '../core/tree-builder.js';
-import { type ScanResult, type WasmLgbScan, wasmLgbScan } from '../wasm/kernels.js';
+import { emptySplit, type SplitInfo, type SplitRules } from '../core/index.js';
+import { type ScanResult, type WasmLgbScan, wasmLgbScan } from '../wasm/index.js';
 
 /** LightGBM's kEpsilon (meta.h: `const score_t kEpsilon = 1e-15f`, a float literal), the start of every hessian accumulator. */
 const K_EPS = Math.fround(1e-15);

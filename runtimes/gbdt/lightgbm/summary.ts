@@ -12,7 +12,7 @@
  * Missing counts cover every row, sampled or not.
  */
 import type { Dataset } from '../../data/dataset.js';
-import { mergeSorted, type RowSpan, sampled } from '../core/cuts.js';
+import { mergeSorted, type RowSpan, sampled } from '../core/index.js';
 
 /** This rank's summary bytes (see the module comment). */
 export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number): Uint8Array {

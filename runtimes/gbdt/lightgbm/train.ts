@@ -13,19 +13,30 @@
  * histograms reduced only for the features the ranks vote for. EFB (lightgbm-efb.ts; data mode, one
  * plan from all ranks' rows, enable_bundle) bundles sparse features into shared histogram columns.
  */
-import type { BinMatrix } from '../core/bin-matrix.js';
-import { DtrainError } from '../../../configs/errors.js';
-import type { Dataset } from '../../data/dataset.js';
-import { ColumnSampler } from '../core/col-sampler.js';
-import { growLossguide } from '../core/grow-lossguide.js';
 import {
+  allRows,
+  type BinMatrix,
   catStrideOf,
+  type Collective,
+  ColumnSampler,
   createHistContext,
+  type GbdtModel,
+  type GrowEnv,
+  growLossguide,
+  installScan,
+  keepRows,
   type KernelChoice,
   logKernels,
+  type RoundReport,
+  SINGLE,
   SlotPool,
+  type SplitLearner,
   TASK_INTS,
-} from '../core/histogram.js';
+  type TaskRunner,
+  type Tree,
+} from '../core/index.js';
+import { DtrainError } from '../../../configs/errors.js';
+import type { Dataset } from '../../data/dataset.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './bins.js';
 import { bundlesFromPlan, type EfbLayout, type EfbOptions } from './efb.js';
 import { planSharedBundles } from './efb-plan.js';
@@ -39,7 +50,6 @@ import { constantTree, foldInit, toLgbTree } from './tree.js';
 import { DataParallelLearner } from './parallel-data.js';
 import { FeatureParallelLearner } from './parallel-feature.js';
 import { VotingParallelLearner } from './parallel-voting.js';
-import { allRows, keepRows } from '../core/partition.js';
 import {
   GRADIENTS,
   gossLoadsGh,
@@ -56,12 +66,8 @@ import {
   rowTasks,
   writeWalkTree,
 } from './row-tasks.js';
-import { installScan } from '../core/split-tasks.js';
-import { serialRunner, type TaskRunner } from '../core/tasks.js';
-import { threadedRunner } from '../core/threads.js';
-import type { GrowEnv, SplitLearner } from '../core/tree-builder.js';
-import { addTreeMargins } from '../predict/tree-margins.js';
-import { type Collective, type GbdtModel, type RoundReport, SINGLE, type Tree } from '../core/types.js';
+import { lgbRangeScan, lgbRunner } from './task-threads.js';
+import { addTreeMargins } from '../predict/index.js';
 
 export interface LgbTrainInput {
   readonly train: Dataset;
@@ -177,7 +183,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
   // the node's histogram is complete here (data mode: all-reduced before the scan).
   const scan =
     p.numThreads > 1 && efb === undefined && mode === 'data'
-      ? ({ kind: 'lightgbm', params: p, bins, slotOffsets: full.slotOffsets } as const)
+      ? { params: p, bins, slotOffsets: full.slotOffsets }
       : undefined;
   // Per-row passes as tasks (row-tasks.ts): gradients of pointwise objectives, the per-tree
   // [g, h] load, GOSS by blocks, and the left-out rows' scores (by walking their codes: not EFB).
@@ -191,15 +197,14 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     labels: train.labels.buffer instanceof SharedArrayBuffer ? train.labels : sharedCopy(train.labels),
     goss: { topRate: p.topRate, otherRate: p.otherRate, seed: p.seed },
   };
-  const runner: TaskRunner =
-    p.numThreads > 1 ? threadedRunner(ctx, p.numThreads, scan, rowPasses) : serialRunner(ctx);
+  const runner: TaskRunner = lgbRunner(ctx, p.numThreads, { scan, rows: rowPasses });
   // The threads are joined however training ends (a bad label, an abort, an error).
   try {
     installRows(ctx, rowPasses);
     objective.pointwise?.checkLabels(rowPasses.labels);
     const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
     if (ctx.memory) lgbRules.attachWasm(ctx.memory);
-    if (scan) installScan(ctx, scan, lgbRules);
+    if (scan) installScan(ctx, lgbRangeScan(lgbRules));
     const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
     const rules = efbRules ?? lgbRules;
     const env: GrowEnv = {

@@ -1,15 +1,14 @@
 /**
- * A grown tree (TreeBuilder) in the engine's Tree layout plus LightGBM's own fields (LgbTreeFields):
+ * A grown tree (GrownTree) in the engine's Tree layout plus LightGBM's own fields (LgbTreeFields):
  * double thresholds (bin upper bounds), decision_type bits, row counts and categorical bitsets. For
  * features without NaN in training (missing type None) LightGBM predicts NaN as 0.0, so the Tree's
  * default direction is set to where 0.0 goes. `foldInit` adds the initial score to every leaf, as
  * LightGBM stores it in its first trees.
  */
 import { type LgbBins, MISSING_NAN } from './bins.js';
-import type { TreeBuilder } from '../core/tree-builder.js';
-import type { Tree } from '../core/types.js';
+import type { GrownTree, Tree } from '../core/index.js';
 
-export function toLgbTree(t: TreeBuilder, bins: LgbBins): Tree {
+export function toLgbTree(t: GrownTree, bins: LgbBins): Tree {
   const tree = t.toTree();
   const n = tree.leftChildren.length;
   const threshold = new Float64Array(n);

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DtrainError } from '../../../configs/errors.js';
-import { collectiveFrom, type GbdtModel } from '../index.js';
+import { collectiveFrom, type GbdtModel } from '../core/index.js';
 import { fromLightgbmText, toLightgbmText } from './model.js';
 import { parseLgbParams } from './params.js';
 import { trainLightgbm } from './train.js';
 import type { Workload, WorkloadContext } from '../../workload.js';
-import { writeAtomic } from '../workload/checkpoints.js';
-import { readShard, threadsFor, widen } from '../xgboost/workload.js';
+import { writeAtomic } from '../workload/index.js';
+import { readShard, threadsFor, widen } from '../workload/index.js';
 import { gatherRows, readAllRows } from './read-all-rows.js';
 import { wholeQueries } from './whole-queries.js';
 import { latestLgbCheckpoint, lgbCheckpointDir, saveLgbCheckpoint } from './checkpoints.js';

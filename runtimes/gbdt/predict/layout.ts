@@ -14,7 +14,7 @@
  * word 0 points at its own pair, and its threshold is -Infinity with NaN going right (odd slot: every
  * x goes right) or NaN with NaN going left (even slot: every x goes left, as x < NaN never holds).
  */
-import type { Tree } from '../core/types.js';
+import type { Tree } from '../core/index.js';
 
 export interface FlatTree {
   /** The arrays this was built from (checked on reuse). */

@@ -4,7 +4,7 @@
  * bitset goes left. Numerical nodes use the Tree's XGBoost-style rule (see LgbTreeFields), which gives
  * LightGBM's `x <= threshold` for float32 inputs. Trees without categorical splits never come here.
  */
-import type { Tree } from '../core/types.js';
+import type { Tree } from '../core/index.js';
 
 /** Whether `tree` needs `lgbLeaf` (it has a categorical split). */
 export function hasCategorical(tree: Tree): boolean {

@@ -16,7 +16,7 @@ import {
   transformMargins,
   treesToScore,
 } from './predict.js';
-import type { GbdtModel } from '../core/types.js';
+import type { GbdtModel } from '../core/index.js';
 
 /** Below this many rows a thread costs more to start than it saves. */
 const MIN_ROWS_PER_THREAD = 20_000;

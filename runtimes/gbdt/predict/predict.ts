@@ -5,10 +5,9 @@
  */
 import { DtrainError } from '../../../configs/errors.js';
 import { hasCategorical, lgbLeaf } from './lightgbm-decision.js';
-import { objectiveFor } from '../core/objectives.js';
+import { type GbdtModel, objectiveFor } from '../core/index.js';
 import { flatTree } from './layout.js';
 import { walkRows } from './tree-walk.js';
-import type { GbdtModel } from '../core/types.js';
 
 /** What `predict` reads from a table (a Dataset fits). */
 export interface FeatureMatrix {

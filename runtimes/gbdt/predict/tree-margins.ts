@@ -6,7 +6,7 @@
 import { hasCategorical, lgbLeaf } from './lightgbm-decision.js';
 import { flatTree } from './layout.js';
 import { walkRows } from './tree-walk.js';
-import type { Tree } from '../core/types.js';
+import type { Tree } from '../core/index.js';
 
 /** margins[r·outputs + output] += leaf(tree, row r), for r in `rows` (all rows when undefined). */
 export function addTreeMargins(

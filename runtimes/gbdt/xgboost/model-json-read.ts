@@ -4,8 +4,7 @@
  * > 1) are rejected with E_MODEL. Every problem names the JSON path of the offending field.
  */
 import { DtrainError } from '../../../configs/errors.js';
-import { OBJECTIVES } from '../core/objectives.js';
-import type { GbdtModel, ObjectiveName, Tree } from '../core/types.js';
+import { type GbdtModel, type ObjectiveName, OBJECTIVES, type Tree } from '../core/index.js';
 
 /** The attributes XGBoost's Python package reads for early stopping; not training parameters. */
 export const EARLY_STOP_ATTRIBUTES: readonly string[] = ['best_iteration', 'best_ntree_limit'];

@@ -8,7 +8,7 @@
  */
 import { DtrainError } from '../../../configs/errors.js';
 import { float32Array } from './model-float32.js';
-import type { GbdtModel, ObjectiveName, Tree } from '../core/types.js';
+import type { GbdtModel, ObjectiveName, Tree } from '../core/index.js';
 
 import { EARLY_STOP_ATTRIBUTES } from './model-json-read.js';
 

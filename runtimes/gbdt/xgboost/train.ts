@@ -7,22 +7,38 @@
  */
 import { DtrainError } from '../../../configs/errors.js';
 import type { Dataset } from '../../data/dataset.js';
-import { buildBinMatrix } from '../core/bin-matrix.js';
-import { ColumnSampler } from '../core/col-sampler.js';
-import { mergeCuts, summarize } from '../core/cuts.js';
-import { evalMetrics } from '../core/eval-metrics.js';
-import { refuseInfinities } from '../core/finite-features.js';
-import { growDepthwise } from '../core/grow-depthwise.js';
-import { growLossguide } from '../core/grow-lossguide.js';
-import { createHistContext, type KernelChoice, logKernels, SlotPool } from '../core/histogram.js';
-import { hasPredsGradients, objectiveFor } from '../core/objectives.js';
-import { allRows, keepRows, loadRows, type NodeRows } from '../core/partition.js';
-import { Rng } from '../../random/rng.js';
-import { serialRunner, type TaskRunner } from '../core/tasks.js';
-import { threadedRunner } from '../core/threads.js';
-import type { GrowEnv, TreeBuilder } from '../core/tree-builder.js';
-import { addTreeMargins } from '../predict/tree-margins.js';
-import { SINGLE, type Collective, type GbdtModel, type RoundReport, type Tree } from '../core/types.js';
+import {
+  allRows,
+  buildBinMatrix,
+  type Collective,
+  ColumnSampler,
+  createHistContext,
+  evalMetrics,
+  type GbdtModel,
+  growDepthwise,
+  type GrowEnv,
+  growLossguide,
+  hasPredsGradients,
+  keepRows,
+  type KernelChoice,
+  loadRows,
+  logKernels,
+  mergeCuts,
+  type NodeRows,
+  objectiveFor,
+  refuseInfinities,
+  type RoundReport,
+  serialRunner,
+  SINGLE,
+  SlotPool,
+  summarize,
+  type TaskRunner,
+  threadedRunner,
+  type Tree,
+  type TreeBuilder,
+} from '../core/index.js';
+import { Rng } from '../../random/index.js';
+import { addTreeMargins } from '../predict/index.js';
 import { paramsAsStrings, type XgbParams } from './params.js';
 
 export interface TrainInput {

@@ -4,15 +4,22 @@
  * report every round, checkpoint, and on rank 0 write the model in XGBoost's JSON format.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DtrainError } from '../../../configs/errors.js';
-import type { JobSpec } from '../../../configs/job-spec.js';
-import { type Dataset, fileRanges, floatsOnly, formatOf, readDataset } from '../../data/index.js';
-import { collectiveFrom, type GbdtModel, parseXgbParams, trainGbdt } from '../index.js';
+import { collectiveFrom, type GbdtModel } from '../core/index.js';
+import { parseXgbParams } from './params.js';
+import { trainGbdt } from './train.js';
 import { fromXgboostJson, toXgboostJson } from './model-json.js';
 import type { Workload, WorkloadContext } from '../../workload.js';
-import { checkpointDir, latestCheckpoint, saveCheckpoint, writeAtomic } from '../workload/checkpoints.js';
+import {
+  checkpointDir,
+  latestCheckpoint,
+  readShard,
+  saveCheckpoint,
+  threadsFor,
+  widen,
+  writeAtomic,
+} from '../workload/index.js';
 
 export const xgboostWorkload: Workload = async (ctx) => {
   const spec = ctx.spec;
@@ -74,49 +81,6 @@ export const xgboostWorkload: Workload = async (ctx) => {
     rows: train.rows,
   });
 };
-
-/** One rank per machine uses all its cores; ranks sharing a machine split them, unless nthread is set. */
-export function threadsFor(spec: JobSpec): number {
-  const given = spec.params['nthread'];
-  if (typeof given === 'number' && given > 0) return given;
-  const sharing = Number(process.env['DTRAIN_LOCAL_WORLD_SIZE'] ?? 1) || 1;
-  return Math.max(1, Math.floor(availableParallelism() / sharing));
-}
-
-/** This rank's part of a data file: the lines that start in its byte range (`group`: csv query column). */
-export async function readShard(
-  ctx: WorkloadContext,
-  role: 'train' | 'valid',
-  group?: string | number,
-): Promise<Dataset> {
-  const data = ctx.spec.data!;
-  const file = role === 'train' ? data.train! : data.valid!;
-  const format = data.format === 'csv' || data.format === 'libsvm' ? data.format : formatOf(file);
-  const options = {
-    ...(format ? { format } : {}),
-    ...(format === 'csv' && data.label !== undefined ? { label: data.label } : {}),
-    ...(group !== undefined ? { group } : {}),
-    // LightGBM places bin bounds between the parsed doubles (lightgbm-summary.ts).
-    ...(format === 'csv' && ctx.spec.framework === 'lightgbm' ? { keepDoubles: true } : {}),
-    displayName: file,
-  };
-  // A shipped part is this rank's rows already; a shared file is read by byte range.
-  const shipped = ctx.data[role];
-  if (shipped) return readDataset(shipped, { ...options, displayName: `${file} (part ${ctx.rank + 1})` });
-  const path = resolve(ctx.data.dir, file);
-  const ranges = await fileRanges(path, ctx.worldSize);
-  return readDataset(path, { ...options, range: ranges[ctx.rank]! });
-}
-
-/** Pads a dataset with missing columns up to `cols` (LibSVM shards that never saw the last features). */
-export function widen(d: Dataset, cols: number): Dataset {
-  if (d.cols === cols) return d;
-  const features = new Float32Array(d.rows * cols).fill(Number.NaN);
-  for (let r = 0; r < d.rows; r++) features.set(d.features.subarray(r * d.cols, (r + 1) * d.cols), r * cols);
-  const names = [...d.featureNames];
-  for (let c = d.cols; c < cols; c++) names.push(`f${c}`);
-  return { ...floatsOnly(d), cols, features, featureNames: names };
-}
 
 function resumeModel(ctx: WorkloadContext): { model: GbdtModel; path: string } | undefined {
   if (!ctx.resumeFrom) return undefined;
