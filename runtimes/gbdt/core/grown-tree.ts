@@ -4,7 +4,7 @@
  * arrays are indexed by node id; a node is a leaf while `left[nid]` is −1.
  */
 import type { ColumnSampler } from './col-sampler.js';
-import type { HistContext } from './histogram.js';
+import type { HistContext } from './hist-context.js';
 import type { NodeRows } from './partition.js';
 import type { SplitInfo } from './split.js';
 import type { Tree } from './types.js';

@@ -14,6 +14,7 @@ export * from './finite-features.js';
 export * from './grow-depthwise.js';
 export * from './grow-lossguide.js';
 export type * from './grown-tree.js';
+export * from './hist-context.js';
 export * from './histogram.js';
 export * from './metrics.js';
 export * from './objectives.js';

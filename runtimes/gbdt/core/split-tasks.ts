@@ -12,8 +12,9 @@
  * `xgboostRangeScan`.
  */
 import type { Cuts } from './cuts.js';
-import type { HistContext, NodeBuild } from './histogram.js';
-import { runHistTask, SCAN_JOBS, SCAN_PARTS } from './histogram.js';
+import type { HistContext, NodeBuild } from './hist-context.js';
+import { runHistTask } from './histogram.js';
+import { SCAN_JOBS, SCAN_PARTS } from './hist-context.js';
 import { fixedSplitWords, readFixedSplit, writeFixedSplit } from './split-record.js';
 import { emptySplit, findBestSplit, type GainParams, type SplitInfo } from './split.js';
 import type { TaskRunner } from './task-runner.js';

@@ -6,7 +6,8 @@
  * output region, so a batch gives the same result run serially (here) or by any number of threads in
  * any order (threads.ts).
  */
-import { HIST, type HistContext, type NodeBuild, planTasks, runHistTask, TASK_INTS } from './histogram.js';
+import { HIST, planTasks, runHistTask, TASK_INTS } from './histogram.js';
+import type { HistContext, NodeBuild } from './hist-context.js';
 import { CAT_PARTITION, KEEP, PARTITION, runPartitionTask } from './partition.js';
 import { HIST_SCAN, runHistScanTask, runScanTask, SCAN } from './split-tasks.js';
 import type { TaskRunner } from './task-runner.js';

@@ -4,7 +4,7 @@
  * word is set. A thread entry (core's hist-worker.ts, a flavour's own) calls `serveTasks` once.
  */
 import { workerData } from 'node:worker_threads';
-import type { HistContext } from './histogram.js';
+import type { HistContext } from './hist-context.js';
 import { runTaskAt } from './tasks.js';
 import { batchCount, claimTasks, GEN, STOP, spinWhile } from './threads.js';
 

@@ -12,7 +12,8 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { DtrainError } from '../../../configs/errors.js';
-import { type HistContext, TASK_INTS } from './histogram.js';
+import { TASK_INTS } from './histogram.js';
+import type { HistContext } from './hist-context.js';
 import type { TaskRunner } from './task-runner.js';
 import { runTaskAt } from './tasks.js';
 

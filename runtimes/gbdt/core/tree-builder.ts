@@ -7,7 +7,8 @@
  */
 import type { Cuts } from './cuts.js';
 import type { ColumnSampler } from './col-sampler.js';
-import type { HistContext, NodeBuild, SlotPool } from './histogram.js';
+import type { SlotPool } from './histogram.js';
+import type { HistContext, NodeBuild } from './hist-context.js';
 import { subtractHist } from './histogram.js';
 import { type NodeRows, type PartitionJob, partitionNodes } from './partition.js';
 import { calcWeight, emptySplit, findBestSplit, type SplitInfo } from './split.js';

@@ -7,12 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BinMatrix } from '../../../../runtimes/gbdt/core/bin-matrix.js';
-import {
-  createHistContext,
-  histKernel,
-  KERNEL_BLOCK,
-  logKernels,
-} from '../../../../runtimes/gbdt/core/histogram.js';
+import { histKernel, KERNEL_BLOCK } from '../../../../runtimes/gbdt/core/histogram.js';
+import { createHistContext, logKernels } from '../../../../runtimes/gbdt/core/hist-context.js';
 import { parseLgbParams } from '../../../../runtimes/gbdt/lightgbm/params.js';
 import { trainLightgbm } from '../../../../runtimes/gbdt/lightgbm/train.js';
 import { gossSample } from '../../../../runtimes/gbdt/lightgbm/goss.js';
