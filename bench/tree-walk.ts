@@ -1,5 +1,5 @@
 /**
- * bench:tree-walk — walking trees over raw float32 rows (runtimes/gbdt/tree-walk.ts) against the
+ * bench:tree-walk — walking trees over raw float32 rows (runtimes/gbdt/predict/tree-walk.ts) against the
  * walks it replaced (tree-walk-old.ts), old and new alternating in one process. Trains a LightGBM-
  * flavoured model (num_leaves 255) and an XGBoost-flavoured one (max_depth 8) on the synthetic binary
  * set, then on `rows` rows of another seed measures:

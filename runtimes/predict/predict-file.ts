@@ -88,7 +88,7 @@ async function loadData(path: string, model: GbdtModel | number, o: PredictFileO
   const base = {
     ...(o.format ? { format: o.format } : {}),
     ...(o.group !== undefined ? { group: o.group } : {}),
-    // LightGBM models compare LightGBM's reading of each value in double (lightgbm-inputs.ts).
+    // LightGBM models compare LightGBM's reading of each value in double (lightgbm/inputs.ts).
     ...(typeof model !== 'number' && model.lightgbm !== undefined ? { keepDoubles: true } : {}),
     displayName: name,
   };
@@ -162,7 +162,7 @@ function byName(data: Dataset, model: GbdtModel): Dataset {
   if (cols.length === data.cols && cols.every((c, i) => c === i)) return data;
   const k = cols.length;
   const features = new Float32Array(data.rows * k);
-  // LightGBM's double reading of each value moves with its column (lightgbm-inputs.ts compares it).
+  // LightGBM's double reading of each value moves with its column (lightgbm/inputs.ts compares it).
   const from = data.doubles;
   const doubles = from === undefined ? undefined : new Float64Array(data.rows * k);
   for (let r = 0; r < data.rows; r++) {

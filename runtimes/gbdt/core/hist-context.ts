@@ -58,13 +58,13 @@ export interface HistContext {
   readonly scanIn: Float64Array;
   /** Per job: the feature mask (cols bytes). */
   readonly scanMask: Uint8Array;
-  /** Per task: its best split as a fixed-width record (parallel-split-record.ts, scanCatWords). */
+  /** Per task: its best split as a fixed-width record (core/split-record.ts, scanCatWords). */
   readonly scanOut: Float64Array;
   /** Bitset words of a record's categories (the widest feature's codes). */
   readonly scanCatWords: number;
   /**
    * The shared wasm memory every buffer above lives in, when the kernels run as WebAssembly
-   * (wasm-kernels.ts); undefined where they run as JavaScript (each buffer its own
+   * (wasm/kernels.ts); undefined where they run as JavaScript (each buffer its own
    * SharedArrayBuffer): a context too large for one wasm memory, or `kernels: 'js'`.
    */
   readonly memory: WebAssembly.Memory | undefined;

@@ -1,7 +1,7 @@
 /**
  * LightGBM's binning (src/io/bin.cpp `BinMapper::FindBin`, `FindBinWithZeroAsOneBin`,
  * `GreedyFindBin`) on double summaries: bins come from a sample of `bin_construct_sample_cnt` rows
- * drawn by a hash of each row's global index (lightgbm-summary.ts), so 1, 2 or N data-parallel ranks
+ * drawn by a hash of each row's global index (lightgbm/summary.ts), so 1, 2 or N data-parallel ranks
  * get identical bins, computed in double from the values LightGBM's parser reads. Upper bounds are midpoints between neighbouring
  * distinct values (nudged up one ulp, as LightGBM does), zero gets its own bin (bounds ±1e-35), and a
  * feature with NaNs (missing type NaN) gets one bin less for values plus the NaN bin, which is the

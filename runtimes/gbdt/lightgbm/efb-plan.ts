@@ -1,5 +1,5 @@
 /**
- * Planning exclusive feature bundles (lightgbm-efb.ts applies a plan): on an evenly spaced sample of
+ * Planning exclusive feature bundles (lightgbm/efb.ts applies a plan): on an evenly spaced sample of
  * the rows, each feature's most frequent code and the sample rows off it, then LightGBM's greedy
  * packing. With several ranks (data parallel) the sample is one sample of all ranks' rows: the code
  * counts are all-reduced and the off-default rows all-gathered, so every rank packs the same bundles

@@ -1,5 +1,5 @@
 /**
- * LightGBM's split rules over a bundled histogram (lightgbm-efb.ts): each node's histogram is read
+ * LightGBM's split rules over a bundled histogram (lightgbm/efb.ts): each node's histogram is read
  * back per original feature (an unbundled column copied, a bundle member's codes from its sub-range,
  * its default bin reconstructed as the node's totals minus its other bins, as LightGBM's FixHistogram
  * does) and LgbSplitRules finds the best split per original feature. While the tree grows, a split is

@@ -8,8 +8,8 @@
  * the default skipped) sit at [offset(f), offset(f) + bins(f)). On a conflicting row the later member
  * wins, as in LightGBM. Other features keep their own column and codes. Bundling is used only when it
  * merges columns. The bundled matrix replaces the per-feature one for histograms and partitioning;
- * lightgbm-efb-split.ts reads each member's histogram back out of its bundle. The plan is made in
- * lightgbm-efb-plan.ts; with several ranks it is made from all ranks' rows alike, so every rank's
+ * lightgbm/efb-split.ts reads each member's histogram back out of its bundle. The plan is made in
+ * lightgbm/efb-plan.ts; with several ranks it is made from all ranks' rows alike, so every rank's
  * histograms have the same columns and the bundling is the one a single process would choose.
  */
 import type { BinMatrix } from '../core/index.js';

@@ -1,7 +1,7 @@
 /**
  * Float32 inputs that decide LightGBM's numerical splits as LightGBM does. LightGBM compares the
  * double its parser read with the double threshold, `x <= threshold`; our predictor compares float32
- * features with float32 thresholds (lightgbm-model-read.ts: `y < t`, t the smallest float32 above the
+ * features with float32 thresholds (lightgbm/model-read.ts: `y < t`, t the smallest float32 above the
  * threshold, i.e. `y <= a` with a the largest float32 ≤ threshold). The nearest float32 of x decides
  * alike unless a threshold lies between x and it; then the float32 on x's side of every threshold of
  * that feature is used instead (one exists unless two thresholds share one float32 gap around x).

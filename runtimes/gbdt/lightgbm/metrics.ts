@@ -2,7 +2,7 @@
  * LightGBM's metrics by their canonical names (src/metric/*.hpp), over transformed predictions, on
  * one rank or data parallel: l2 (mean squared error), rmse, l1, huber, binary_logloss, binary_error,
  * auc, multi_logloss, multi_error. All but huber are the engine's XGBoost metrics under another name
- * (l2 is rmse squared); huber's parts are all-reduced here. `ndcg@k` (lightgbm-rank.ts) needs the
+ * (l2 is rmse squared); huber's parts are all-reduced here. `ndcg@k` (lightgbm/rank.ts) needs the
  * set's queries.
  */
 import { type Collective, evalMetrics } from '../core/index.js';

@@ -1,5 +1,5 @@
 /**
- * Reads LightGBM text models (first line `tree`): ours (lightgbm-model.ts) and those LightGBM wrote
+ * Reads LightGBM text models (first line `tree`): ours (lightgbm/model.ts) and those LightGBM wrote
  * (`save_model`, the CLI's `output_model`), into our XGBoost-layout GbdtModel, so that our predictor
  * scores float32 inputs exactly as LightGBM's trees decide them:
  * - `x <= threshold` becomes `x < t` with t the smallest float32 above the threshold;
@@ -252,7 +252,7 @@ function readTree(block: Block, at: number, numFeature: number, leafScale: numbe
     if (type & 1) {
       if (!(Number.isInteger(thr) && thr >= 0 && thr < numCat))
         fail(line('threshold'), `node ${r}: categorical set ${thr} is outside num_cat ${numCat}`);
-      // Categorical nodes are walked by lightgbm-decision.ts; no numeric rule applies.
+      // Categorical nodes are walked by predict/lightgbm-decision.ts; no numeric rule applies.
       tree.splitConditions[ours] = Number.NaN;
     } else {
       const defaultLeft = (type & 2) !== 0;

@@ -2,7 +2,7 @@
  * LightGBM v4's text model format (what `Booster.save_model` / `GBDT::SaveModelToString` write):
  * `toLightgbmText` turns a GbdtModel into that text, field by field in the writer's order, so
  * LightGBM's loader (`GBDT::LoadModelFromString`, `Tree::Tree(const char*, size_t*)`) reads it and
- * predicts as our predictor does; `fromLightgbmText` (lightgbm-model-read.ts) reads it back, and
+ * predicts as our predictor does; `fromLightgbmText` (lightgbm/model-read.ts) reads it back, and
  * reads models LightGBM itself wrote.
  *
  * Mapping from our XGBoost-layout trees:
@@ -11,7 +11,7 @@
  * - trees of the LightGBM flavour carry LightGBM's own thresholds, decision types, row counts and
  *   categorical bitsets (`tree.lgb`), written as they are; the model's `lightgbm` facts give the
  *   objective line, feature infos and trees per iteration.
- * - other trees: `x < t` (float32) becomes `x <= lightgbmThresholdOf(t)` (see lightgbm-model-numbers.ts
+ * - other trees: `x < t` (float32) becomes `x <= lightgbmThresholdOf(t)` (see lightgbm/model-numbers.ts
  *   for why that is exact); missing values: missing type NaN with our default direction;
  *   leaf_count / internal_count: such trees carry no row counts, so the cover (sum of hessians) is
  *   written, rounded; LightGBM uses counts only as weights in SHAP contributions.

@@ -2,9 +2,9 @@
  * LightGBM's objectives (src/objective/*.hpp): gradients and hessians (computed in double, stored as
  * float32 like LightGBM's score_t), the boost_from_average initial scores, and the map onto the
  * predictor's objectives. regression_l1 uses sign gradients with unit hessians and then, as LightGBM,
- * renews each leaf to the median residual of its rows (lightgbm-renew.ts); huber does not (nor does
+ * renews each leaf to the median residual of its rows (lightgbm/renew.ts); huber does not (nor does
  * LightGBM 4.x).
- * lambdarank (lightgbm-rank.ts) reads the training set's query groups, given to `lgbObjective`.
+ * lambdarank (lightgbm/rank.ts) reads the training set's query groups, given to `lgbObjective`.
  */
 import { DtrainError } from '../../../configs/errors.js';
 import { exactLog } from './exact-log.js';

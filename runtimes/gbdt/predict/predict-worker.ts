@@ -1,5 +1,5 @@
 /**
- * A prediction thread (predict-parallel.ts): once the shared features are filled in, it claims
+ * A prediction thread (predict/parallel.ts): once the shared features are filled in, it claims
  * chunks of rows and scores them into the shared margins with the ordinary predictor, so results
  * equal the single-threaded ones exactly; then it posts once and ends.
  */

@@ -1,5 +1,5 @@
 /**
- * Walks rows of a raw float32 feature matrix (row-major) down one flat tree (predict-layout.ts) and
+ * Walks rows of a raw float32 feature matrix (row-major) down one flat tree (predict/layout.ts) and
  * adds each row's leaf value to its margin. Four rows go down together, each step branch-free, until
  * all four sit on leaves (a finished row steps in place): their loads overlap instead of waiting on
  * each other, and no branch mispredicts on the split direction. On a 255-leaf tree that is about
@@ -44,7 +44,7 @@ export function walkRows(
       const c1 = record[s1]!;
       const c2 = record[s2]!;
       const c3 = record[s3]!;
-      // All four on leaves: 2 is the LEAF flag (predict-layout.ts), a literal because V8 re-reads an
+      // All four on leaves: 2 is the LEAF flag (predict/layout.ts), a literal because V8 re-reads an
       // imported constant on every step (5 % slower).
       if ((c0 & c1 & c2 & c3 & 2) !== 0) break;
       // Right iff !(x < t), and x >= t or NaN goes right (bit 0 of c): NaN fails both comparisons.

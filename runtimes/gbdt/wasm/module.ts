@@ -1,5 +1,5 @@
 /**
- * A small WebAssembly writer for the engine's generated kernels (wasm-kernels.ts): a module that
+ * A small WebAssembly writer for the engine's generated kernels (wasm/kernels.ts): a module that
  * imports one shared memory ("e" "m") and exports functions of i32 parameters, written as bytes
  * (the binary format of the WebAssembly core specification, §5). Only the instructions the kernels
  * use are here. Kernels in wasm run without the bounds check a typed-array access carries in

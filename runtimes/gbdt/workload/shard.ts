@@ -29,7 +29,7 @@ export async function readShard(
     ...(format ? { format } : {}),
     ...(format === 'csv' && data.label !== undefined ? { label: data.label } : {}),
     ...(group !== undefined ? { group } : {}),
-    // LightGBM places bin bounds between the parsed doubles (lightgbm-summary.ts).
+    // LightGBM places bin bounds between the parsed doubles (lightgbm/summary.ts).
     ...(format === 'csv' && ctx.spec.framework === 'lightgbm' ? { keepDoubles: true } : {}),
     displayName: file,
   };

@@ -1,5 +1,5 @@
 /**
- * EFB with several ranks: the bundles are planned from every rank's rows (lightgbm-efb-plan.ts
+ * EFB with several ranks: the bundles are planned from every rank's rows (lightgbm/efb-plan.ts
  * planSharedBundles), so they are the ones one process plans, and 1, 2 and 4 ranks of data parallel
  * (and feature parallel) grow the same trees with enable_bundle on. Before, rank 0 planned from its
  * own rows: features that never meet there but do on other ranks shared a bundle, those rows lost a

@@ -1,5 +1,5 @@
 /**
- * lambdarank and ndcg@k (runtimes/gbdt/lightgbm-rank.ts): gradients of tiny queries against the
+ * lambdarank and ndcg@k (runtimes/gbdt/lightgbm/rank.ts): gradients of tiny queries against the
  * formula of LightGBM's GetGradientsForOneQuery worked out by hand, ndcg on hand cases, and training
  * on a synthetic ranking set against a random ranking and XGBoost 1.7's rank:ndcg.
  */

@@ -1,5 +1,5 @@
 /**
- * regression_l1's leaf refit (runtimes/gbdt/lightgbm-renew.ts): LightGBM's PercentileFun on hand
+ * regression_l1's leaf refit (runtimes/gbdt/lightgbm/renew.ts): LightGBM's PercentileFun on hand
  * cases, and a trained tree whose every leaf is the learning rate times its rows' median residual.
  */
 import assert from 'node:assert/strict';

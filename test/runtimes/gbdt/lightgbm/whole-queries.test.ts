@@ -1,5 +1,5 @@
 /**
- * Ranking queries stay whole in data parallel (runtimes/lightgbm/whole-queries.ts): byte-range shards
+ * Ranking queries stay whole in data parallel (runtimes/gbdt/lightgbm/whole-queries.ts): byte-range shards
  * that cut a query hand its rows to the rank where it starts, and lambdarank on whole-query shards
  * grows the model one process grows.
  */
