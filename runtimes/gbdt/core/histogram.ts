@@ -7,7 +7,6 @@
  * on the thread count either, so the result is bit-identical for any thread count (tasks.ts runs
  * the plan).
  */
-import type { BinMatrix } from './bin-matrix.js';
 import type { HistContext, NodeBuild } from './hist-context.js';
 import { wasmHistKernel } from '../wasm/index.js';
 
