@@ -1,8 +1,3 @@
 /** Scoring files with trained models; the one part of runtimes/ that the CLI calls directly. */
-export {
-  type Predictions,
-  type PredictFileOptions,
-  predictFile,
-  readModel,
-  writePredictions,
-} from './predict-file.js';
+export type { PredictFileOptions, Predictions } from './predict-contract.js';
+export { predictFile, readModel, writePredictions } from './predict-file.js';

@@ -18,27 +18,7 @@ import {
   predictParallel,
 } from '../gbdt/index.js';
 import { layersModelPath } from './layers-model-path.js';
-
-export interface PredictFileOptions {
-  /** Label column of the data (name or index); null = the file has none. Default: see `loadData`. */
-  readonly label?: string | number | null;
-  /** CSV: a query column to leave out (header name or LightGBM's group_column index). */
-  readonly group?: string | number;
-  /** idx: images (tfjs models only). Default: by extension (`*-idx3-ubyte`, `.idx` → idx). */
-  readonly format?: 'csv' | 'libsvm' | 'idx';
-  /** tfjs models only: the tfjs backend to score on (default cpu). */
-  readonly backend?: 'cpu' | 'wasm';
-  /** Names shown in messages. */
-  readonly modelName?: string;
-  readonly dataName?: string;
-}
-
-export interface Predictions {
-  readonly header: readonly string[];
-  readonly rows: number;
-  /** One line per row, without the newline. */
-  line(row: number): string;
-}
+import type { PredictFileOptions, Predictions } from './predict-contract.js';
 
 export async function readModel(path: string, name = path): Promise<GbdtModel> {
   let text: string;

@@ -11,7 +11,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DtrainError } from '../../configs/errors.js';
 import type { Dataset } from '../data/index.js';
 import { readIdx, readIdxFile } from '../data/idx.js';
-import type { Predictions, PredictFileOptions } from '../predict/predict-file.js';
+import type { PredictFileOptions, Predictions } from '../predict/predict-contract.js';
 import { initBackend } from './backend.js';
 import { registerChainedOps } from './chained-ops.js';
 import { loadModel } from './model-io.js';

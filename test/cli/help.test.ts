@@ -1,12 +1,11 @@
-/** The exact `--help` text of the program and each verb, pinned (UPDATE_GOLDEN=1 rewrites). */
+/** The exact `--help` text of the program and each verb, pinned (DTRAIN_UPDATE_GOLDEN=1 rewrites). */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import type { CliIO } from '../../cli/io.js';
 import { main } from '../../cli/main.js';
 import { REPO } from '../helpers/dtrain-process.js';
+import { assertGolden } from '../helpers/golden.js';
 
 function fakeIO(): CliIO & { out: () => string } {
   const stdout = new PassThrough();
@@ -39,12 +38,7 @@ for (const verb of [
     const io = fakeIO();
     const code = await main(['node', 'dtrain', ...(verb ? [verb] : []), '--help'], io);
     assert.equal(code, 0);
-    const golden = join(REPO, 'test', 'fixtures', 'cli', `help-${verb || 'program'}.txt`);
-    if (process.env['UPDATE_GOLDEN'] || !existsSync(golden)) {
-      if (process.env['CI']) assert.fail(`missing golden file ${golden}`);
-      writeFileSync(golden, io.out());
-    }
-    assert.equal(io.out(), readFileSync(golden, 'utf8'));
+    assertGolden(`test/fixtures/cli/help-${verb || 'program'}.txt`, io.out());
   });
 }
 

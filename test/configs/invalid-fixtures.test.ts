@@ -3,10 +3,11 @@
  * with NN-name.expected exactly. Regenerate with DTRAIN_UPDATE_GOLDEN=1, then review every diff.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { registerValidate } from '../../cli/commands/validate.js';
+import { assertGolden } from '../helpers/golden.js';
 import { repoRoot } from '../helpers/paths.js';
 import { fakeIO, runVerb } from './fake-io.js';
 
@@ -14,7 +15,6 @@ const dir = join(repoRoot, 'test/fixtures/jobs/invalid');
 const fixtures = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .sort();
-const update = process.env['DTRAIN_UPDATE_GOLDEN'] === '1';
 
 test('there are twenty-four invalid fixtures, each with its .expected', () => {
   assert.equal(fixtures.length, 24);
@@ -25,9 +25,7 @@ for (const fixture of fixtures) {
   test(`validate ${fixture}`, async () => {
     const io = fakeIO(dir);
     await runVerb(io, registerValidate, ['validate', fixture]);
-    const expectedFile = join(dir, fixture.replace(/\.yaml$/, '.expected'));
-    if (update) writeFileSync(expectedFile, io.err());
-    assert.equal(io.err(), readFileSync(expectedFile, 'utf8'));
+    assertGolden(`test/fixtures/jobs/invalid/${fixture.replace(/\.yaml$/, '.expected')}`, io.err());
     assert.equal(io.out(), '');
     assert.equal(io.exitCode, 2);
   });

@@ -11,14 +11,10 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { BIN, REPO, runDtrain, tempDir, writeJob } from '../helpers/dtrain-process.js';
 import { eventually, processesOfJob } from '../helpers/processes.js';
+import { cannotRun } from '../helpers/skip.js';
 
 function needTmux(t: TestContext): boolean {
-  if (spawnSync('tmux', ['-V']).status === 0) return true;
-  const reason = 'tmux not installed: apt-get install tmux';
-  if (process.env['DTRAIN_REQUIRE_ALL'])
-    throw new Error(`tmux is required (DTRAIN_REQUIRE_ALL is set) but: ${reason}`);
-  t.skip(reason);
-  return false;
+  return spawnSync('tmux', ['-V']).status === 0 || cannotRun(t, 'tmux not installed: apt-get install tmux');
 }
 
 function running(pid: number): boolean {

@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
+import { cannotRun } from './skip.js';
 
 export type ClusterSupport = { ok: true } | { ok: false; reason: string };
 
@@ -67,9 +68,5 @@ export function clusterSupport(): ClusterSupport {
  */
 export function needCluster(t: TestContext): boolean {
   const support = clusterSupport();
-  if (support.ok) return true;
-  if (process.env['DTRAIN_REQUIRE_ALL'])
-    throw new Error(`cluster test bed is required (DTRAIN_REQUIRE_ALL is set) but: ${support.reason}`);
-  t.skip(`cluster test bed unavailable: ${support.reason}`);
-  return false;
+  return support.ok || cannotRun(t, `cluster test bed unavailable: ${support.reason}`);
 }

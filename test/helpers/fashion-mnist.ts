@@ -7,16 +7,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { cannotRun } from './skip.js';
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** True when the data set is installed; otherwise skips the test or, under DTRAIN_REQUIRE_ALL, fails it. */
 export function needFashionMnist(t: TestContext): boolean {
-  if (existsSync(join(FASHION_DIR, 'train-images-idx3-ubyte.gz'))) return true;
-  if (process.env['DTRAIN_REQUIRE_ALL'])
-    throw new Error(`Fashion-MNIST is required (DTRAIN_REQUIRE_ALL is set) but ${FASHION_DIR} is missing`);
-  t.skip('Fashion-MNIST not installed: apt-get install dataset-fashion-mnist');
-  return false;
+  return (
+    existsSync(join(FASHION_DIR, 'train-images-idx3-ubyte.gz')) ||
+    cannotRun(t, `Fashion-MNIST not installed in ${FASHION_DIR}: apt-get install dataset-fashion-mnist`)
+  );
 }
 
 function cut(path: string, first: number, count: number): Buffer {

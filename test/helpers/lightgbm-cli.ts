@@ -8,6 +8,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { repoRoot } from './paths.js';
+import { cannotRun } from './skip.js';
 
 /** The binary tests run: $LIGHTGBM_BIN, else ../shared/tools/lightgbm from the project root. */
 export const LIGHTGBM_BIN = process.env['LIGHTGBM_BIN'] ?? resolve(repoRoot, '../shared/tools/lightgbm');
@@ -33,11 +34,10 @@ export function lightgbmProblem(): string {
  */
 export function needLightgbm(t: TestContext): boolean {
   const p = lightgbmProblem();
-  if (p === '') return true;
-  if (process.env['DTRAIN_REQUIRE_ALL'])
-    throw new Error(`the LightGBM CLI is required (DTRAIN_REQUIRE_ALL is set) but ${p}`);
-  t.skip(`the LightGBM CLI is missing: ${p} (set LIGHTGBM_BIN; see shared/tools/README.md)`);
-  return false;
+  return (
+    p === '' ||
+    cannotRun(t, `the LightGBM CLI is missing: ${p} (set LIGHTGBM_BIN; see shared/tools/README.md)`)
+  );
 }
 
 /** Runs the CLI with `key=value` arguments in `dir` (one thread, quiet). Throws with its output on failure. */

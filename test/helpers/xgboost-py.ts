@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
+import { cannotRun } from './skip.js';
 
 // DTRAIN_PYTHON lets a run point at another interpreter (or a missing one, to check the skip path).
 const PYTHON = process.env['DTRAIN_PYTHON'] ?? '/usr/bin/python3';
@@ -60,11 +61,13 @@ export function xgboostProblem(): string {
  */
 export function needXgboost(t: TestContext): boolean {
   const problem = xgboostProblem();
-  if (problem === '') return true;
-  if (process.env['DTRAIN_REQUIRE_ALL'])
-    throw new Error(`python3-xgboost is required (DTRAIN_REQUIRE_ALL is set) but: ${problem}`);
-  t.skip('python3-xgboost not installed: apt-get install python3-xgboost');
-  return false;
+  return (
+    problem === '' ||
+    cannotRun(
+      t,
+      `python3-xgboost is not usable (${problem}): apt-get install python3-xgboost python3-sklearn`,
+    )
+  );
 }
 
 /** Float32 values as JSON-safe numbers (NaN → null), for `runPython` input. */

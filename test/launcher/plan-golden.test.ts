@@ -1,14 +1,15 @@
 /**
  * `dtrain plan` text for example jobs, pinned in test/fixtures/plans/. After an intended change,
- * regenerate with UPDATE_GOLDEN=1 and read the diff.
+ * regenerate with DTRAIN_UPDATE_GOLDEN=1 and read the diff.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseJob } from '../../configs/index.js';
 import { formatPlan, planJob } from '../../launcher/index.js';
 import { REPO } from '../helpers/dtrain-process.js';
+import { assertGolden } from '../helpers/golden.js';
 
 const CASES: readonly { example: string; local: boolean }[] = [
   { example: 'quickstart', local: false },
@@ -29,13 +30,7 @@ function planText(example: string, local: boolean): string {
 for (const c of CASES) {
   const name = `${c.example}${c.local ? '-local' : ''}`;
   test(`plan golden: ${name}`, () => {
-    const golden = join(REPO, 'test', 'fixtures', 'plans', `${name}.txt`);
-    const actual = planText(c.example, c.local);
-    if (process.env['UPDATE_GOLDEN'] || !existsSync(golden)) {
-      if (process.env['CI']) assert.fail(`missing golden file ${golden}`);
-      writeFileSync(golden, actual);
-    }
-    assert.equal(actual, readFileSync(golden, 'utf8'));
+    assertGolden(`test/fixtures/plans/${name}.txt`, planText(c.example, c.local));
   });
 }
 

@@ -11,8 +11,13 @@ import type { JobEvent } from '../../../launcher/index.js';
 import { initialState, reduce, type Seed, seen, type TuiState } from '../../../cli/render/tui/state.js';
 import { initialUi, type UiState } from '../../../cli/render/tui/ui.js';
 import { Frame } from '../../../cli/render/tui/views/frame.js';
-import { assertGolden } from './golden.js';
+import { assertGolden } from '../../helpers/golden.js';
 import { lastTs, localXgboostJob, TWO_HOST_SEED, twoHostJob } from './recorded.js';
+
+/** A whole frame against test/fixtures/tui/<name>.txt (stored with a final newline). */
+function assertFrame(name: string, frame: string): void {
+  assertGolden(`test/fixtures/tui/${name}.txt`, `${frame}\n`);
+}
 
 export function stateOf(events: readonly JobEvent[], seed: Seed = {}): TuiState {
   return events.reduce(reduce, initialState(seed));
@@ -51,7 +56,7 @@ const localNow = lastTs(local) + 300;
 
 test('a 4-rank local xgboost job mid-run', () => {
   const frame = frameOf(localState, { now: localNow });
-  assertGolden('local-4-ranks', frame);
+  assertFrame('local-4-ranks', frame);
   assert.match(frame, /quickstart-20260115-093000-7f3a +running +00:06/);
   assert.equal((frame.match(/ running +120\/500 /g) ?? []).length, 4);
   assert.match(frame, /logloss over 120 steps/);
@@ -61,7 +66,7 @@ test('a 4-rank local xgboost job mid-run', () => {
 test('a 2-host job while provisioning: a checklist per host with spinners', () => {
   const events = twoHostJob('provisioning');
   const frame = frameOf(stateOf(events, TWO_HOST_SEED), { now: lastTs(events) + 250 });
-  assertGolden('two-hosts-provisioning', frame);
+  assertFrame('two-hosts-provisioning', frame);
   assert.match(frame, /gpu-a +✓ connect +✓ host-key +✓ node +✓ upload +– setup +[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] data +· start/);
   assert.match(frame, /gpu-b +✓ connect +✓ host-key +✓ node +[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] upload +· setup/);
 });
@@ -69,7 +74,7 @@ test('a 2-host job while provisioning: a checklist per host with spinners', () =
 test('a 2-host job training: ranks grouped by host, GPUs shown', () => {
   const events = twoHostJob('training');
   const frame = frameOf(stateOf(events, TWO_HOST_SEED), { now: lastTs(events) + 400 });
-  assertGolden('two-hosts-training', frame);
+  assertFrame('two-hosts-training', frame);
   assert.match(frame, />gpu-a +0 +0 running +37\/100 /);
   assert.match(frame, /\n +1 +1 running/);
   assert.match(frame, /\n gpu-b +2 +0 running/);
@@ -92,19 +97,19 @@ test('a silent rank turns late (yellow, !) after 2 heartbeats and stale (red, !!
   assert.match(line(at(1.5), 2), / 1\.5s$/);
   assert.match(line(at(2.5), 2), / 2\.5s !$/);
   assert.match(line(at(3.5), 2), / 3\.5s !!$/);
-  assertGolden('stale-rank', at(3.5));
+  assertFrame('stale-rank', at(3.5));
   assert.match(line(at(3.5), 1), / 0\.2s$/);
 });
 
 test('the help overlay lists every key', () => {
   const frame = frameOf(localState, { now: localNow, ui: { overlay: 'help' } });
-  assertGolden('help', frame);
+  assertFrame('help', frame);
   for (const key of ['↑/↓', 'l ', 'm ', 'd ', 's ', 'q ', 'Ctrl-C', '?']) assert.ok(frame.includes(key), key);
 });
 
 test('s asks before stopping the job', () => {
   const frame = frameOf(localState, { now: localNow, ui: { overlay: 'confirm-stop' } });
-  assertGolden('confirm-stop', frame);
+  assertFrame('confirm-stop', frame);
   assert.match(frame, /Stop job quickstart-20260115-093000-7f3a\? Every rank on every host stops\. \[y\/N\]/);
 });
 
@@ -113,7 +118,7 @@ test('64 ranks on 8 hosts: a scrolling window that follows the selection', () =>
   const events = localXgboostJob({ ranks: 64, rounds: 30, hosts });
   const s = stateOf(events);
   const frame = frameOf(s, { now: lastTs(events) + 100, ui: { selected: 40 } });
-  assertGolden('64-ranks', frame);
+  assertFrame('64-ranks', frame);
   assert.match(frame, />node-5 +40 running/);
   assert.match(frame, /↑ \d+ more · ↓ \d+ more {2}\(64 ranks\)/);
   assert.ok(frame.split('\n').length < 24);
@@ -121,7 +126,7 @@ test('64 ranks on 8 hosts: a scrolling window that follows the selection', () =>
 
 test('a narrow terminal drops columns and never wraps', () => {
   const frame = frameOf(localState, { now: localNow, width: 56, height: 16 });
-  assertGolden('narrow', frame);
+  assertFrame('narrow', frame);
   for (const l of frame.split('\n')) assert.ok(l.length <= 56, l);
 });
 

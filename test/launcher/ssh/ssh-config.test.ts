@@ -11,6 +11,7 @@ import {
   resolveHost,
   sshConfigPath,
 } from '../../../launcher/ssh-config.js';
+import { cannotRun } from '../../helpers/skip.js';
 
 const CONFIG = `
 # options before any Host apply to every host
@@ -95,7 +96,10 @@ test('agrees with ssh -G on hostname, user, port, proxyjump', (t) => {
   } catch {
     ssh = false;
   }
-  if (!ssh) return t.skip('ssh client not installed');
+  if (!ssh) {
+    cannotRun(t, 'the OpenSSH client (ssh) is not installed: apt-get install openssh-client');
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'dtrain-ssh-config-'));
   const path = join(dir, 'config');
   // ssh -G rejects Match lines it cannot evaluate offline the same way; keep the rest.
