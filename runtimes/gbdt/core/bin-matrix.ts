@@ -6,7 +6,7 @@
  * bin (`upper_bound` of the value in its cuts, clamped to the last bin) or `bins(f)` when missing. Histograms give every feature
  * bins(f) + 1 slots so the missing code needs no branch in the hot loop.
  */
-import type { Dataset } from '../../data/dataset.js';
+import type { Dataset } from '../../data/index.js';
 import type { Cuts } from './cuts.js';
 
 export interface BinMatrix {

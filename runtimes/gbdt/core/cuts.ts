@@ -6,7 +6,7 @@
  * distinct values (≤ max_bin) every value is separated, exactly as XGBoost does (src/common/quantile.cc
  * `AddCutPoint`).
  */
-import type { Dataset } from '../../data/dataset.js';
+import type { Dataset } from '../../data/index.js';
 import { sortFloat32 } from './radix-sort.js';
 
 /** The cut points of every feature. */

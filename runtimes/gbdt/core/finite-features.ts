@@ -5,7 +5,7 @@
  * training beats failing at export after it.
  */
 import { DtrainError } from '../../../configs/errors.js';
-import type { Dataset } from '../../data/dataset.js';
+import type { Dataset } from '../../data/index.js';
 
 /**
  * Throws E_DATA (config) naming the first row (1-based, `rowOffset` rows after the job's first) and

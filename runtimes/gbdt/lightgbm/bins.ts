@@ -13,7 +13,7 @@
  * than its float32 (possible only when neighbouring distinct values share one float32 step) lands
  * one bin off LightGBM's.
  */
-import type { Dataset } from '../../data/dataset.js';
+import type { Dataset } from '../../data/index.js';
 import { type BinMatrix, buildBinMatrix, type Cuts } from '../core/index.js';
 import { g17 } from './model-numbers.js';
 import { mergeLgbSummaries } from './summary.js';

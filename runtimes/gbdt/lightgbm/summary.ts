@@ -11,7 +11,7 @@
  * without doubles, as a float64 0 and then those as 32-bit words (float32 values), half the bytes.
  * Missing counts cover every row, sampled or not.
  */
-import type { Dataset } from '../../data/dataset.js';
+import type { Dataset } from '../../data/index.js';
 import { mergeSorted, type RowSpan, sampled } from '../core/index.js';
 
 /** This rank's summary bytes (see the module comment). */

@@ -36,7 +36,7 @@ import {
   type Tree,
 } from '../core/index.js';
 import { DtrainError } from '../../../configs/errors.js';
-import type { Dataset } from '../../data/dataset.js';
+import type { Dataset } from '../../data/index.js';
 import { buildLgbMatrix, type LgbBins, lgbBinsFromSummaries } from './bins.js';
 import { bundlesFromPlan, type EfbLayout, type EfbOptions } from './efb.js';
 import { planSharedBundles } from './efb-plan.js';

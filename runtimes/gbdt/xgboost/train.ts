@@ -6,7 +6,7 @@
  * Collective; the ranks build identical trees (see tree-builder.ts) and get the same model.
  */
 import { DtrainError } from '../../../configs/errors.js';
-import type { Dataset } from '../../data/dataset.js';
+import type { Dataset } from '../../data/index.js';
 import {
   allRows,
   buildBinMatrix,
