@@ -2,6 +2,8 @@
  * What a command may touch of the outside world. main() builds the real one from `process`; tests
  * pass their own, so no command reads process.argv/env or calls process.exit itself.
  */
+import { EXIT } from '../configs/error-codes.js';
+
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream;
@@ -19,7 +21,7 @@ export function processIO(): CliIO {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
-    exitCode: 0,
+    exitCode: EXIT.ok,
   };
 }
 

@@ -1,9 +1,10 @@
 /**
  * The commander program: one file per verb under commands/, each a few lines that parse, call the
  * core, render and set an exit code. Errors become one short line on stderr and an exit code from
- * the table in configs/errors.ts.
+ * the table in configs/error-codes.ts.
  */
 import { Command, CommanderError } from 'commander';
+import { exitCodeFor } from '../configs/error-codes.js';
 import { DtrainError, EXIT, exitCodeOf } from '../configs/errors.js';
 import { registerCommands } from './commands/index.js';
 import { type CliIO, println, processIO } from './io.js';
@@ -33,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit through here with code 0; usage mistakes are bad input.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+      return error.exitCode === 0 ? EXIT.ok : exitCodeFor('E_USAGE');
     }
     reportError(io, error);
     return exitCodeOf(error);

@@ -1,53 +1,45 @@
 /**
  * The one error type of dtrain. Every failure that reaches a user is a DtrainError with a stable
- * `code`, a category that decides the exit code, and an optional `cause`. The message is one short
- * line (what failed, where); `detail` holds what follows it.
+ * `code` from the table in error-codes.ts, which gives its category and exit code, and an optional
+ * `cause`. The message is one short line (what failed, where); `detail` holds what follows it.
  */
-export type ErrorCategory = 'config' | 'infra' | 'worker' | 'internal' | 'interrupted';
+import {
+  type CategoryOf,
+  categoryOf,
+  type ErrorCategory,
+  type ErrorCode,
+  EXIT,
+  exitCodeFor,
+} from './error-codes.js';
 
-/** Exit codes, one table for the whole tool (DESIGN.md §1). */
-export const EXIT = {
-  ok: 0,
-  jobFailed: 1,
-  badInput: 2,
-  infra: 3,
-  internal: 4,
-  interrupted: 130,
-} as const;
+export { type ErrorCategory, type ErrorCode, EXIT } from './error-codes.js';
 
-const exitByCategory: Record<ErrorCategory, number> = {
-  config: EXIT.badInput,
-  infra: EXIT.infra,
-  worker: EXIT.jobFailed,
-  internal: EXIT.internal,
-  interrupted: EXIT.interrupted,
-};
-
-export interface DtrainErrorOptions {
-  readonly category: ErrorCategory;
-  readonly detail?: string;
+export interface DtrainErrorOptions<C extends ErrorCode = ErrorCode> {
+  /** Optional and checked against the table: a throw site may say what it expects its code to mean. */
+  readonly category?: CategoryOf<C>;
+  readonly detail?: string | undefined;
   readonly cause?: unknown;
 }
 
-export class DtrainError extends Error {
+export class DtrainError<C extends ErrorCode = ErrorCode> extends Error {
   override readonly name = 'DtrainError';
-  readonly code: string;
+  readonly code: C;
   readonly category: ErrorCategory;
   readonly detail: string | undefined;
 
-  constructor(code: string, message: string, options: DtrainErrorOptions) {
+  constructor(code: C, message: string, options: DtrainErrorOptions<C> = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.category = options.category;
+    this.category = categoryOf(code);
     this.detail = options.detail;
   }
 
   get exitCode(): number {
-    return exitByCategory[this.category];
+    return exitCodeFor(this.code);
   }
 }
 
-/** The exit code for anything thrown: DtrainErrors map by category, everything else is internal. */
+/** The exit code for anything thrown: DtrainErrors by their code, everything else is internal. */
 export function exitCodeOf(error: unknown): number {
   return error instanceof DtrainError ? error.exitCode : EXIT.internal;
 }

@@ -1,5 +1,16 @@
 /** configs/: what a job is. The public surface: JobSpec and its types, parsing, reading, the schema. */
+export { type AtomicWriteOptions, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export { defaultJobName, LOCAL_HOST } from './build-spec.js';
+export {
+  type CategoryOf,
+  categoryOf,
+  ERROR_CODES,
+  type ErrorCategory,
+  type ErrorCode,
+  exitCodeFor,
+  isErrorCode,
+  isRetryable,
+} from './error-codes.js';
 export { DtrainError, EXIT, exitCodeOf } from './errors.js';
 export { isLocalAddress, parseHost } from './host-grammar.js';
 export { starterJob } from './init-template.js';

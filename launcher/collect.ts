@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { LaunchPlan } from './plan/types.js';
-import type { Transport } from './transports/types.js';
+import type { Transport } from './transports/index.js';
 
 export async function collect(
   plan: LaunchPlan,

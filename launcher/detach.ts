@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DtrainError } from '../configs/errors.js';
+import { DtrainError, EXIT } from '../configs/errors.js';
 import { JobStore } from './store/job-store.js';
 
 export interface DetachOptions {
@@ -65,11 +65,10 @@ export async function startDetached(options: DetachOptions): Promise<Detached> {
       const output = readFileSync(outPath, 'utf8').trim();
       rmSync(outPath, { force: true });
       throw new DtrainError(
-        'E_DETACH',
+        relayedCode(exit.code),
         output.split('\n')[0]?.replace(/^dtrain: /, '') ||
           `the background coordinator exited with ${exit.signal ?? `code ${exit.code}`} before the job started`,
         {
-          category: exit.code === 2 ? 'config' : exit.code === 3 ? 'infra' : 'worker',
           ...(output.includes('\n') ? { detail: output.split('\n').slice(1).join('\n') } : {}),
         },
       );
@@ -87,4 +86,11 @@ export async function startDetached(options: DetachOptions): Promise<Detached> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The child's own exit code carried over: bad input and infrastructure as such, anything else as failed. */
+function relayedCode(status: number | null): 'E_DETACH_INPUT' | 'E_DETACH_INFRA' | 'E_DETACH_FAILED' {
+  if (status === EXIT.badInput) return 'E_DETACH_INPUT';
+  if (status === EXIT.infra) return 'E_DETACH_INFRA';
+  return 'E_DETACH_FAILED';
 }

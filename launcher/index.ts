@@ -12,3 +12,9 @@ export { type RunJobOptions, runJob, WORKER_ENTRY } from './run-job.js';
 export { processAlive, stopJob } from './stop-job.js';
 export { dtrainHome, JobStore } from './store/job-store.js';
 export type { JobRecord, RankRecord } from './store/types.js';
+export {
+  type HostKeyReport,
+  type TrustHostsOptions,
+  type TrustHostsResult,
+  trustHosts,
+} from './trust-hosts.js';

@@ -5,6 +5,7 @@
  * in as parameters (transport, tracker, clock, signal); it never reads process state or exits.
  */
 import { randomBytes } from 'node:crypto';
+import { categoryOf, type ErrorCode, EXIT, exitCodeFor, isErrorCode } from '../configs/error-codes.js';
 import { DtrainError } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
 import type { PeerAddress, WorkerToCoordinator } from '../runtimes/protocol/index.js';
@@ -16,7 +17,7 @@ import { isTerminal } from './rank-state.js';
 import type { LaunchPlan, RankPlan } from './plan/types.js';
 import { collect } from './collect.js';
 import { shipData } from './ship-data.js';
-import type { RankProcess, StepSink, Transport } from './transports/types.js';
+import type { RankProcess, StepSink, Transport } from './transports/index.js';
 
 export interface LaunchOptions {
   readonly spec: JobSpec;
@@ -42,6 +43,8 @@ export interface LaunchOptions {
 export interface RunResult {
   readonly state: 'succeeded' | 'failed' | 'stopped';
   readonly exitCode: number;
+  /** The failure's code (its category decides the exit code and whether a restart may help). */
+  readonly code: ErrorCode | undefined;
   readonly error: string | undefined;
   /** Rank 0's result data. */
   readonly result: unknown;
@@ -51,7 +54,7 @@ export interface RunResult {
 type Cause = {
   readonly message: string;
   readonly state: 'failed' | 'stopped';
-  readonly exitCode: number;
+  readonly code: ErrorCode;
   /** What to do about it, when known (e.g. the command that trusts a host key). */
   readonly detail?: string;
 };
@@ -66,7 +69,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   const procs = new Map<number, RankProcess>();
   const exits = new Map<number, Promise<void>>();
   const stderrTail = new Map<number, string[]>();
-  const failMessages = new Map<number, { code: string; message: string; exitCode: number }>();
+  const failMessages = new Map<number, { code: ErrorCode; message: string; symptom: boolean }>();
   const peers = new Map<number, PeerAddress>();
   const doneRanks = new Set<number>();
   let cause: Cause | undefined;
@@ -86,8 +89,8 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     tracker.emit({ type: 'stopping', ts: clock(), reason: c.message });
     void stopGang();
   };
-  const fail = (message: string, isSymptom = false, exitCode = 1) => {
-    const c: Cause = { message, state: 'failed', exitCode };
+  const fail = (message: string, isSymptom = false, code: ErrorCode = 'E_WORKER') => {
+    const c: Cause = { message, state: 'failed', code };
     if (cause || stopping) return;
     if (!isSymptom) {
       stop(c);
@@ -144,10 +147,11 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
         return;
       case 'fail':
         {
-          // Bad data or parameters found by a worker are the user's input, as at validation.
-          const exitCode = m.category === 'config' ? 2 : 1;
-          failMessages.set(rank, { code: m.code, message: m.message, exitCode });
-          fail(`rank ${rank} on ${hostOf(rank)} failed: ${m.message}`, m.code === 'E_PEER_LOST', exitCode);
+          // Bad data or parameters found by a worker are the user's input, as at validation; any
+          // other failure of a rank fails the job.
+          const code = isErrorCode(m.code) && categoryOf(m.code) === 'config' ? m.code : 'E_WORKER';
+          failMessages.set(rank, { code, message: m.message, symptom: m.code === 'E_PEER_LOST' });
+          fail(`rank ${rank} on ${hostOf(rank)} failed: ${m.message}`, m.code === 'E_PEER_LOST', code);
         }
         return;
       case 'heartbeat':
@@ -227,11 +231,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     if (stopping) return;
     const told = failMessages.get(rank.rank);
     if (told) {
-      fail(
-        `rank ${rank.rank} on ${host} failed: ${told.message}`,
-        told.code === 'E_PEER_LOST',
-        told.exitCode,
-      );
+      fail(`rank ${rank.rank} on ${host} failed: ${told.message}`, told.symptom, told.code);
       return;
     }
     const tail = (stderrTail.get(rank.rank) ?? []).slice(-5);
@@ -241,7 +241,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
   }
 
   // --- the run itself ---
-  const onAbort = () => stop({ message: 'stopped by request', state: 'stopped', exitCode: 130 });
+  const onAbort = () => stop({ message: 'stopped by request', state: 'stopped', code: 'E_INTERRUPTED' });
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const port = await coordinator.start();
   tracker.emit({
@@ -262,7 +262,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     fail(
       `rank ${missing.join(', ')} did not register within ${(o.startupTimeoutMs ?? 60000) / 1000}s`,
       false,
-      3,
+      'E_START',
     );
   }, o.startupTimeoutMs ?? 60000);
   tracker.record.startedAt = clock();
@@ -339,13 +339,13 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     tracker.flush();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const exitCode = error instanceof DtrainError ? error.exitCode : 3;
+    const code = error instanceof DtrainError ? error.code : 'E_START';
     const detail = error instanceof DtrainError ? error.detail : undefined;
     if (!cause)
       stop({
         message: `could not start the job: ${message}`,
         state: 'failed',
-        exitCode,
+        code,
         ...(detail ? { detail } : {}),
       });
   }
@@ -363,7 +363,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
       cause = {
         message: `could not fetch the results: ${(error as Error).message}`,
         state: 'failed',
-        exitCode: 3,
+        code: 'E_FETCH',
       };
       return result;
     });
@@ -371,7 +371,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
 
   const final: Cause | undefined = cause ?? (symptom ? symptom.cause : undefined);
   const state = final ? final.state : 'succeeded';
-  const exitCode = final ? final.exitCode : 0;
+  const exitCode = final ? exitCodeFor(final.code) : EXIT.ok;
   const elapsed = (clock() - started) / 1000;
   const record = tracker.record;
   record.state = state;
@@ -389,7 +389,7 @@ export async function launch(o: LaunchOptions): Promise<RunResult> {
     elapsed,
   });
   tracker.close();
-  return { state, exitCode, error: final?.message, result, elapsed };
+  return { state, exitCode, code: final?.code, error: final?.message, result, elapsed };
 }
 
 /** The plan leaves the coordinator port as chosen at run time; fill it in. */

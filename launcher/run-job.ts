@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRetryable } from '../configs/error-codes.js';
 import { DtrainError } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
 import type { EventSink } from './events.js';
@@ -15,9 +16,8 @@ import type { LaunchPlan } from './plan/types.js';
 import { JobStore } from './store/job-store.js';
 import { JobWriter } from './store/job-writer.js';
 import type { JobRecord } from './store/types.js';
-import { byHostTransport } from './transports/by-host.js';
-import { localTransport } from './transports/local.js';
-import type { Transport } from './transports/types.js';
+import { buildWorkerBundle, provisionedTransport } from './provision/index.js';
+import { byHostTransport, localTransport, sshTransport, type Transport } from './transports/index.js';
 
 export interface RunJobOptions {
   readonly local: boolean;
@@ -52,7 +52,11 @@ export async function runJob(spec: JobSpec, options: RunJobOptions): Promise<Run
   for (let attempt = 0; ; attempt++) {
     const run = await runOnce(spec, { ...options, ...(resumeFrom ? { resumeFrom } : {}) }, previous);
     const retry =
-      run.state === 'failed' && run.exitCode === 1 && attempt < spec.restarts && !options.signal?.aborted;
+      run.state === 'failed' &&
+      run.code !== undefined &&
+      isRetryable(run.code) &&
+      attempt < spec.restarts &&
+      !options.signal?.aborted;
     if (!retry) return run;
     // Without a checkpoint the next attempt starts from the beginning (or from the earlier --resume).
     if (hasFiles(join(run.outputDir, 'checkpoints'))) resumeFrom = run.outputDir;
@@ -135,17 +139,20 @@ async function runOnce(
 async function transportFor(plan: LaunchPlan, spec: JobSpec, options: RunJobOptions): Promise<Transport> {
   const local = localTransport({ env: options.env, cwd: options.cwd });
   if (plan.hosts.every((h) => h.local)) return local;
-  // ssh2 is loaded only when a job has remote hosts.
-  const { sshTransport } = await import('./transports/ssh.js');
-  const ssh = sshTransport({
-    spec,
+  // ssh2 is loaded only when a job has remote hosts (sshTransport imports it on this first call).
+  const ssh = await sshTransport({
+    ssh: spec.ssh,
+    jobFile: spec.source.file,
     jobId: plan.jobId,
     env: options.env,
-    home: options.home,
-    localWorkerDist: DIST_DIR,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return byHostTransport(plan, local, ssh);
+  // The launcher, not the transport, provisions each host over the connection the transport opens.
+  const remote = provisionedTransport(ssh, {
+    bundle: () => buildWorkerBundle({ distDir: DIST_DIR, home: options.home }),
+    setupEnv: spec.remote.env,
+  });
+  return byHostTransport(plan, local, remote);
 }
 
 /** Data files that ranks on this machine will read must exist before anything starts. */
@@ -157,7 +164,7 @@ function checkLocalData(spec: JobSpec, cwd: string): void {
     if (file === undefined) continue;
     const path = resolve(spec.source.dir || cwd, file);
     if (!existsSync(path))
-      throw new DtrainError('E_DATA_MISSING', `data.${role}: no such file ${path}`, {
+      throw new DtrainError('E_DATA', `data.${role}: no such file ${path}`, {
         category: 'config',
         detail: `paths in the job file are relative to its folder (${spec.source.dir || cwd})`,
       });

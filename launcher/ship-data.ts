@@ -11,7 +11,7 @@ import type { JobSpec } from '../configs/job-spec.js';
 import { writeShards } from './data-shards.js';
 import { shardPath } from './plan/plan-job.js';
 import type { HostPlan, LaunchPlan } from './plan/types.js';
-import type { StepSink, Transport } from './transports/types.js';
+import type { StepSink, Transport } from './transports/index.js';
 
 export async function shipData(
   spec: JobSpec,

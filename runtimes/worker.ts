@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DtrainError } from '../configs/errors.js';
+import { DtrainError, EXIT } from '../configs/errors.js';
 import type { JobSpec } from '../configs/job-spec.js';
 import { createCommunicator, openEndpoint } from './comm/index.js';
 import { openCoordinatorLink } from './coordinator-link.js';
@@ -88,10 +88,10 @@ async function main(): Promise<void> {
       else if (m.t === 'bye') byeReceived();
       else if (m.t === 'stop') {
         stop.abort();
-        exitSoon(1, `stopped by the coordinator: ${m.reason ?? ''}`);
+        exitSoon(EXIT.jobFailed, `stopped by the coordinator: ${m.reason ?? ''}`);
       }
     },
-    onLost: (why) => exitSoon(1, why),
+    onLost: (why) => exitSoon(EXIT.jobFailed, why),
   });
   // A rank on a cluster host (DTRAIN_HOST set) is reached by its peers at that host's address; a
   // local rank only on loopback. The coordinator may be a tunnel on loopback either way.
@@ -111,9 +111,13 @@ async function main(): Promise<void> {
   const workload = WORKLOADS[spec.framework];
   try {
     if (!workload)
-      throw new DtrainError('E_FRAMEWORK', `framework ${spec.framework} is not built into this worker yet`, {
-        category: 'config',
-      });
+      throw new DtrainError(
+        'E_NOT_IMPLEMENTED',
+        `framework ${spec.framework} is not built into this worker yet`,
+        {
+          category: 'config',
+        },
+      );
     const comm = await createCommunicator({
       endpoint,
       rank: args.rank,
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
     await send({ t: 'done', rank: args.rank });
     await Promise.race([bye, new Promise((r) => setTimeout(r, 5000))]);
     link.close();
-    process.exit(0);
+    process.exit(EXIT.ok);
   } catch (error) {
     const code = error instanceof DtrainError ? error.code : 'E_WORKER';
     const category = error instanceof DtrainError ? error.category : 'worker';
@@ -149,7 +153,7 @@ async function main(): Promise<void> {
     if (!(error instanceof DtrainError) && error instanceof Error && error.stack)
       process.stderr.write(`${error.stack}\n`);
     await send({ t: 'fail', rank: args.rank, code, category, message });
-    exitSoon(1, `failed: ${message}`);
+    exitSoon(EXIT.jobFailed, `failed: ${message}`);
   }
 }
 
@@ -196,5 +200,5 @@ function exitSoon(code: number, why: string): void {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  exitSoon(2, `could not start: ${message}`);
+  exitSoon(EXIT.badInput, `could not start: ${message}`);
 });

@@ -4,7 +4,7 @@
  * plain or JSON lines until the job ends. The exit code is the job's.
  */
 import type { Command } from 'commander';
-import { DtrainError } from '../../configs/errors.js';
+import { DtrainError, EXIT } from '../../configs/errors.js';
 import { dtrainHome, followJob, type JobRecord, JobStore } from '../../launcher/index.js';
 import { type CliIO, println } from '../io.js';
 import { plainRenderer } from '../render/plain.js';
@@ -73,7 +73,7 @@ export async function attachJob(
       println(io.stdout, `detached from job ${job.id}; it keeps running.`);
       println(io.stdout, `  dtrain attach ${job.id}    reopen this view`);
       println(io.stdout, `  dtrain stop ${job.id}      stop it`);
-      return 0;
+      return EXIT.ok;
     }
     return result.exitCode;
   }
@@ -87,9 +87,9 @@ export async function attachJob(
         category: 'infra',
         detail: `dtrain stop ${r.id} kills what it left behind`,
       });
-    return r.exitCode ?? 1;
+    return r.exitCode ?? EXIT.jobFailed;
   }
-  return 0;
+  return EXIT.ok;
 }
 
 function tryPlan(

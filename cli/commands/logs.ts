@@ -19,7 +19,7 @@ export function registerLogs(program: Command, io: CliIO): void {
       const ranks = opts.rank === undefined ? job.ranks.map((r) => r.rank) : [opts.rank];
       if (opts.rank !== undefined && opts.rank >= job.worldSize)
         throw new DtrainError(
-          'E_BAD_RANK',
+          'E_USAGE',
           `--rank ${opts.rank}: job ${job.id} has ranks 0-${job.worldSize - 1}`,
           {
             category: 'config',
@@ -58,7 +58,7 @@ export function registerLogs(program: Command, io: CliIO): void {
 function parseRank(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
-    throw new DtrainError('E_BAD_RANK', `--rank must be a whole number ≥ 0 (got ${JSON.stringify(value)})`, {
+    throw new DtrainError('E_USAGE', `--rank must be a whole number ≥ 0 (got ${JSON.stringify(value)})`, {
       category: 'config',
     });
   return n;

@@ -2,6 +2,7 @@
  * The text of `dtrain plan` (and `dtrain run --dry-run`): the rank map, then per host what would be
  * uploaded and run. Pure; golden-tested.
  */
+import { shellQuote } from '../transports/index.js';
 import type { LaunchPlan, RankPlan } from './types.js';
 
 export function formatPlan(plan: LaunchPlan): string {
@@ -62,10 +63,11 @@ function table(plan: LaunchPlan): string[] {
 }
 
 function rankLines(rank: RankPlan): string[] {
+  const quote = (word: string) => shellQuote(word, { template: true });
   const env = Object.entries(rank.env)
-    .map(([k, v]) => `${k}=${shellQuote(v)}`)
+    .map(([k, v]) => `${k}=${quote(v)}`)
     .join(' ');
-  return [`  rank ${rank.rank}  ${rank.argv.map(shellQuote).join(' ')}`, `          env ${env}`];
+  return [`  rank ${rank.rank}  ${rank.argv.map(quote).join(' ')}`, `          env ${env}`];
 }
 
 function portText(port: number): string {
@@ -81,12 +83,4 @@ function rangeText(ranks: readonly number[]): string {
   const first = ranks[0]!;
   const last = ranks[ranks.length - 1]!;
   return first === last ? String(first) : `${first}-${last}`;
-}
-
-/** Quotes a word for display the way a POSIX shell would need it; plain words stay bare. */
-export function shellQuote(word: string): string {
-  if (word === '') return "''";
-  // Placeholders such as <job-id> stay bare so the plan reads as a template.
-  if (/^[A-Za-z0-9_@%+=:,./<>~-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -4,7 +4,7 @@
  * prints them, and a run refuses a host that has fewer GPUs than the job file gives it.
  */
 import { DtrainError } from '../../configs/errors.js';
-import { shellQuote } from '../transports/ssh-quote.js';
+import { shellQuote } from '../transports/index.js';
 import type { RemoteHost } from './remote.js';
 
 export interface HostFacts {
@@ -54,7 +54,7 @@ export function checkGpus(host: string, wanted: readonly number[], facts: HostFa
     return facts.gpus ? `${facts.gpus.length} GPU(s), none used by this job` : 'no GPUs asked for';
   if (!facts.gpus)
     throw new DtrainError(
-      'E_GPUS',
+      'E_GPU_DRIVER',
       `host ${host}: the job file gives it GPUs ${wanted.join(',')} but nvidia-smi is not there`,
       {
         category: 'infra',

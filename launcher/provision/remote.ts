@@ -1,25 +1,10 @@
 /**
- * What provisioning needs of a host, whatever carries it: run a shell command, copy a file there,
- * rename a path. ssh.ts implements it over one SSH connection (exec channels and SFTP); tests
- * implement it with local processes. Paths are absolute paths on the host.
+ * The RemoteHost contract (launcher/transports/types.ts) that provisioning runs over, and what it
+ * reads from a command's result.
  */
-export interface ExecResult {
-  readonly code: number | null;
-  readonly signal: string | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import type { ExecResult } from '../transports/index.js';
 
-export interface RemoteHost {
-  /** The host as the user wrote it, for messages. */
-  readonly name: string;
-  /** Runs `command` through the host's shell; `stdin` is written, then closed. */
-  exec(command: string, options?: { readonly stdin?: string }): Promise<ExecResult>;
-  /** Copies a local file to a path on the host (the folder exists). */
-  putFile(localPath: string, remotePath: string): Promise<void>;
-  /** Renames a path on the host; fails when `to` already exists. */
-  rename(from: string, to: string): Promise<void>;
-}
+export type { ExecResult, RemoteHost } from '../transports/index.js';
 
 /** The last lines of a command's stderr (or stdout when stderr is empty), for an error's detail. */
 export function lastLines(result: ExecResult, count = 5): string {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DtrainError } from '../../configs/errors.js';
-import { envWords, shellQuote as q } from '../transports/ssh-quote.js';
+import { envWords, shellQuote as q } from '../transports/index.js';
 import { type RemoteHost, lastLines } from './remote.js';
 
 export interface SetupOptions {
@@ -31,7 +31,7 @@ export async function runSetup(remote: RemoteHost, o: SetupOptions): Promise<'do
   const marker = setupMarker(o.workdir, o.commands, o.bundleHash);
   const seen = await remote.exec(`test -f ${q(marker)} && echo done || echo todo`);
   if (seen.stdout.trim() === 'done') return 'skipped';
-  const words = envWords(o.env).map(q);
+  const words = envWords(o.env).map((word) => q(word));
   const prefix = words.length > 0 ? `export ${words.join(' ')}; ` : '';
   for (const command of o.commands) {
     o.onCommand?.(command);

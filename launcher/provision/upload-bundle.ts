@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DtrainError } from '../../configs/errors.js';
-import { shellQuote as q } from '../transports/ssh-quote.js';
+import { shellQuote as q } from '../transports/index.js';
 import type { WorkerBundle } from './bundle.js';
 import { type RemoteHost, lastLines } from './remote.js';
 

@@ -3,19 +3,10 @@
  * goes through a JobWriter owned by the job's coordinator.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../../configs/atomic-write.js';
 import { DtrainError } from '../../configs/errors.js';
 import type { JobSpec } from '../../configs/job-spec.js';
 import type { JobEvent } from '../events.js';
@@ -27,17 +18,9 @@ export function dtrainHome(env: Readonly<Record<string, string | undefined>>): s
   return env['DTRAIN_HOME'] || join(homedir(), '.dtrain');
 }
 
-/** Writes a file so that readers see the old or the new content, never a torn one. */
+/** Writes a store file (the user's own: mode 600) so that readers see the old or the whole new content. */
 export function writeFileAtomic(path: string, content: string): void {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, content, { mode: 0o600 });
 }
 
 export class JobStore {
@@ -109,7 +92,7 @@ export class JobStore {
         category: 'config',
         detail: byPrefix.map((j) => `  ${j.id}`).join('\n'),
       });
-    throw new DtrainError('E_JOB_UNKNOWN', `no job "${query}" in ${this.jobsDir}`, {
+    throw new DtrainError('E_JOB_NOT_FOUND', `no job "${query}" in ${this.jobsDir}`, {
       category: 'config',
       detail: 'dtrain status lists the jobs this machine knows',
     });

@@ -1,7 +1,9 @@
 /**
- * The transport contract: how the launcher gets a rank's process running on its host and how it
- * ends it. local.ts runs ranks as processes on this machine; ssh.ts (later) on remote hosts. A
- * transport never interprets the job; it provisions, starts argv arrays and kills process groups.
+ * The transport contracts: how the launcher gets a rank's process running on its host and how it
+ * ends it. local.ts runs ranks as processes on this machine (a Transport); ssh/ reaches remote hosts
+ * (a RemoteTransport: it connects and hands back a RemoteHost, and the launcher's provision/ runs
+ * the provisioning steps over that). A transport never interprets the job: it is told how to
+ * connect, starts argv arrays and kills process groups.
  */
 import type { HostPlan, RankPlan } from '../plan/types.js';
 
@@ -62,4 +64,48 @@ export interface Transport {
   outputDir(host: HostPlan, localOutputDir: string): string;
   /** Releases connections; called once at the end of a run. */
   close(): Promise<void>;
+}
+
+/**
+ * What provisioning needs of a host, whatever carries it: run a shell command, copy a file there,
+ * rename a path. The SSH transport implements it over one connection (exec channels and SFTP); tests
+ * implement it with local processes. Paths are absolute paths on the host.
+ */
+export interface ExecResult {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RemoteHost {
+  /** The host as the user wrote it, for messages. */
+  readonly name: string;
+  /** Runs `command` through the host's shell; `stdin` is written, then closed. */
+  exec(command: string, options?: { readonly stdin?: string }): Promise<ExecResult>;
+  /** Copies a local file to a path on the host (the folder exists). */
+  putFile(localPath: string, remotePath: string): Promise<void>;
+  /** Renames a path on the host; fails when `to` already exists. */
+  rename(from: string, to: string): Promise<void>;
+}
+
+/** A host the transport has connected to and verified, ready to be provisioned. */
+export interface ConnectedHost {
+  readonly remote: RemoteHost;
+  /** The plan's workdir as an absolute path on the host (`~` and relative paths under its home). */
+  readonly workdir: string;
+}
+
+/**
+ * A transport to hosts that must be provisioned before ranks start there. The launcher connects,
+ * runs the provisioning steps over the RemoteHost it gets back, then says where the worker is.
+ */
+export interface RemoteTransport extends Omit<Transport, 'prepare'> {
+  /**
+   * Connects to the host and checks its host key, reporting the `connect` and `host-key` steps
+   * (and marking the one that failed). Throws a DtrainError naming the host.
+   */
+  connect(host: HostPlan, onStep: StepSink): Promise<ConnectedHost>;
+  /** The worker script the host's ranks run, replacing the plan's entry (after provisioning). */
+  place(host: HostPlan, placement: { readonly entry: string }): void;
 }

@@ -21,7 +21,7 @@ export function offsetsFromCounts(
   what = 'allGather',
 ): number[] {
   if (counts.length !== n || counts.some((c) => !Number.isInteger(c) || c < 0)) {
-    throw new DtrainError('E_COMM_ARG', `${what} needs ${n} non-negative integer counts`, {
+    throw new DtrainError('E_INTERNAL', `${what} needs ${n} non-negative integer counts`, {
       category: 'internal',
     });
   }
@@ -29,7 +29,7 @@ export function offsetsFromCounts(
   for (const c of counts) offsets.push(offsets[offsets.length - 1]! + c);
   if (offsets[n] !== length) {
     throw new DtrainError(
-      'E_COMM_ARG',
+      'E_INTERNAL',
       `${what} counts add up to ${offsets[n]}, not the buffer's ${length}`,
       {
         category: 'internal',

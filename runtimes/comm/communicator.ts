@@ -219,7 +219,7 @@ export class Communicator {
     const result = this.#tail.then(async () => {
       if (this.#failure) throw this.#failure;
       if (this.#closing)
-        throw new DtrainError('E_COMM_CLOSED', 'the communicator is closed', { category: 'internal' });
+        throw new DtrainError('E_INTERNAL', 'the communicator is closed', { category: 'internal' });
       const gone = this.#departed.values().next();
       if (!gone.done) throw peerLost(gone.value, 'it closed its communicator');
       if (!make) return;

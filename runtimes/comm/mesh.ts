@@ -48,7 +48,7 @@ async function dial(
 export async function createCommunicator(opts: CommunicatorOptions): Promise<Communicator> {
   const { endpoint, rank, worldSize } = opts;
   if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize) {
-    throw new DtrainError('E_COMM_ARG', `rank ${rank} is outside world size ${worldSize}`, {
+    throw new DtrainError('E_INTERNAL', `rank ${rank} is outside world size ${worldSize}`, {
       category: 'internal',
     });
   }
@@ -60,7 +60,7 @@ export async function createCommunicator(opts: CommunicatorOptions): Promise<Com
     if (j === rank) continue;
     const entry = byRank.get(j);
     if (j < rank && entry === undefined) {
-      throw new DtrainError('E_COMM_ARG', `the peer table has no address for rank ${j}`, {
+      throw new DtrainError('E_INTERNAL', `the peer table has no address for rank ${j}`, {
         category: 'internal',
       });
     }

@@ -30,7 +30,7 @@ export function newNonce(): string {
 
 function key(token: string): Buffer {
   if (!/^[0-9a-fA-F]{64,}$/.test(token) || token.length % 2 !== 0) {
-    throw new DtrainError('E_AUTH', 'job token is not a hex string of at least 32 bytes', {
+    throw new DtrainError('E_INTERNAL', 'job token is not a hex string of at least 32 bytes', {
       category: 'internal',
     });
   }

@@ -46,7 +46,7 @@ export class Connection extends EventEmitter {
     socket.on('data', (chunk: Buffer) => this.#push(chunk));
     socket.on('error', (e) => {
       this.#error ??= new DtrainError(
-        'E_CONN_LOST',
+        'E_CONN_CLOSED',
         `connection to ${this.remoteAddress} failed: ${e.message}`,
         {
           category: 'infra',

@@ -108,7 +108,7 @@ export interface FailMsg {
   readonly t: 'fail';
   readonly rank: number;
   readonly code: string;
-  /** The error's category: a 'config' failure (bad data, bad parameter) makes the job exit 2. */
+  /** The error's category, for readers of the wire; the launcher decides by `code` (configs/error-codes.ts). */
   readonly category?: string;
   readonly message: string;
 }

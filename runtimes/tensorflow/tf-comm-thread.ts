@@ -9,7 +9,7 @@
  * outcome with receiveMessageOnPort once the count is past the replies it has taken.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { DtrainError } from '../../configs/errors.js';
+import { DtrainError, type ErrorCode } from '../../configs/errors.js';
 import {
   type Communicator,
   createCommunicator,
@@ -56,7 +56,7 @@ export type ThreadOp =
 /** What the thread answers for each op (and for start-up). */
 export type ThreadReply =
   | { readonly ok: true; readonly port?: number }
-  | { readonly ok: false; readonly code: string; readonly category: string; readonly message: string };
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
 
 const init = workerData as Init;
 const ctl = new Int32Array(init.ctl);
@@ -69,9 +69,8 @@ function answer(r: ThreadReply): void {
 }
 
 function failure(error: unknown): ThreadReply {
-  if (error instanceof DtrainError)
-    return { ok: false, code: error.code, category: error.category, message: error.message };
-  return { ok: false, code: 'E_WORKER', category: 'worker', message: String(error) };
+  if (error instanceof DtrainError) return { ok: false, code: error.code, message: error.message };
+  return { ok: false, code: 'E_WORKER', message: String(error) };
 }
 
 async function run(comm: Communicator, m: ThreadOp): Promise<void> {

@@ -9,7 +9,7 @@
  * scratch one.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { DtrainError, type ErrorCategory } from '../../configs/errors.js';
+import { DtrainError } from '../../configs/errors.js';
 import type { Communicator, ReduceOp } from '../comm/index.js';
 import type { WorkloadContext } from '../workload.js';
 import type { ThreadOp, ThreadReply } from './tf-comm-thread.js';
@@ -127,7 +127,7 @@ export class ThreadComm {
   /** Posts an op on `buf` (copied into scratch unless it is shared); returns the copy-back. */
   #post(buf: F, make: (sab: SharedArrayBuffer, offset: number) => ThreadOp): () => void {
     if (this.#closed)
-      throw new DtrainError('E_COMM_CLOSED', 'the communicator thread is closed', { category: 'internal' });
+      throw new DtrainError('E_INTERNAL', 'the communicator thread is closed', { category: 'internal' });
     if (buf.buffer instanceof SharedArrayBuffer) {
       this.#worker.postMessage(make(buf.buffer, buf.byteOffset));
       return () => {};
@@ -169,7 +169,7 @@ export class ThreadComm {
   #take(): ThreadReply {
     const m = receiveMessageOnPort(this.#reply);
     if (!m)
-      throw new DtrainError('E_COMM_THREAD', 'the communicator thread answered nothing', {
+      throw new DtrainError('E_INTERNAL', 'the communicator thread answered nothing', {
         category: 'internal',
       });
     this.#taken = (this.#taken + 1) | 0;
@@ -179,7 +179,7 @@ export class ThreadComm {
   }
 
   #check(r: ThreadReply): void {
-    if (!r.ok) throw new DtrainError(r.code, r.message, { category: r.category as ErrorCategory });
+    if (!r.ok) throw new DtrainError(r.code, r.message);
   }
 }
 

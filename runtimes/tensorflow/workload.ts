@@ -177,7 +177,7 @@ async function trainBuiltIn(ctx: WorkloadContext, tf: Tf, comm: ThreadComm): Pro
       microBatches: spec.pipeline?.micro_batches ?? 4,
     });
   else
-    throw new DtrainError('E_PARALLELISM', `tensorflow parallelism ${parallelism} is not built yet`, {
+    throw new DtrainError('E_NOT_IMPLEMENTED', `tensorflow parallelism ${parallelism} is not built yet`, {
       category: 'config',
     });
   if (test) {
@@ -216,7 +216,7 @@ function compiledLoss(model: LayersModel): LossFn {
   const m = model as unknown as Compiled;
   const fn = m.lossFunctions?.[0] ?? m.model?.lossFunctions?.[0];
   if (!fn)
-    throw new DtrainError('E_MODEL', 'the model has no compiled loss function', { category: 'internal' });
+    throw new DtrainError('E_INTERNAL', 'the model has no compiled loss function', { category: 'internal' });
   return fn;
 }
 

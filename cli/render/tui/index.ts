@@ -6,6 +6,7 @@
  */
 import { createElement } from 'react';
 import { render } from 'ink';
+import { exitCodeFor } from '../../../configs/error-codes.js';
 import { followJob, type JobEvent, type JobStore, stopJob } from '../../../launcher/index.js';
 import { App } from './app.js';
 import { TuiFeed } from './feed.js';
@@ -78,7 +79,7 @@ export async function runTui(o: TuiOptions): Promise<TuiResult> {
         type: 'job-end',
         ts: Date.now(),
         state: r.state === 'succeeded' || r.state === 'stopped' ? r.state : 'failed',
-        exitCode: r.exitCode ?? 3,
+        exitCode: r.exitCode ?? exitCodeFor('E_ABANDONED'),
         error: r.error ?? `the job's coordinator (pid ${r.coordinatorPid}) is gone`,
         elapsed: ((r.endedAt ?? Date.now()) - (r.startedAt ?? r.createdAt)) / 1000,
       };

@@ -41,7 +41,7 @@ const DECISION_DEFAULT_LEFT = 2;
 const MISSING_NAN = 2 << 2;
 
 function modelError(message: string, detail?: string): DtrainError {
-  return new DtrainError('E_MODEL', `LightGBM export: ${message}`, {
+  return new DtrainError('E_MODEL_EXPORT', `LightGBM export: ${message}`, {
     category: 'internal',
     ...(detail === undefined ? {} : { detail }),
   });

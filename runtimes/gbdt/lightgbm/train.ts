@@ -274,7 +274,7 @@ export async function trainLightgbm(input: LgbTrainInput): Promise<GbdtModel> {
     let stoppedAt: number | undefined;
     for (let i = 0; i < p.numIterations; i++) {
       if (signal?.aborted)
-        throw new DtrainError('E_ABORTED', 'training was aborted', {
+        throw new DtrainError('E_INTERRUPTED', 'training was aborted', {
           category: 'interrupted',
           cause: signal.reason,
         });

@@ -22,10 +22,14 @@ export const lightgbmWorkload: Workload = async (ctx) => {
   const spec = ctx.spec;
   const parallelism = spec.parallelism;
   if (parallelism !== 'data' && parallelism !== 'feature' && parallelism !== 'voting')
-    throw new DtrainError('E_NOT_YET', `lightgbm parallelism "${parallelism}" is not implemented yet`, {
-      category: 'config',
-      detail: 'use parallelism: data, feature or voting (LightGBM tree_learner)',
-    });
+    throw new DtrainError(
+      'E_NOT_IMPLEMENTED',
+      `lightgbm parallelism "${parallelism}" is not implemented yet`,
+      {
+        category: 'config',
+        detail: 'use parallelism: data, feature or voting (LightGBM tree_learner)',
+      },
+    );
   const allRows = parallelism === 'feature';
   const read = allRows ? readAllRows : readShard;
   const given = Object.keys(spec.params).some((k) =>

@@ -81,7 +81,7 @@ export function treesToScore(
   const [first, last] = treeRange(model, outputsOf(model), options.iterationRange);
   checkColumns(model, cols, first, last);
   if (features.length < rows * cols)
-    throw new DtrainError('E_FEATURES', `${features.length} feature values for ${rows} × ${cols}`, {
+    throw new DtrainError('E_INTERNAL', `${features.length} feature values for ${rows} × ${cols}`, {
       category: 'internal',
     });
   return [first, last];

@@ -4,18 +4,9 @@
  * fsync of the folder) so a crash leaves the previous checkpoint or the new one, never a torn file;
  * only the newest `keep` are kept.
  */
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../../../configs/atomic-write.js';
 
 /** How a framework names its checkpoint files: `<prefix>-NNNNNN<ext>`. */
 export interface CheckpointNaming {
@@ -31,22 +22,7 @@ export function checkpointDir(outputDir: string): string {
 
 /** Writes `text` to `path` so that readers see the old file or the whole new one. */
 export function writeAtomic(path: string, text: string): void {
-  const dir = path.slice(0, path.lastIndexOf('/')) || '.';
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const fd = openSync(tmp, 'w', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dfd = openSync(dir, 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
+  writeFileAtomicSync(path, text);
 }
 
 /** Saves the model after `rounds` completed rounds and prunes all but the newest `keep`. */

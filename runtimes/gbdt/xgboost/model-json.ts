@@ -47,7 +47,7 @@ function treeJson(tree: Tree, id: number, numFeature: number): string {
   ] as const) {
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (values.length !== n || bad >= 0)
-      throw new DtrainError('E_MODEL', `tree ${id}: ${field} has a non-finite value or wrong length`, {
+      throw new DtrainError('E_MODEL_EXPORT', `tree ${id}: ${field} has a non-finite value or wrong length`, {
         category: 'internal',
         detail: bad >= 0 ? `node ${bad} is ${values[bad]}` : `${values.length} values for ${n} nodes`,
       });
@@ -78,7 +78,7 @@ export function toXgboostJson(model: GbdtModel): string {
     attributes.push(['best_ntree_limit', String(model.bestIteration + 1)]);
   }
   if (!Number.isFinite(model.baseScore))
-    throw new DtrainError('E_MODEL', `base_score is ${model.baseScore}`, { category: 'internal' });
+    throw new DtrainError('E_MODEL_EXPORT', `base_score is ${model.baseScore}`, { category: 'internal' });
   const names =
     model.featureNames === undefined
       ? ''

@@ -119,7 +119,7 @@ export async function trainGbdt(input: TrainInput): Promise<GbdtModel> {
   try {
     for (let i = 0; i < p.numBoostRound; i++) {
       if (signal?.aborted) {
-        throw new DtrainError('E_ABORTED', 'training was aborted', {
+        throw new DtrainError('E_INTERRUPTED', 'training was aborted', {
           category: 'interrupted',
           cause: signal.reason,
         });

@@ -12,18 +12,22 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DtrainError } from '../../../configs/errors.js';
-import type { JobSpec } from '../../../configs/job-spec.js';
-import { parseJob } from '../../../configs/parse-job.js';
-import { planJob } from '../../../launcher/plan/plan-job.js';
-import type { RankPlan } from '../../../launcher/plan/types.js';
-import { buildWorkerBundle, type WorkerBundle } from '../../../launcher/provision/index.js';
-import { sshTransport } from '../../../launcher/transports/ssh.js';
-import type { HostStep, StepState } from '../../../launcher/transports/types.js';
-import { createTestbed, type Testbed } from '../../cluster/testbed.js';
-import { clusterSupport, needCluster } from '../../helpers/cluster.js';
-import { repoRoot } from '../../helpers/paths.js';
-import { eventually } from '../../helpers/processes.js';
+import { DtrainError } from '../../../../configs/errors.js';
+import type { JobSpec } from '../../../../configs/job-spec.js';
+import { parseJob } from '../../../../configs/parse-job.js';
+import { planJob } from '../../../../launcher/plan/plan-job.js';
+import type { RankPlan } from '../../../../launcher/plan/types.js';
+import {
+  buildWorkerBundle,
+  provisionedTransport,
+  type WorkerBundle,
+} from '../../../../launcher/provision/index.js';
+import type { HostStep, StepState, Transport } from '../../../../launcher/transports/index.js';
+import { sshTransport } from '../../../../launcher/transports/ssh/index.js';
+import { createTestbed, type Testbed } from '../../../cluster/testbed.js';
+import { clusterSupport, needCluster } from '../../../helpers/cluster.js';
+import { repoRoot } from '../../../helpers/paths.js';
+import { eventually } from '../../../helpers/processes.js';
 
 type Step = [string, HostStep, StepState, string | undefined];
 
@@ -72,24 +76,23 @@ describe('ssh transport on the namespace test bed', { timeout: 180_000 }, () => 
     return parsed.spec!;
   }
 
-  function transport(spec: JobSpec, knownHosts: string, jobId = 'job-ssh-test') {
-    return sshTransport({
-      spec,
-      jobId,
-      env: {
-        HOME: home,
-        USER: 'root',
-        DTRAIN_KNOWN_HOSTS: knownHosts,
-        DTRAIN_SSH_CONFIG: join(work, 'no-config'),
-      },
-      home,
-      localWorkerDist: join(repoRoot, 'dist'),
-      bundle,
-    });
+  /** The SSH transport as the launcher uses it: provisioned over the connection it opens. */
+  async function transport(
+    spec: JobSpec,
+    jobId: string,
+    env: Readonly<Record<string, string | undefined>>,
+  ): Promise<Transport> {
+    const ssh = await sshTransport({ ssh: spec.ssh, jobFile: spec.source.file, jobId, env });
+    return provisionedTransport(ssh, { bundle: async () => bundle, setupEnv: spec.remote.env });
   }
 
   async function prepare(spec: JobSpec, knownHosts: string, jobId?: string) {
-    const t = transport(spec, knownHosts, jobId);
+    const t = await transport(spec, jobId ?? 'job-ssh-test', {
+      HOME: home,
+      USER: 'root',
+      DTRAIN_KNOWN_HOSTS: knownHosts,
+      DTRAIN_SSH_CONFIG: join(work, 'no-config'),
+    });
     const plan = planJob(spec, { local: false, jobId: jobId ?? 'job-ssh-test', bundle: bundle.hash });
     const steps: Step[] = [];
     const started = Date.now();
@@ -406,19 +409,12 @@ describe('ssh transport on the namespace test bed', { timeout: 180_000 }, () => 
     try {
       assert.ok(await eventually(() => existsSync(sock), 5000));
       execFileSync('ssh-add', [bed.clientKeyPath], { env: { SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
-      const tr = sshTransport({
-        spec: yaml(enc),
-        jobId: 'job-agent',
-        env: {
-          HOME: home,
-          USER: 'root',
-          SSH_AUTH_SOCK: sock,
-          DTRAIN_KNOWN_HOSTS: bed.knownHostsPath,
-          DTRAIN_SSH_CONFIG: join(work, 'none'),
-        },
-        home,
-        localWorkerDist: join(repoRoot, 'dist'),
-        bundle,
+      const tr = await transport(yaml(enc), 'job-agent', {
+        HOME: home,
+        USER: 'root',
+        SSH_AUTH_SOCK: sock,
+        DTRAIN_KNOWN_HOSTS: bed.knownHostsPath,
+        DTRAIN_SSH_CONFIG: join(work, 'none'),
       });
       const plan = planJob(yaml(enc), { local: false, jobId: 'job-agent', bundle: bundle.hash });
       await tr.prepare(plan.hosts[0]!, () => {});

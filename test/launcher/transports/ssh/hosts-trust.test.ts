@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Command } from 'commander';
-import { registerHosts } from '../../../cli/commands/hosts.js';
-import type { CliIO } from '../../../cli/io.js';
-import { createTestbed, type Testbed } from '../../cluster/testbed.js';
-import { clusterSupport, needCluster } from '../../helpers/cluster.js';
+import { registerHosts } from '../../../../cli/commands/hosts.js';
+import type { CliIO } from '../../../../cli/io.js';
+import { createTestbed, type Testbed } from '../../../cluster/testbed.js';
+import { clusterSupport, needCluster } from '../../../helpers/cluster.js';
 
 describe('dtrain hosts trust', { timeout: 120_000 }, () => {
   let bed: Testbed;

@@ -3,10 +3,10 @@
  * `ssh.identity`, `ssh.jump`), then the user's ssh config for the alias (HostName, Port, User,
  * IdentityFile, ProxyJump), then OpenSSH's defaults. Pure.
  */
-import { DtrainError } from '../../configs/errors.js';
-import { parseHost } from '../../configs/host-grammar.js';
-import type { SshSpec } from '../../configs/job-spec.js';
-import { expandTilde, resolveHost, type SshConfig } from '../ssh-config.js';
+import { DtrainError } from '../../../configs/errors.js';
+import { parseHost } from '../../../configs/index.js';
+import type { SshSpec } from '../../../configs/index.js';
+import { expandTilde, resolveHost, type SshConfig } from './config.js';
 
 export interface SshTarget {
   /** The host as written in the job file (messages name it). */
@@ -71,9 +71,13 @@ function jumpChain(text: string | undefined, c: TargetContext): SshTarget | unde
   for (const hop of text.split(',')) {
     const parsed = parseHost(hop.trim().replace(/^ssh:\/\//, ''), 'string');
     if (!parsed.ok)
-      throw new DtrainError('E_SSH_JUMP', `jump host ${JSON.stringify(hop)} is not valid: ${parsed.why}`, {
-        category: 'config',
-      });
+      throw new DtrainError(
+        'E_SSH_JUMP_INVALID',
+        `jump host ${JSON.stringify(hop)} is not valid: ${parsed.why}`,
+        {
+          category: 'config',
+        },
+      );
     previous = build(parsed.host, c, previous);
   }
   return previous;

@@ -7,9 +7,9 @@
  *   collect     (dtrain hosts trust) note the key, never log in
  * A revoked key is refused in every mode, as ssh does.
  */
-import type { HostKeyPolicy } from '../../configs/job-spec.js';
-import { DtrainError } from '../../configs/errors.js';
-import { fingerprint, type HostKeyStatus, hostKeyName } from '../known-hosts.js';
+import type { HostKeyPolicy } from '../../../configs/index.js';
+import { DtrainError } from '../../../configs/errors.js';
+import { fingerprint, type HostKeyStatus, hostKeyName } from './known-hosts.js';
 
 export type HostKeyMode = HostKeyPolicy | 'collect';
 

@@ -10,8 +10,8 @@ import {
   parseSshConfig,
   resolveHost,
   sshConfigPath,
-} from '../../../launcher/ssh-config.js';
-import { cannotRun } from '../../helpers/skip.js';
+} from '../../../../launcher/transports/ssh/config.js';
+import { cannotRun } from '../../../helpers/skip.js';
 
 const CONFIG = `
 # options before any Host apply to every host

@@ -18,7 +18,7 @@ import {
   knownKeyTypes,
   parseKnownHosts,
   readKnownHosts,
-} from '../../../launcher/known-hosts.js';
+} from '../../../../launcher/transports/ssh/known-hosts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtrain-known-hosts-'));
 

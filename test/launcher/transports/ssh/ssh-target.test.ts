@@ -1,10 +1,10 @@
 /** Where a job host is dialled, as whom, with which keys and through which jump host; the host-key policy table. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SshSpec } from '../../../configs/job-spec.js';
-import { parseSshConfig } from '../../../launcher/ssh-config.js';
-import { hostKeyAction } from '../../../launcher/transports/ssh-host-key.js';
-import { describeTarget, resolveTarget } from '../../../launcher/transports/ssh-target.js';
+import type { SshSpec } from '../../../../configs/job-spec.js';
+import { parseSshConfig } from '../../../../launcher/transports/ssh/config.js';
+import { hostKeyAction } from '../../../../launcher/transports/ssh/host-key.js';
+import { describeTarget, resolveTarget } from '../../../../launcher/transports/ssh/target.js';
 
 const ssh: SshSpec = { identity: undefined, host_keys: 'strict', jump: undefined, connect_timeout: 15 };
 const config = parseSshConfig(`

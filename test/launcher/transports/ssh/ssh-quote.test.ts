@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DtrainError } from '../../../configs/errors.js';
-import { envWords, rankCommand, shellJoin, shellQuote } from '../../../launcher/transports/ssh-quote.js';
+import { DtrainError } from '../../../../configs/errors.js';
+import { envWords, rankCommand, shellJoin, shellQuote } from '../../../../launcher/transports/ssh/quote.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtrain quote $dir '));
 const printArgv = join(dir, 'print-argv.mjs');
@@ -82,6 +82,26 @@ test('each word alone survives, and plain words stay readable', () => {
   assert.equal(shellQuote('127.0.0.1:4000'), '127.0.0.1:4000');
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
   assert.equal(shellQuote('A=b'), `'A=b'`);
+});
+
+test('templates (dtrain plan) use the same rules; only placeholders and a leading ~ count as plain', () => {
+  const t = { template: true } as const;
+  // What a shell would expand or redirect is quoted without the template option...
+  assert.equal(shellQuote('<job-id>'), `'<job-id>'`);
+  assert.equal(shellQuote('~/.cache/dtrain'), `'~/.cache/dtrain'`);
+  // ...and left bare in a template, because it is filled in with plain words before anything runs.
+  assert.equal(shellQuote('<dtrain>/dist/runtimes/worker.js', t), '<dtrain>/dist/runtimes/worker.js');
+  assert.equal(shellQuote('127.0.0.1:<ssh-tunnel>', t), '127.0.0.1:<ssh-tunnel>');
+  assert.equal(shellQuote('~/.cache/dtrain/jobs/<job-id>/x.csv', t), '~/.cache/dtrain/jobs/<job-id>/x.csv');
+  assert.equal(shellQuote('~', t), '~');
+  // Anything else is quoted exactly as for a shell: redirections, a `~` not leading, `=`, spaces.
+  assert.equal(shellQuote('<in >out', t), `'<in >out'`);
+  assert.equal(shellQuote('a<b', t), `'a<b'`);
+  assert.equal(shellQuote('x/~', t), `'x/~'`);
+  assert.equal(shellQuote('~user/x', t), `'~user/x'`);
+  assert.equal(shellQuote('A=b', t), `'A=b'`);
+  assert.equal(shellQuote('', t), `''`);
+  assert.equal(shellQuote("<job-id> it's", t), `'<job-id> it'\\''s'`);
 });
 
 test('rankCommand: cd, the pid of the shell, then exec env VARS argv with hostile values', () => {

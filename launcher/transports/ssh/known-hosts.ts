@@ -5,10 +5,11 @@
  * whole blobs, never by fingerprint. Parsing and checking are pure; reading and the atomic append
  * are the only I/O.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { createHash, createHmac } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { matchPatternList } from './ssh-config.js';
+import { writeFileAtomic } from '../../../configs/atomic-write.js';
+import { matchPatternList } from './config.js';
 
 export interface KnownHostEntry {
   readonly marker: 'revoked' | undefined;
@@ -159,16 +160,5 @@ async function appendNow(path: string, line: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const text = `${old}${old === '' || old.endsWith('\n') ? '' : '\n'}${line}\n`;
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const file = await open(temp, 'wx', 0o600);
-  try {
-    await file.writeFile(text);
-    await file.sync();
-  } catch (error) {
-    await file.close();
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  await file.close();
-  await rename(temp, path);
+  await writeFileAtomic(path, text, { mode: 0o600 });
 }
