@@ -14,8 +14,9 @@ import { GOSS_COUNT_BYTES, wasmGoss, wasmLeftOut } from '../wasm/index.js';
 
 /**
  * Task kind: `[ROWS, pass, from, to, arg, out, 0, 0]` over rows [from, to): GRADIENTS; LOAD_GH of
- * output `arg`; GOSS of iteration `arg` (one block; its sample size into ctx.counts[out]); LEFT_OUT
- * adds the walk tree's values to output `arg` of the rows not in the sample.
+ * output `arg`; GOSS of iteration `arg` (one block; its sample size into ctx.counts[out]; with 1 in
+ * the seventh int it computes the block's GRADIENTS first); LEFT_OUT adds the walk tree's values to
+ * output `arg` of the rows not in the sample.
  */
 export { ROWS };
 export const GRADIENTS = 0;
@@ -378,6 +379,8 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
       );
     } else addLeftOut(ctx, c, from, to, arg);
   } else {
+    // The block's gradients right before its sample: they are still in cache when it reads them.
+    if (tasks[o + 6] === 1) pointGradients(c, from, to);
     const { K, goss } = c;
     const m = ctx.memory;
     const rows = to - from;
@@ -429,11 +432,14 @@ export function gossLoadsGh(ctx: HistContext, c: RowConfig): boolean {
   return c.K === 1 && gossInWasm(ctx, c) && ctx.gh.buffer === ctx.memory?.buffer;
 }
 
-/** GOSS for iteration `round` over `rows` rows: one task per block; returns how many tasks. */
-export function gossTasks(rows: number, round: number): number[] {
+/**
+ * GOSS for iteration `round` over `rows` rows: one task per block; with `gradients`, each computes
+ * its block's pointwise gradients first (no GRADIENTS pass before). Returns how many tasks.
+ */
+export function gossTasks(rows: number, round: number, gradients = false): number[] {
   const tasks: number[] = [];
   for (let a = 0, t = 0; a < rows; a += GOSS_BLOCK, t++)
-    tasks.push(ROWS, GOSS, a, Math.min(rows, a + GOSS_BLOCK), round, t, 0, 0);
+    tasks.push(ROWS, GOSS, a, Math.min(rows, a + GOSS_BLOCK), round, t, gradients ? 1 : 0, 0);
   return tasks;
 }
 
