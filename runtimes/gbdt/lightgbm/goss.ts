@@ -4,7 +4,7 @@
  * LightGBM's running probability (rest needed / rest left), and the drawn rows' gradients and hessians
  * are multiplied by (n − top)/other. One block per rank (LightGBM uses per-thread blocks), so with
  * several ranks each samples its own rows, as LightGBM's data-parallel GOSS does. Where the arrays
- * live in the context's wasm memory, wasm-goss.ts draws the same sample in WebAssembly.
+ * live in the context's wasm memory, wasm/goss.ts draws the same sample in WebAssembly.
  */
 import type { Rng } from '../../random/index.js';
 

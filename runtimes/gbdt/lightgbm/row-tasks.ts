@@ -225,7 +225,7 @@ export function installRows(ctx: HistContext, config: RowConfig): void {
  * LightGBM's pointwise gradients for rows [from, to) (src/objective/*.hpp, computed in double and
  * stored as float32): l2 `m − y`; l1 its sign; huber clipped at alpha; binary `q − y`, `q(1 − q)`;
  * softmax `q − [j = y]`, `K/(K−1)·q(1 − q)`; one-vs-all a sigmoid per class. Labels are checked
- * before (lightgbm-objectives.ts).
+ * before (lightgbm/objectives.ts).
  */
 export function pointGradients(
   c: Pick<RowConfig, 'objective' | 'alpha' | 'K' | 'labels' | 'grad' | 'hess'> & {
@@ -418,7 +418,7 @@ export function runRowsTask(ctx: HistContext, tasks: ArrayLike<number>, o: numbe
   }
 }
 
-/** Whether GOSS tasks sample in WebAssembly (wasm-goss.ts): their arrays live in the context's memory. */
+/** Whether GOSS tasks sample in WebAssembly (wasm/goss.ts): their arrays live in the context's memory. */
 export function gossInWasm(ctx: HistContext, c: RowConfig): boolean {
   const m = ctx.memory;
   return m !== undefined && c.grad.buffer === m.buffer && c.gossCounts.buffer === m.buffer;
