@@ -1,9 +1,10 @@
 /**
- * GOSS's sample of one block (lightgbm-goss.ts gossSample) as WebAssembly over the context's shared
+ * GOSS's sample of one block (lightgbm/goss.ts gossSample) as WebAssembly over the context's shared
  * memory: the scores Σ_k |g·h|, the top_rate-th largest score found by three radix passes over the
  * scores' bits (11, 11 and 10 bits; a non-negative float's bits order like its value, so this is
- * kthLargestNonNegative's value), then the keep-or-draw pass with the same generator (rng.ts,
- * mulberry32) and the same arithmetic. Same sample, same scaled gradients, bit for bit (test).
+ * kthLargestNonNegative's value), then the keep-or-draw pass with the same generator
+ * (runtimes/random/rng.ts, mulberry32) and the same arithmetic. Same sample, same scaled gradients,
+ * bit for bit (test).
  */
 import { F64, I32, op, type WasmFunction, wasmModule } from './module.js';
 
@@ -34,34 +35,34 @@ export const GOSS_COUNT_BYTES = 2048 * 4;
 
 const cache = new WeakMap<WebAssembly.Memory, WasmGoss>();
 
-/** This thread's GOSS kernel over `memory`. */
-export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
-  const hit = cache.get(memory);
-  if (hit) return hit;
-  const [G, H, K, N, SC, IN, CNT, TOPK, OTHERK, STATE, MUL, GH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const [I, J, P, B, ABOVE, KTH, BUCKET, PREFIX, THR, KEPT, BIG, T] = [
-    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
-  ];
-  const [S, R] = [24, 25];
-  const { get, set } = op;
+// Params 0–11 (as WasmGoss), then i32 locals 12–23 and f64 locals 24–25.
+const [G, H, K, N, SC, IN, CNT, TOPK, OTHERK, STATE, MUL, GH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const [I, J, P, B, ABOVE, KTH, BUCKET, PREFIX, THR, KEPT, BIG, T] = [
+  12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+];
+const [S, R] = [24, 25];
+const { get, set } = op;
+
+/** for (i = 0; i < n; i++) { body }, on local i. */
+const forRows = (i: number, n: number[], body: number[]): number[] => [
+  ...op.i32(0),
+  ...set(i),
+  ...op.block,
+  ...op.loop,
+  ...get(i),
+  ...n,
+  ...op.i32GeU,
+  ...op.brIf(1),
+  ...body,
+  ...op.inc(i),
+  ...op.br(0),
+  ...op.end,
+  ...op.end,
+];
+
+/** Scores: score[i] = Σ_k |g·h| (in double, stored as float32); p walks the rows × K floats in bytes. */
+function scores(): number[] {
   const b: number[] = [];
-  // for (i = 0; i < n; i++) { body }, on local i.
-  const forRows = (i: number, n: number[], body: number[]) => [
-    ...op.i32(0),
-    ...set(i),
-    ...op.block,
-    ...op.loop,
-    ...get(i),
-    ...n,
-    ...op.i32GeU,
-    ...op.brIf(1),
-    ...body,
-    ...op.inc(i),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
-  // Scores: score[i] = Σ_k |g·h| (in double, stored as float32); p walks the rows × K floats in bytes.
   b.push(...op.i32(0), ...set(P));
   b.push(
     ...forRows(I, get(N), [
@@ -98,8 +99,15 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
       ...op.f32Store(0),
     ]),
   );
-  // The (topK − 1)-th largest score's bits, 11 + 11 + 10 bits at a time; `above` counts the scores
-  // above the prefix found so far.
+  return b;
+}
+
+/**
+ * The (topK − 1)-th largest score's bits into THR, 11 + 11 + 10 bits at a time; `above` counts the
+ * scores above the prefix found so far.
+ */
+function threshold(): number[] {
+  const b: number[] = [];
   b.push(
     ...get(TOPK),
     ...op.i32(1),
@@ -182,46 +190,60 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
     b.push(...get(BUCKET), ...op.i32(1), ...op.i32Sub, ...set(BUCKET), ...op.br(0), ...op.end, ...op.end);
     b.push(...get(THR), ...get(BUCKET), ...op.i32(shift), ...op.i32Shl, ...op.i32Or, ...set(THR));
   }
-  // Keep or draw, row by row (goss.hpp BaggingHelper).
-  const scale = (arr: number) => [
-    ...get(arr),
-    ...get(P),
-    ...op.i32Add,
-    ...get(arr),
-    ...get(P),
-    ...op.i32Add,
-    ...op.f32Load(0),
-    ...get(MUL),
-    ...op.f32DemoteF64,
-    ...op.f32Mul,
-    ...op.f32Store(0),
-  ];
-  const mix = (shift: number, or: number) => [
-    ...get(T),
-    ...get(T),
-    ...op.i32(shift),
-    ...op.i32ShrU,
-    ...op.i32Xor,
-    ...get(T),
-    ...op.i32(or),
-    ...op.i32Or,
-    ...op.i32Mul,
-  ];
-  const copyTo = (offset: number, arr: number) => [
-    ...get(GH),
-    ...get(I),
-    ...op.i32(3),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...get(arr),
-    ...get(I),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.f32Load(0),
-    ...op.f32Store(offset),
-  ];
-  const inByte = (v: number) => [...get(IN), ...get(I), ...op.i32Add, ...op.i32(v), ...op.i32Store8(0)];
+  return b;
+}
+
+// Keep-or-draw helpers: grad/hess of the row at p scaled by MUL; a mulberry32 step; row i's [g, h]
+// copied to GH; row i's inSample byte.
+const scale = (arr: number): number[] => [
+  ...get(arr),
+  ...get(P),
+  ...op.i32Add,
+  ...get(arr),
+  ...get(P),
+  ...op.i32Add,
+  ...op.f32Load(0),
+  ...get(MUL),
+  ...op.f32DemoteF64,
+  ...op.f32Mul,
+  ...op.f32Store(0),
+];
+const mix = (shift: number, or: number): number[] => [
+  ...get(T),
+  ...get(T),
+  ...op.i32(shift),
+  ...op.i32ShrU,
+  ...op.i32Xor,
+  ...get(T),
+  ...op.i32(or),
+  ...op.i32Or,
+  ...op.i32Mul,
+];
+const copyTo = (offset: number, arr: number): number[] => [
+  ...get(GH),
+  ...get(I),
+  ...op.i32(3),
+  ...op.i32Shl,
+  ...op.i32Add,
+  ...get(arr),
+  ...get(I),
+  ...op.i32(2),
+  ...op.i32Shl,
+  ...op.i32Add,
+  ...op.f32Load(0),
+  ...op.f32Store(offset),
+];
+const inByte = (v: number): number[] => [
+  ...get(IN),
+  ...get(I),
+  ...op.i32Add,
+  ...op.i32(v),
+  ...op.i32Store8(0),
+];
+
+/** Keep or draw, row by row (goss.hpp BaggingHelper); KEPT counts the rows kept. */
+function keepOrDraw(): number[] {
+  const b: number[] = [];
   b.push(...op.i32(0), ...set(KEPT), ...op.i32(0), ...set(BIG));
   b.push(
     ...forRows(I, get(N), [
@@ -302,7 +324,14 @@ export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
       ...op.end,
     ]),
   );
-  b.push(...get(KEPT));
+  return b;
+}
+
+/** This thread's GOSS kernel over `memory`. */
+export function wasmGoss(memory: WebAssembly.Memory): WasmGoss {
+  const hit = cache.get(memory);
+  if (hit) return hit;
+  const b = [...scores(), ...threshold(), ...keepOrDraw(), ...get(KEPT)];
   const fn: WasmFunction = {
     name: 'goss',
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, I32],
