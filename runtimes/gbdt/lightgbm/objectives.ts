@@ -11,7 +11,7 @@ import { exactLog } from './exact-log.js';
 import type { LgbParams } from './params.js';
 import { Lambdarank, queryBoundaries } from './rank.js';
 import { lgbPercentile, renewL1Leaves } from './renew.js';
-import { type PointObjective, pointGradients } from './row-tasks.js';
+import { type PointObjective, pointGradients } from './point-gradients.js';
 import type { Collective, GrownTree, ObjectiveName } from '../core/index.js';
 
 export interface LgbObjectiveImpl {
