@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { LaunchPlan } from './plan/types.js';
+import type { LaunchPlan } from './plan/contract.js';
 import type { Transport } from './transports/index.js';
 
 export async function collect(

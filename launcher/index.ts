@@ -4,9 +4,14 @@ export { type Detached, type DetachOptions, startDetached } from './detach.js';
 export { describeExit } from './exit-text.js';
 export { type FollowEnd, type FollowOptions, followJob, LineTail } from './follow-job.js';
 export type { RunResult } from './launch.js';
-export { formatPlan } from './plan/format-plan.js';
-export { type PlanOptions, planJob } from './plan/plan-job.js';
-export type { HostPlan, LaunchPlan, RankPlan } from './plan/types.js';
+export {
+  formatPlan,
+  type HostPlan,
+  type LaunchPlan,
+  type PlanOptions,
+  planJob,
+  type RankPlan,
+} from './plan/index.js';
 export { isTerminal, nextRankState, type RankEvent, type RankState } from './rank-state.js';
 export { type RunJobOptions, runJob, WORKER_ENTRY } from './run-job.js';
 export { processAlive, stopJob } from './stop-job.js';

@@ -11,8 +11,7 @@ import type { JobSpec } from '../configs/job-spec.js';
 import type { EventSink } from './events.js';
 import { JobTracker } from './job-tracker.js';
 import { launch, type RunResult } from './launch.js';
-import { planJob } from './plan/plan-job.js';
-import type { LaunchPlan } from './plan/types.js';
+import { type LaunchPlan, planJob } from './plan/index.js';
 import { JobStore } from './store/job-store.js';
 import { JobWriter } from './store/job-writer.js';
 import type { JobRecord } from './store/types.js';
@@ -120,7 +119,6 @@ async function runOnce(
   });
   tracker.flush();
   const result = await launch({
-    spec,
     plan,
     transport: await transportFor(plan, spec, options),
     tracker,

@@ -1,27 +1,28 @@
 /**
  * The worker: the entry the launcher starts on a host, once per rank, as
- *   node worker.js --job ID --rank R --coordinator HOST:PORT
- * with the bootstrap line (job token, secrets) on stdin. It dials the coordinator, authenticates,
- * opens its own peer port, registers, waits for the peer table, forms the communicator, runs the
- * framework's workload and reports. The coordinator link, with its heartbeats, runs on a thread of
- * its own (coordinator-link.ts), so long synchronous phases here never look like a dead rank. It
- * exits by itself when the coordinator goes away, so a dead launcher leaves no worker behind.
+ *   node worker.js --coordinator HOST:PORT
+ * with the bootstrap line on stdin: the job token, the secrets and its WorkerSpec, checked on arrival.
+ * Who it is (rank, world, data, framework parameters) it learns only from that WorkerSpec; argv
+ * names only the address to dial, which the transport may rewrite. It dials the coordinator,
+ * authenticates, opens its own peer port, registers, waits for the peer table (the start message),
+ * forms the communicator, runs the framework's workload and reports. The coordinator link, with its
+ * heartbeats, runs on a thread of its own (coordinator-link.ts), so long synchronous phases here
+ * never look like a dead rank. It exits by itself when the coordinator goes away, so a dead launcher
+ * leaves no worker behind.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DtrainError, EXIT } from '../configs/errors.js';
-import type { JobSpec } from '../configs/job-spec.js';
 import { createCommunicator, openEndpoint } from './comm/index.js';
 import { openCoordinatorLink } from './coordinator-link.js';
 import { doctorWorkload } from './doctor/doctor-workload.js';
-import { parseBootstrap, type StartMsg } from './protocol/index.js';
+import { parseBootstrap, parseStart, type StartMsg, type WorkerData } from './protocol/index.js';
 import { lightgbmWorkload, xgboostWorkload } from './gbdt/index.js';
 import type { Workload } from './workload.js';
 
+/** Where the coordinator is reachable from this host (argv's one word, set by the transport). */
 interface Args {
-  readonly job: string;
-  readonly rank: number;
   readonly coordinatorHost: string;
   readonly coordinatorPort: number;
 }
@@ -44,8 +45,6 @@ function parseArgs(argv: readonly string[]): Args {
   const coordinator = get('--coordinator');
   const colon = coordinator.lastIndexOf(':');
   return {
-    job: get('--job'),
-    rank: Number(get('--rank')),
     coordinatorHost: coordinator.slice(0, colon).replace(/^\[|\]$/g, ''),
     coordinatorPort: Number(coordinator.slice(colon + 1)),
   };
@@ -64,9 +63,12 @@ async function readLine(stream: NodeJS.ReadableStream): Promise<string> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const bootstrap = parseBootstrap(await readLine(process.stdin));
+  const w = bootstrap.worker;
   for (const [k, v] of Object.entries(bootstrap.secrets)) process.env[k] = v;
-  const auth = { token: bootstrap.token, jobId: args.job };
-  const me = { role: 'worker' as const, rank: args.rank };
+  // The xgboost runtime's thread count reads the host's rank count from here; set from the WorkerSpec.
+  process.env['DTRAIN_LOCAL_WORLD_SIZE'] = String(w.localWorldSize);
+  const auth = { token: bootstrap.token, jobId: w.jobId };
+  const me = { role: w.role, rank: w.rank };
   // Frames may arrive as soon as the link is up; the handlers exist before it is opened.
   const stop = new AbortController();
   let started!: (m: StartMsg) => void;
@@ -84,8 +86,13 @@ async function main(): Promise<void> {
     auth,
     onFrame: (header) => {
       const m = header as { t: string; reason?: string };
-      if (m.t === 'start') started(header as unknown as StartMsg);
-      else if (m.t === 'bye') byeReceived();
+      if (m.t === 'start') {
+        try {
+          started(parseStart(header, w.worldSize));
+        } catch (error) {
+          exitSoon(EXIT.badInput, (error as Error).message);
+        }
+      } else if (m.t === 'bye') byeReceived();
       else if (m.t === 'stop') {
         stop.abort();
         exitSoon(EXIT.jobFailed, `stopped by the coordinator: ${m.reason ?? ''}`);
@@ -93,55 +100,52 @@ async function main(): Promise<void> {
     },
     onLost: (why) => exitSoon(EXIT.jobFailed, why),
   });
-  // A rank on a cluster host (DTRAIN_HOST set) is reached by its peers at that host's address; a
-  // local rank only on loopback. The coordinator may be a tunnel on loopback either way.
-  const clusterHost = process.env['DTRAIN_HOST'];
-  const bindHost = clusterHost ? '0.0.0.0' : '127.0.0.1';
-  const endpoint = await openEndpoint(bindHost, Number(process.env['DTRAIN_PORT'] ?? 0), auth);
-  const advertise = clusterHost ?? '127.0.0.1';
+  const { bindHost, advertiseHost, port } = w.network;
+  const endpoint = await openEndpoint(bindHost, port, auth);
   const send = (m: { t: string; [k: string]: unknown }) => link.send(m).catch(() => {});
 
-  await send({ t: 'register', rank: args.rank, host: advertise, port: endpoint.port, pid: process.pid });
+  await send({ t: 'register', rank: w.rank, host: advertiseHost, port: endpoint.port, pid: process.pid });
   const start = await startPromise;
-  link.setTiming(start.heartbeatInterval, start.heartbeatTimeout);
+  link.setTiming(w.network.heartbeatInterval, w.network.heartbeatTimeout);
   busyForTest();
 
-  const spec = start.spec as JobSpec;
-  mkdirSync(expandHome(start.outputDir), { recursive: true });
-  const workload = WORKLOADS[spec.framework];
+  const outputDir = expandHome(w.outputDir);
+  mkdirSync(outputDir, { recursive: true });
+  const workload = WORKLOADS[w.job.framework];
   try {
     if (!workload)
       throw new DtrainError(
         'E_NOT_IMPLEMENTED',
-        `framework ${spec.framework} is not built into this worker yet`,
+        `framework ${w.job.framework} is not built into this worker yet`,
         {
           category: 'config',
         },
       );
     const comm = await createCommunicator({
       endpoint,
-      rank: args.rank,
-      worldSize: start.worldSize,
+      rank: w.rank,
+      worldSize: w.worldSize,
       peers: start.peers,
     });
     await workload({
-      jobId: args.job,
-      rank: args.rank,
-      worldSize: start.worldSize,
+      jobId: w.jobId,
+      rank: w.rank,
+      worldSize: w.worldSize,
       comm,
       mesh: { auth, bindHost, peers: start.peers },
-      spec,
-      outputDir: expandHome(start.outputDir),
-      data: dataPlaces(spec),
-      resumeFrom: start.resumeFrom,
-      progress: (p) => void send({ t: 'progress', rank: args.rank, ...p }),
-      log: (level, line) => void send({ t: 'log', rank: args.rank, level, line }),
-      backend: (name, reason) => void send({ t: 'backend', rank: args.rank, name, reason }),
-      result: (data) => void send({ t: 'result', rank: args.rank, data }),
+      spec: w.job,
+      worker: w,
+      outputDir,
+      data: onThisHost(w.data),
+      resumeFrom: w.resumeFrom,
+      progress: (p) => void send({ t: 'progress', rank: w.rank, ...p }),
+      log: (level, line) => void send({ t: 'log', rank: w.rank, level, line }),
+      backend: (name, reason) => void send({ t: 'backend', rank: w.rank, name, reason }),
+      result: (data) => void send({ t: 'result', rank: w.rank, data }),
       signal: stop.signal,
     });
     await comm.close();
-    await send({ t: 'done', rank: args.rank });
+    await send({ t: 'done', rank: w.rank });
     await Promise.race([bye, new Promise((r) => setTimeout(r, 5000))]);
     link.close();
     process.exit(EXIT.ok);
@@ -152,7 +156,7 @@ async function main(): Promise<void> {
     // An unexpected error's stack goes to the rank's log (stderr), for whoever debugs it.
     if (!(error instanceof DtrainError) && error instanceof Error && error.stack)
       process.stderr.write(`${error.stack}\n`);
-    await send({ t: 'fail', rank: args.rank, code, category, message });
+    await send({ t: 'fail', rank: w.rank, code, category, message });
     exitSoon(EXIT.jobFailed, `failed: ${message}`);
   }
 }
@@ -177,15 +181,12 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
-/** The shipped data parts the launcher named for this rank, or the folder relative paths start from. */
-function dataPlaces(spec: JobSpec): { train?: string; valid?: string; dir: string } {
-  const env = process.env;
-  const train = env['DTRAIN_DATA_TRAIN'];
-  const valid = env['DTRAIN_DATA_VALID'];
+/** The WorkerSpec's data places with `~/` made this host's home. */
+function onThisHost(data: WorkerData): WorkerData {
   return {
-    ...(train ? { train: expandHome(train) } : {}),
-    ...(valid ? { valid: expandHome(valid) } : {}),
-    dir: expandHome(env['DTRAIN_DATA_DIR'] ?? spec.source.dir),
+    ...(data.train ? { train: expandHome(data.train) } : {}),
+    ...(data.valid ? { valid: expandHome(data.valid) } : {}),
+    dir: expandHome(data.dir),
   };
 }
 

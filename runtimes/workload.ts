@@ -1,10 +1,10 @@
 /**
- * What a framework runtime gets from the worker: its place in the gang, the communicator, the job
- * spec, and ways to report. A workload resolves when its part is done and throws on failure.
+ * What a framework runtime gets from the worker: its place in the gang, the communicator, the part
+ * of the job it reads (from its WorkerSpec), and ways to report. A workload resolves when its part is
+ * done and throws on failure.
  */
-import type { JobSpec } from '../configs/job-spec.js';
 import type { Communicator, PeerEntry } from './comm/index.js';
-import type { AuthOptions } from './protocol/index.js';
+import type { AuthOptions, WorkerJob, WorkerSpec } from './protocol/index.js';
 
 export interface WorkloadContext {
   readonly jobId: string;
@@ -21,7 +21,10 @@ export interface WorkloadContext {
     readonly bindHost: string;
     readonly peers: readonly PeerEntry[];
   };
-  readonly spec: JobSpec;
+  /** The job as this rank's runtime needs it: framework, parallelism, parameters, data files. */
+  readonly spec: WorkerJob;
+  /** Everything the launcher told this rank (the source of every other field here). */
+  readonly worker: WorkerSpec;
   /** Absolute folder for outputs on this host. */
   readonly outputDir: string;
   /**

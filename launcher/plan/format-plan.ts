@@ -3,7 +3,7 @@
  * uploaded and run. Pure; golden-tested.
  */
 import { shellQuote } from '../transports/index.js';
-import type { LaunchPlan, RankPlan } from './types.js';
+import type { LaunchPlan, RankPlan } from './contract.js';
 
 export function formatPlan(plan: LaunchPlan): string {
   const lines: string[] = [];
@@ -29,8 +29,9 @@ export function formatPlan(plan: LaunchPlan): string {
       if (rank) lines.push(...rankLines(rank));
     }
   }
+  lines.push('');
+  lines.push('stdin    each rank: its worker spec (rank, world, data places, parameters) and the job token');
   if (plan.secrets.length > 0) {
-    lines.push('');
     lines.push(
       `secrets  ${plan.secrets.join(', ')} (values from this environment, sent on stdin, never logged)`,
     );

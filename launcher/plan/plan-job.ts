@@ -2,9 +2,10 @@
  * JobSpec → LaunchPlan. Pure: it touches no host and no file, so `dtrain plan` can show exactly what
  * `dtrain run` would do, and the golden tests pin it.
  */
-import { extname } from 'node:path';
 import type { HostSpec, JobSpec } from '../../configs/job-spec.js';
-import type { DataShard, HostPlan, LaunchPlan, RankPlan } from './types.js';
+import { shardPath } from './shard-path.js';
+import type { DataShard, HostPlan, LaunchPlan, RankPlan } from './contract.js';
+import { plannedWorker } from './worker-spec.js';
 
 export interface PlanOptions {
   /** Map every host onto local processes (`dtrain run --local`). */
@@ -78,6 +79,8 @@ export function planJob(spec: JobSpec, options: PlanOptions): LaunchPlan {
     worldSize,
     localMode,
     coordinator,
+    heartbeat: { interval: spec.network.heartbeat_interval, timeout: spec.network.heartbeat_timeout },
+    sourceDir: spec.source.dir,
     hosts,
     ranks,
     secrets: spec.remote.secrets,
@@ -109,30 +112,26 @@ function planRank(spec: JobSpec, c: RankContext): RankPlan {
   const argv = [
     node,
     entry,
-    '--job',
-    c.jobId,
-    '--rank',
-    String(c.rank),
     '--coordinator',
     c.runsLocal
       ? `${c.coordinator.host}:${c.coordinator.port === 0 ? 'auto' : c.coordinator.port}`
       : '127.0.0.1:<ssh-tunnel>',
   ];
-  const env: Record<string, string> = {
-    ...spec.remote.env,
-    DTRAIN_JOB: c.jobId,
-    DTRAIN_RANK: String(c.rank),
-    DTRAIN_LOCAL_RANK: String(c.localRank),
-    // Ranks sharing this machine split its cores between them.
-    DTRAIN_LOCAL_WORLD_SIZE: String(c.localMode ? c.worldSize : c.hostSpec.slots),
-    DTRAIN_WORLD_SIZE: String(c.worldSize),
-  };
-  if (port !== 0) env['DTRAIN_PORT'] = String(port);
-  if (!c.runsLocal) Object.assign(env, remoteDataEnv(spec, c.jobId, c.rank));
-  // Peers reach a remote rank at its host's address; local ranks use loopback.
-  if (!c.runsLocal) env['DTRAIN_HOST'] = c.hostSpec.address;
+  // DTRAIN_JOB labels the job's processes (to find and clean them); the worker learns nothing from it.
+  const env: Record<string, string> = { ...spec.remote.env, DTRAIN_JOB: c.jobId };
   // A rank sees only its own GPU; a host without GPUs gets an empty list so nothing grabs one.
   if (c.hostSpec.gpus.length > 0) env['CUDA_VISIBLE_DEVICES'] = c.gpu === undefined ? '' : String(c.gpu);
+  const worker = plannedWorker(spec, {
+    rank: c.rank,
+    localRank: c.localRank,
+    worldSize: c.worldSize,
+    // Ranks sharing this machine split its cores between them.
+    localWorldSize: c.localMode ? c.worldSize : c.hostSpec.slots,
+    jobId: c.jobId,
+    hostSpec: c.hostSpec,
+    runsLocal: c.runsLocal,
+    port,
+  });
   return {
     rank: c.rank,
     host: c.host,
@@ -143,6 +142,7 @@ function planRank(spec: JobSpec, c: RankContext): RankPlan {
     shards: shardsFor(spec, c.rank, c.worldSize),
     argv,
     env,
+    worker,
   };
 }
 
@@ -169,22 +169,6 @@ function shardsFor(spec: JobSpec, rank: number, worldSize: number): DataShard[] 
   return out;
 }
 
-/** Where a remote rank finds its data: its shipped part, or the path as written, relative to the workdir. */
-function remoteDataEnv(spec: JobSpec, jobId: string, rank: number): Record<string, string> {
-  const data = spec.data;
-  if (!data) return {};
-  if (data.input === 'host') return { DTRAIN_DATA_DIR: spec.remote.workdir };
-  const env: Record<string, string> = {};
-  if (data.train) env['DTRAIN_DATA_TRAIN'] = shardPath(spec, jobId, rank, 'train', data.train);
-  if (data.valid) env['DTRAIN_DATA_VALID'] = shardPath(spec, jobId, rank, 'valid', data.valid);
-  return env;
-}
-
-/** The remote path of a rank's shipped part of a data file. */
-export function shardPath(spec: JobSpec, jobId: string, rank: number, role: string, file: string): string {
-  return `${spec.remote.workdir}/jobs/${jobId}/data/rank-${rank}-${role}${extname(file)}`;
-}
-
 function uploadsFor(spec: JobSpec, bundle: string, jobId: string, ranks: readonly RankPlan[]): string[] {
   const out = [
     `worker bundle ${bundle} → ${spec.remote.workdir}/bundles/${bundle}/ (skipped when already there)`,
@@ -193,7 +177,7 @@ function uploadsFor(spec: JobSpec, bundle: string, jobId: string, ranks: readonl
     for (const s of r.shards) {
       if (s.input !== 'ship') continue;
       const part = s.count > 1 ? `part ${s.index + 1}/${s.count} of ` : '';
-      out.push(`${part}${s.file} → ${shardPath(spec, jobId, r.rank, s.role, s.file)}`);
+      out.push(`${part}${s.file} → ${shardPath(spec.remote.workdir, jobId, r.rank, s.role, s.file)}`);
     }
   }
   return out;

@@ -5,7 +5,7 @@
  * non-DtrainError becomes one naming the host).
  */
 import { DtrainError } from '../../configs/errors.js';
-import type { HostPlan } from '../plan/types.js';
+import type { HostPlan } from '../plan/contract.js';
 import type { HostStep, RemoteHost, StepSink, StepState } from '../transports/index.js';
 import { BUNDLE_ENTRY, type WorkerBundle } from './bundle.js';
 import { checkNode } from './check-node.js';

@@ -3,7 +3,7 @@
  * connect, runs the provisioning steps (provision-host.ts) over the RemoteHost it hands back, then
  * tells the transport which worker script to run. Everything else goes straight to the transport.
  */
-import type { HostPlan } from '../plan/types.js';
+import type { HostPlan } from '../plan/contract.js';
 import type { RemoteTransport, StepSink, Transport } from '../transports/index.js';
 import type { WorkerBundle } from './bundle.js';
 import { type ProvisionOptions, provisionHost } from './provision-host.js';

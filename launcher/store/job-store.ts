@@ -10,7 +10,7 @@ import { writeFileAtomicSync } from '../../configs/atomic-write.js';
 import { DtrainError } from '../../configs/errors.js';
 import type { JobSpec } from '../../configs/job-spec.js';
 import type { JobEvent } from '../events.js';
-import type { LaunchPlan } from '../plan/types.js';
+import type { LaunchPlan } from '../plan/contract.js';
 import type { JobRecord } from './types.js';
 
 /** $DTRAIN_HOME, else ~/.dtrain. */

@@ -2,7 +2,7 @@
  * One transport for a plan whose hosts are reached differently: local hosts through the local
  * transport, the others over SSH. Each call goes to the transport of the host it concerns.
  */
-import type { HostPlan, LaunchPlan, RankPlan } from '../plan/types.js';
+import type { HostPlan, LaunchPlan, RankPlan } from '../plan/contract.js';
 import type { StartOptions, StepSink, Transport } from './types.js';
 
 export function byHostTransport(plan: LaunchPlan, local: Transport, remote: Transport): Transport {

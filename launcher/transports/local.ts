@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { copyFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { HostPlan, RankPlan } from '../plan/types.js';
+import type { HostPlan, RankPlan } from '../plan/contract.js';
 import type { RankExit, RankProcess, StartOptions, StepSink, Transport } from './types.js';
 
 export interface LocalTransportOptions {

@@ -5,7 +5,7 @@
  * the provisioning steps over that). A transport never interprets the job: it is told how to
  * connect, starts argv arrays and kills process groups.
  */
-import type { HostPlan, RankPlan } from '../plan/types.js';
+import type { HostPlan, RankPlan } from '../plan/contract.js';
 
 export interface RankExit {
   readonly code: number | null;
@@ -22,7 +22,7 @@ export interface RankProcess {
 }
 
 export interface StartOptions {
-  /** The bootstrap line (job token, secrets), written to the process's stdin, then stdin is closed. */
+  /** The bootstrap line (job token, secrets, WorkerSpec), written to stdin, then stdin is closed. */
   readonly bootstrap: string;
   /**
    * Where the coordinator listens on this machine. The transport rewrites the rank's

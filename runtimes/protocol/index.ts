@@ -17,3 +17,10 @@ export {
 } from './connection.js';
 export { DEFAULT_MAX_PAYLOAD, PROTOCOL_VERSION } from './frame.js';
 export * from './messages.js';
+export {
+  type PlannedWorker,
+  parseWorkerSpec,
+  type WorkerData,
+  type WorkerJob,
+  type WorkerSpec,
+} from './worker-spec.js';

@@ -1,14 +1,18 @@
 /**
  * The messages between the coordinator and its workers: the one vocabulary the launcher shares with
  * the runtimes. Each is the JSON header of a frame (runtimes/protocol/frame.ts); none carries a
- * payload except where noted. A worker learns its job token from the bootstrap line on stdin.
+ * payload except where noted. A worker learns its job token and who it is (its WorkerSpec) from the
+ * bootstrap line on stdin.
  */
+import { parseWorkerSpec, type WorkerSpec } from './worker-spec.js';
 
 /** First line a worker reads on stdin, then stdin is closed. Never on argv, env or in logs. */
 export interface Bootstrap {
   readonly token: string;
   /** Secret environment values named in `remote.secrets`, set into the worker's own env. */
   readonly secrets: Readonly<Record<string, string>>;
+  /** Everything the rank needs to know about itself and its job. */
+  readonly worker: WorkerSpec;
 }
 
 export interface PeerAddress {
@@ -26,22 +30,10 @@ export interface RegisterMsg {
   readonly pid: number;
 }
 
-/** Coordinator → worker once every rank has registered: the peer table and the job to run. */
+/** Coordinator → worker once every rank has registered: the peer table, by rank. */
 export interface StartMsg {
   readonly t: 'start';
-  readonly jobId: string;
-  readonly rank: number;
-  readonly worldSize: number;
   readonly peers: readonly PeerAddress[];
-  /** The JobSpec as JSON (the runtimes read only what their framework needs). */
-  readonly spec: unknown;
-  /** Where this rank writes outputs (rank 0 writes the model there). */
-  readonly outputDir: string;
-  /** The output folder of an earlier run of this job whose checkpoints to resume from. */
-  readonly resumeFrom: string | undefined;
-  /** Seconds between heartbeats. */
-  readonly heartbeatInterval: number;
-  readonly heartbeatTimeout: number;
 }
 
 /**
@@ -139,12 +131,26 @@ export type CoordinatorToWorker = StartMsg | PingMsg | StopMsg | ByeMsg;
 export function parseBootstrap(line: string): Bootstrap {
   const value: unknown = JSON.parse(line);
   if (typeof value !== 'object' || value === null) throw new Error('bootstrap is not an object');
-  const { token, secrets } = value as Record<string, unknown>;
+  const { token, secrets, worker } = value as Record<string, unknown>;
   if (typeof token !== 'string' || !/^[0-9a-f]{64}$/.test(token))
     throw new Error('bootstrap has no valid token');
   const out: Record<string, string> = {};
   if (secrets && typeof secrets === 'object') {
     for (const [k, v] of Object.entries(secrets)) if (typeof v === 'string') out[k] = v;
   }
-  return { token, secrets: out };
+  return { token, secrets: out, worker: parseWorkerSpec(worker) };
+}
+
+/** Checks a start message's peer table: one address per rank of a world of `worldSize`, in rank order. */
+export function parseStart(header: unknown, worldSize: number): StartMsg {
+  const peers = (header as { peers?: unknown }).peers;
+  if (!Array.isArray(peers) || peers.length !== worldSize)
+    throw new Error(`start message: peers must list all ${worldSize} ranks`);
+  const table = peers.map((p: unknown, i): PeerAddress => {
+    const { rank, host, port } = (p ?? {}) as Record<string, unknown>;
+    if (rank !== i || typeof host !== 'string' || !Number.isInteger(port))
+      throw new Error(`start message: peers[${i}] is not rank ${i}'s address`);
+    return { rank: i, host, port: port as number };
+  });
+  return { t: 'start', peers: table };
 }

@@ -47,8 +47,8 @@ const CONSUMERS: Record<string, readonly [string, string]> = {
   restarts: ['launcher/run-job.ts', 'spec.restarts'],
   output: ['launcher/run-job.ts', 'spec.output'],
   'network.port': ['launcher/plan/plan-job.ts', 'spec.network.port'],
-  'network.heartbeat_interval': ['launcher/launch.ts', 'heartbeat_interval'],
-  'network.heartbeat_timeout': ['launcher/launch.ts', 'heartbeat_timeout'],
+  'network.heartbeat_interval': ['launcher/plan/plan-job.ts', 'heartbeat_interval'],
+  'network.heartbeat_timeout': ['launcher/plan/plan-job.ts', 'heartbeat_timeout'],
 };
 
 type JsonNode = { [k: string]: unknown };

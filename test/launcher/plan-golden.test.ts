@@ -63,3 +63,29 @@ test('GPUs are handed out per local rank and hidden from ranks of GPU hosts that
     ['gpu-a', 'gpu-a', 'gpu-a', 'cpu-b'],
   );
 });
+
+test("each rank's WorkerSpec says who it is; argv and env say nothing of it", () => {
+  const file = 'configs/examples/xgboost-data.yaml';
+  const { spec } = parseJob(readFileSync(join(REPO, file), 'utf8'), file);
+  const plan = planJob(spec!, { local: false, jobId: 'job-7' });
+  assert.deepEqual(
+    plan.ranks.map((r) => [r.worker.rank, r.worker.worldSize, r.worker.localRank, r.worker.localWorldSize]),
+    plan.ranks.map((r) => [r.rank, plan.worldSize, r.localRank, plan.hosts[r.host]!.slots]),
+  );
+  const r2 = plan.ranks[2]!;
+  assert.equal(r2.worker.network.advertiseHost, r2.hostName);
+  assert.equal(r2.worker.network.bindHost, '0.0.0.0');
+  assert.equal(r2.worker.data.train, '~/.cache/dtrain/jobs/job-7/data/rank-2-train.csv');
+  assert.equal(r2.worker.job.framework, 'xgboost');
+  for (const r of plan.ranks) {
+    assert.deepEqual(r.argv.slice(2), ['--coordinator', '127.0.0.1:<ssh-tunnel>']);
+    assert.ok(
+      Object.keys(r.env).every((k) => !k.startsWith('DTRAIN_') || k === 'DTRAIN_JOB'),
+      Object.keys(r.env).join(),
+    );
+  }
+  const local = planJob(spec!, { local: true, jobId: 'job-7' });
+  assert.deepEqual(local.ranks[3]!.worker.data, { dir: spec!.source.dir });
+  assert.equal(local.ranks[3]!.worker.network.advertiseHost, '127.0.0.1');
+  assert.equal(local.ranks[3]!.worker.localWorldSize, 4);
+});

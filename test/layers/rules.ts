@@ -17,10 +17,16 @@ export const SHARED_ROOMS = ['protocol', 'data', 'comm', 'random'];
 export const FRONTS: Readonly<Record<string, readonly string[]>> = { predict: ['gbdt', 'tensorflow'] };
 /**
  * Files anyone may import directly, skipping their folder's index.ts (as `dir/name` for name.ts or
- * name/index.ts): the error type, its code table and the atomic writer are imported everywhere,
- * and configs/index.ts would load the YAML and zod job parser into every worker thread.
+ * name/index.ts): the error type, its code table, the atomic writer and the JobSpec types (no
+ * imports of their own) are imported everywhere, and configs/index.ts would load the YAML and zod
+ * job parser into every worker thread.
  */
-export const PUBLIC_LEAVES = ['configs/errors', 'configs/error-codes', 'configs/atomic-write'];
+export const PUBLIC_LEAVES = [
+  'configs/errors',
+  'configs/error-codes',
+  'configs/atomic-write',
+  'configs/job-spec',
+];
 /** A `contract.ts` / `*-contract.ts` file holds types only; importing it type-only is always allowed. */
 const isContract = (e: Edge): boolean => e.typeOnly && /(^|\/|-)contract\.ts$/.test(e.to);
 

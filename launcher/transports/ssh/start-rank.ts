@@ -5,7 +5,7 @@
  */
 import type { ClientChannel } from 'ssh2';
 import { DtrainError } from '../../../configs/errors.js';
-import type { RankPlan } from '../../plan/types.js';
+import type { RankPlan } from '../../plan/contract.js';
 import type { RankExit, RankProcess, StartOptions } from '../types.js';
 import { lineSplitter } from './lines.js';
 import { type Link, queueKill } from './link.js';

@@ -10,7 +10,7 @@
  */
 import { DtrainError } from '../../../configs/errors.js';
 import type { SshSpec } from '../../../configs/index.js';
-import type { HostPlan, RankPlan } from '../../plan/types.js';
+import type { HostPlan, RankPlan } from '../../plan/contract.js';
 import type { ConnectedHost, RankProcess, RemoteTransport, StartOptions, StepSink } from '../types.js';
 import type { PassphrasePrompt } from './auth.js';
 import { readSshConfig, sshConfigPath } from './config.js';

@@ -34,6 +34,7 @@ export async function growLossguide(env: GrowEnv, root: NodeRows): Promise<TreeB
     } else t.release(nid);
   }
   for (const nid of open) t.release(nid);
+  await t.globalLeafCounts();
   t.finish();
   return t;
 }

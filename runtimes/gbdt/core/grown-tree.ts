@@ -33,6 +33,14 @@ export interface GrownTree {
   readonly count: number[];
   /** The nodes whose histograms the last build made from rows (the others by subtraction). */
   readonly built: readonly number[];
+  /** Per scanned node, with SplitRules: the features its scan found splittable (scanMask). */
+  readonly splittable: (Uint8Array | undefined)[];
+  /**
+   * A fresh copy of the features node `nid` may split on: the sampler's for its depth, and of those
+   * the ones its parent's scan found splittable. The scan clears what it finds unsplittable; store
+   * the copy in `splittable[nid]`.
+   */
+  scanMask(nid: number): Uint8Array;
   /** The node's `[Σg, Σh]` over its local rows, in row order. */
   sumGh(nid: number): [number, number];
   /** The finished tree in XGBoost's layout. */

@@ -21,7 +21,11 @@ export interface GrowParams extends GainParams {
 export interface SplitRules {
   /** Unshrunk leaf weight of a node with sums (g, h). */
   leafWeight(g: number, h: number): number;
-  /** Writes the best split of the node whose histogram is hist[base, …) into `out` (feature −1: none). */
+  /**
+   * Writes the best split of the node whose histogram is hist[base, …) into `out` (feature −1: none),
+   * and clears `allowed[f]` for each scanned feature no valid threshold of which beats the node
+   * (LightGBM's is_splittable), so the caller passes a copy and keeps what it gets back.
+   */
   findSplit(
     hist: Float64Array,
     base: number,

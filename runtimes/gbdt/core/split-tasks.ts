@@ -168,6 +168,8 @@ export function histScanSplits(
     // Scans are short and many: always worth both threads.
     runner.run(tasks, Number.MAX_SAFE_INTEGER);
     batch.forEach((p, n) => {
+      p.smallJob.mask.set(ctx.scanMask.subarray(2 * n * cols, (2 * n + 1) * cols));
+      p.largeJob.mask.set(ctx.scanMask.subarray((2 * n + 1) * cols, (2 * n + 2) * cols));
       for (let c = 0; c < 2; c++) {
         const out = c === 0 ? p.smallJob.out : p.largeJob.out;
         Object.assign(out, emptySplit());
@@ -181,7 +183,10 @@ export function histScanSplits(
   }
 }
 
-/** One node to scan: its histogram at pool[base…], sums, global row count and feature mask. */
+/**
+ * One node to scan: its histogram at pool[base…], sums, global row count and feature mask (the
+ * LightGBM rules' scan gives back in it the features it found splittable, findSplit).
+ */
 export interface ScanJob {
   readonly base: number;
   readonly g: number;
@@ -233,6 +238,7 @@ export function scanSplits(
     runner.run(tasks, Number.MAX_SAFE_INTEGER);
     const words = fixedSplitWords(ctx.scanCatWords);
     batch.forEach((j, n) => {
+      j.mask.set(ctx.scanMask.subarray(n * cols, (n + 1) * cols));
       Object.assign(j.out, emptySplit());
       for (let k = 0; k < rs.length / 2; k++) {
         const rec = readFixedSplit(ctx.scanOut, (n * (rs.length / 2) + k) * words, ctx.scanCatWords);

@@ -62,6 +62,8 @@ export class TreeBuilder implements GrownTree {
   readonly best: SplitInfo[] = [emptySplit()];
   /** Global rows per node (kept with SplitRules only). */
   readonly count: number[] = [0];
+  /** Per scanned node, with SplitRules: the features its scan found splittable (scanMask). */
+  readonly splittable: (Uint8Array | undefined)[] = [undefined];
   numLeaves = 1;
   /** The nodes whose histograms the last build made from rows (the others were derived by subtraction). */
   built: readonly number[] = [];
@@ -154,7 +156,7 @@ export class TreeBuilder implements GrownTree {
     if (learner) return learner.findSplits(this, nids);
     const scanSlots = this.env.scanSlots;
     if (scanSlots && this.env.rules) {
-      const { ctx, sampler } = this.env;
+      const { ctx } = this.env;
       const jobs: ScanJob[] = [];
       for (const nid of nids) {
         const slot = this.slot[nid]!;
@@ -164,9 +166,10 @@ export class TreeBuilder implements GrownTree {
           g: this.g[nid]!,
           h: this.h[nid]!,
           count: this.count[nid]!,
-          mask: Uint8Array.from(sampler.nodeMask(this.depth[nid]!)),
+          mask: this.scanMask(nid),
           out: this.best[nid]!,
         });
+        this.splittable[nid] = jobs[jobs.length - 1]!.mask;
       }
       scanSplits(ctx, this.env.runner, scanSlots, jobs);
       return;
@@ -233,6 +236,7 @@ export class TreeBuilder implements GrownTree {
       this.depth[c] = this.depth[nid]! + 1;
       this.slot[c] = -1;
       this.count[c] = n;
+      this.splittable[c] = undefined;
       const v = this.#shrink(this.#weight(g, h));
       this.value[c] = v;
       this.baseWeight[c] = v;
@@ -256,10 +260,34 @@ export class TreeBuilder implements GrownTree {
       };
     });
     const children = partitionNodes(this.env.ctx, this.env.runner, jobs);
+    // LightGBM's serial learner counts the children's rows in the partition (SplitInner with
+    // update_cnt); the split's estimates stay on several ranks until the rows are all-reduced
+    // (expandChildren for built nodes, globalLeafCounts for the leaves).
+    const actual = this.env.rules !== undefined && this.env.collective.worldSize === 1;
     nids.forEach((nid, i) => {
       const l = this.left[nid]!;
       [this.rows[l], this.rows[l + 1]] = children[i]!;
       this.rows[nid] = NO_ROWS;
+      if (actual) {
+        this.count[l] = this.rows[l]!.n;
+        this.count[l + 1] = this.rows[l + 1]!.n;
+      }
+    });
+  }
+
+  /**
+   * With SplitRules on several ranks: every leaf's row count becomes its global count (one
+   * all-reduce per tree), what one rank counts in its partition. Call once growth has ended.
+   */
+  async globalLeafCounts(): Promise<void> {
+    const { rules, collective } = this.env;
+    if (rules === undefined || collective.worldSize === 1) return;
+    const leaves: number[] = [];
+    for (let nid = 0; nid < this.left.length; nid++) if (this.left[nid] === -1) leaves.push(nid);
+    const counts = Float64Array.from(leaves, (nid) => this.rows[nid]!.n);
+    await collective.allReduceSum(counts);
+    leaves.forEach((nid, i) => {
+      this.count[nid] = counts[i]!;
     });
   }
 
@@ -293,7 +321,7 @@ export class TreeBuilder implements GrownTree {
    * batch instead of two and no serial subtraction. False (nothing done) where that does not apply.
    */
   #fuse(nids: readonly number[]): boolean {
-    const { scanSlots, rules, learner, collective, slots, ctx, sampler, runner } = this.env;
+    const { scanSlots, rules, learner, collective, slots, ctx, runner } = this.env;
     // With JavaScript kernels, cutting small nodes' histograms by features costs more than the
     // batch it saves (whole trainings: 30% slower), so they keep the separate steps.
     if (!scanSlots || !rules || learner || collective.worldSize !== 1 || !ctx.memory) return false;
@@ -314,15 +342,18 @@ export class TreeBuilder implements GrownTree {
       this.slot[large] = taken[2 * i + 1]!;
       this.count[small] = this.rows[small]!.n;
       this.count[large] = this.count[nid]! - this.count[small]!;
-      const job = (c: number): ScanJob => ({
-        base: this.slot[c]! * ctx.histLen,
-        g: this.g[c]!,
-        h: this.h[c]!,
-        count: this.count[c]!,
-        // A copy: the sampler may reuse its mask for the next depth.
-        mask: Uint8Array.from(sampler.nodeMask(this.depth[c]!)),
-        out: this.best[c]!,
-      });
+      const job = (c: number): ScanJob => {
+        const mask = this.scanMask(c);
+        this.splittable[c] = mask;
+        return {
+          base: this.slot[c]! * ctx.histLen,
+          g: this.g[c]!,
+          h: this.h[c]!,
+          count: this.count[c]!,
+          mask,
+          out: this.best[c]!,
+        };
+      };
       built.push(small);
       pairs.push({
         small: { slot: a, ...this.rows[small]! },
@@ -337,12 +368,28 @@ export class TreeBuilder implements GrownTree {
     return true;
   }
 
-  /** The children of `nid`, the one to build from rows first: LightGBM's has fewer rows, XGBoost's less hessian. */
+  /**
+   * The children of `nid`, the one to build from rows first: XGBoost's has less hessian (ties: left),
+   * LightGBM's fewer rows (ties: right, serial_tree_learner.cpp BeforeFindBestSplit).
+   */
   #smallerFirst(nid: number): [number, number] {
     const l = this.left[nid]!;
     const r = l + 1;
-    const fewerRight = this.env.rules ? this.count[r]! < this.count[l]! : this.h[r]! < this.h[l]!;
+    const fewerRight = this.env.rules ? !(this.count[l]! < this.count[r]!) : this.h[r]! < this.h[l]!;
     return fewerRight ? [r, l] : [l, r];
+  }
+
+  /**
+   * A fresh copy of the features node `nid` may be split on: the sampler's, and with SplitRules only
+   * those its parent's scan found splittable (LightGBM's FindBestSplits skips a feature whose parent
+   * histogram is not is_splittable, serial_tree_learner.cpp). The scan then clears what it finds
+   * unsplittable; store the copy in `splittable[nid]`.
+   */
+  scanMask(nid: number): Uint8Array {
+    const mask = Uint8Array.from(this.env.sampler.nodeMask(this.depth[nid]!));
+    const parent = this.env.rules ? this.splittable[this.parent[nid]!] : undefined;
+    if (parent) for (let f = 0; f < mask.length; f++) mask[f] = mask[f]! & parent[f]!;
+    return mask;
   }
 
   /** Frees a node's histogram. */
@@ -355,9 +402,10 @@ export class TreeBuilder implements GrownTree {
     const { params, cuts, ctx, sampler } = this.env;
     const slot = this.slot[nid]!;
     if (slot < 0) return;
-    const mask = sampler.nodeMask(this.depth[nid]!);
     const base = slot * ctx.histLen;
     if (this.env.rules) {
+      const mask = this.scanMask(nid);
+      this.splittable[nid] = mask;
       this.env.rules.findSplit(
         ctx.pool,
         base,
@@ -369,6 +417,7 @@ export class TreeBuilder implements GrownTree {
       );
       return;
     }
+    const mask = sampler.nodeMask(this.depth[nid]!);
     findBestSplit(
       params,
       cuts,

@@ -135,10 +135,11 @@ export class DataParallelLearner implements SplitLearner {
       mine.push(s);
       const k = this.#blockOf(nid);
       if (k < 0) continue;
-      const allowed = t.env.sampler.nodeMask(t.depth[nid]!);
+      const allowed = t.scanMask(nid);
       this.#mask.fill(0);
       for (let f = this.#from; f < this.#to; f++) this.#mask[f] = allowed[f]!;
       this.#rules.findSplit(this.#arena, k * this.#len, t.g[nid]!, t.h[nid]!, t.count[nid]!, this.#mask, s);
+      t.splittable[nid] = this.#mask.slice();
     }
     await this.#agree(t, nids, mine);
   }

@@ -42,14 +42,14 @@ export class FeatureParallelLearner implements SplitLearner {
   }
 
   async findSplits(t: GrownTree, nids: readonly number[]): Promise<void> {
-    const { ctx, sampler } = t.env;
+    const { ctx } = t.env;
     const mine: SplitInfo[] = [];
     for (const nid of nids) {
       const s = t.best[nid]!;
       Object.assign(s, emptySplit());
       mine.push(s);
       if (t.slot[nid]! < 0) continue;
-      const allowed = sampler.nodeMask(t.depth[nid]!);
+      const allowed = t.scanMask(nid);
       this.#mask.fill(0);
       for (let f = this.#from; f < this.#to; f++) this.#mask[f] = allowed[f]!;
       this.#rules.findSplit(
@@ -61,6 +61,7 @@ export class FeatureParallelLearner implements SplitLearner {
         this.#mask,
         s,
       );
+      t.splittable[nid] = this.#mask.slice();
     }
     if (this.#collective.worldSize === 1) return;
     const all = await this.#collective.allGather(encodeSplits(mine));

@@ -121,7 +121,10 @@ export class LgbSplitRules implements SplitRules {
   ): void {
     Object.assign(out, emptySplit());
     const p = this.#p;
-    if (count < 2 * p.minDataInLeaf || h < 2 * p.minSumHessianInLeaf) return;
+    if (count < 2 * p.minDataInLeaf || h < 2 * p.minSumHessianInLeaf) {
+      allowed.fill(0, from, to);
+      return;
+    }
     // LightGBM's FindBestThreshold scans with sum_hessian + 2·kEpsilon (shift and cnt_factor too).
     const hE = h + 2 * K_EPS;
     const shift = this.leafGain(g, hE) + p.minGainToSplit;
@@ -131,10 +134,13 @@ export class LgbSplitRules implements SplitRules {
     for (let f = from; f < to; f++) {
       if (allowed[f] === 0) continue;
       const nb = cuts.ptrs[f + 1]! - cuts.ptrs[f]!;
-      if (nb <= 1) continue;
       const off = base + 2 * this.#slotOffsets[f]!;
-      if (categories[f] !== undefined) this.#categorical(hist, off, nb, f, g, hE, count, cnt, shift, out);
-      else this.#numerical(hist, off, nb, f, g, hE, count, cnt, shift, out);
+      const splittable =
+        nb > 1 &&
+        (categories[f] !== undefined
+          ? this.#categorical(hist, off, nb, f, g, hE, count, cnt, shift, out)
+          : this.#numerical(hist, off, nb, f, g, hE, count, cnt, shift, out));
+      if (!splittable) allowed[f] = 0;
     }
   }
 
@@ -149,7 +155,7 @@ export class LgbSplitRules implements SplitRules {
     cnt: number,
     shift: number,
     out: SplitInfo,
-  ): void {
+  ): boolean {
     const p = this.#p;
     const minData = p.minDataInLeaf;
     const minHess = p.minSumHessianInLeaf;
@@ -161,19 +167,22 @@ export class LgbSplitRules implements SplitRules {
     if (w !== undefined && hist.buffer === w.memory.buffer) {
       const forward = this.#bins.missingType[f] === MISSING_NAN ? 1 : 0;
       const at = hist.byteOffset + 8 * off;
-      if (w.scan(at, nb, g, h, count, cnt, shift, out.gain, minData, minHess, l2, forward, l1, mds) === 1) {
+      const found = w.scan(at, nb, g, h, count, cnt, shift, out.gain, minData, minHess, l2, forward, l1, mds);
+      if ((found & 1) === 1) {
         const r = this.#found;
         w.read(r);
         // The right side as LightGBM stores it: the node's sums less the left's (as the forward scan has it).
         this.#set(out, r.gain, f, r.bin, r.reverse === 1, r.lg, r.lh, r.lc, g - r.lg, h - r.lh, r.rc);
       }
-      return;
+      return found !== 0;
     }
     // Reverse: right side accumulates value bins from the top; the NaN slot stays left.
     let rg = 0;
     let rh = K_EPS;
     let rc = 0;
     let best = out.gain;
+    // Until a candidate beats the parent (LightGBM's is_splittable), prune only what surely does not.
+    let ok = false;
     for (let t = nb - 1; t >= 1; t--) {
       const bh = hist[off + 2 * t + 1]!;
       rg += hist[off + 2 * t]!;
@@ -184,14 +193,15 @@ export class LgbSplitRules implements SplitRules {
       const lh = h - rh;
       if (lc < minData || lh < minHess) break;
       const lg = g - rg;
-      if (plain && cannotBeat(lg, lh + l2, rg, rh + l2, best + shift)) continue;
+      if (plain && cannotBeat(lg, lh + l2, rg, rh + l2, (ok ? best : 0) + shift)) continue;
       const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg, rh, l1, l2, mds) - shift;
+      if (gain > 0) ok = true;
       if (gain > best) {
         best = gain;
         this.#set(out, gain, f, t - 1, true, lg, lh, lc, g - lg, h - lh, rc);
       }
     }
-    if (this.#bins.missingType[f] !== MISSING_NAN) return;
+    if (this.#bins.missingType[f] !== MISSING_NAN) return ok;
     // Forward: left accumulates from bin 0; NaN rows go right (up to "all values left, NaN right").
     let lg = 0;
     let lh = K_EPS;
@@ -206,13 +216,15 @@ export class LgbSplitRules implements SplitRules {
       const rh2 = h - lh;
       if (rc2 < minData || rh2 < minHess) break;
       const rg2 = g - lg;
-      if (plain && cannotBeat(lg, lh + l2, rg2, rh2 + l2, best + shift)) continue;
+      if (plain && cannotBeat(lg, lh + l2, rg2, rh2 + l2, (ok ? best : 0) + shift)) continue;
       const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg2, rh2, l1, l2, mds) - shift;
+      if (gain > 0) ok = true;
       if (gain > best) {
         best = gain;
         this.#set(out, gain, f, t, false, lg, lh, lc, rg2, rh2, rc2);
       }
     }
+    return ok;
   }
 
   #categorical(
@@ -226,10 +238,11 @@ export class LgbSplitRules implements SplitRules {
     cnt: number,
     shift: number,
     out: SplitInfo,
-  ): void {
+  ): boolean {
     const p = this.#p;
     const minData = p.minDataInLeaf;
     const minHess = p.minSumHessianInLeaf;
+    let ok = false;
     if (nb <= p.maxCatToOnehot) {
       for (let t = 0; t < nb; t++) {
         const bg = hist[off + 2 * t]!;
@@ -240,12 +253,13 @@ export class LgbSplitRules implements SplitRules {
         const oh = h - bh - K_EPS;
         if (oc < minData || oh < minHess) continue;
         const gain = this.leafGain(bg, bh + K_EPS) + this.leafGain(g - bg, oh) - shift;
+        if (gain > 0) ok = true;
         if (gain > out.gain) {
           this.#set(out, gain, f, -1, false, bg, bh + K_EPS, c, g - bg, h - (bh + K_EPS), oc);
           out.cats = [t];
         }
       }
-      return;
+      return ok;
     }
     const order = this.#order;
     order.length = 0;
@@ -277,6 +291,7 @@ export class LgbSplitRules implements SplitRules {
         if (group < p.minDataPerGroup) continue;
         group = 0;
         const gain = this.leafGain(lg, lh, l2) + this.leafGain(g - lg, rh, l2) - shift;
+        if (gain > 0) ok = true;
         if (gain > out.gain) {
           this.#set(out, gain, f, -1, false, lg, lh, lc, g - lg, rh, rc);
           bestDir = dir;
@@ -289,6 +304,7 @@ export class LgbSplitRules implements SplitRules {
       for (let i = 0; i <= bestI; i++) cats.push(order[bestDir === 1 ? i : order.length - 1 - i]!);
       out.cats = cats.sort((a, b) => a - b);
     }
+    return ok;
   }
 
   #set(

@@ -319,7 +319,9 @@ export interface ScanResult {
  * LightGBM's numerical threshold scan (lightgbm-split.ts #numerical), the same arithmetic in the same
  * order: a reverse scan, and for NaN features a forward one, candidates pruned by `cannotBeat` before
  * dividing (plain gains bound the gains under lambda_l1 and max_delta_step from above, so the test
- * prunes those too). Returns 1 when a candidate beat `best`; `read` then gives the last (best) one.
+ * prunes those too). Returns bit 0 when a candidate beat `best` (`read` then gives the last, best,
+ * one) and bit 1 when any candidate beat the parent, gain > 0 (LightGBM's is_splittable; until one
+ * does, candidates are pruned against 0, not `best`).
  */
 export type WasmLgbScan = (
   histAt: number,
@@ -362,12 +364,12 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
   // Params: 0 histAt, 1 nb (i32); 2 g, 3 h, 4 count, 5 cnt, 6 shift, 7 best, 8 minData, 9 minHess,
   // 10 l2 (f64); 11 forward (i32); 12 l1, 13 max_delta_step (f64). Locals: 14 t, 15 a, 16 improved
   // (i32); 17 sg, 18 sh, 19 sc (the running side), 20 og, 21 oh, 22 oc (the other side), 23 bh,
-  // 24 gain, 25 q, 26 the pruning target, 27 T(g), 28 w, 29 the left side's gain (f64).
+  // 24 gain, 25 q, 26 the pruning target, 27 T(g), 28 w, 29 the left side's gain (f64); 30 ok (i32).
   const [HIST, NB, G, H, COUNT, CNT, SHIFT, BEST, MIND, MINH, L2, FWD, L1, MDS] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
   ];
-  const [T, A, IMP, SG, SH, SC, OG, OH, OC, BH, GAIN, Q, TGT, TT, W, LGN] = [
-    14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+  const [T, A, IMP, SG, SH, SC, OG, OH, OC, BH, GAIN, Q, TGT, TT, W, LGN, OK] = [
+    14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
   ];
   // Globals: 0 gain, 1 bin, 2 reverse, 3 lg, 4 lh, 5 lc, 6 rg, 7 rh, 8 rc.
   const get = op.get;
@@ -546,6 +548,9 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
       // gain = leafGain(lg, lh) + leafGain(rg, rh) − shift
       b.push(...leafGainInto(lg, lh, LGN), ...leafGainInto(rg, rh, GAIN));
       b.push(...get(LGN), ...get(GAIN), ...op.f64Add, ...get(SHIFT), ...op.f64Sub, ...set(GAIN));
+      // The first candidate above the parent: splittable, and pruning against best from here on.
+      b.push(...get(OK), ...op.i32Eqz, ...get(GAIN), ...op.f64(0), ...op.f64Gt, ...op.i32And, ...op.if);
+      b.push(...op.i32(1), ...set(OK), ...target, ...op.end);
       b.push(...get(GAIN), ...get(BEST), ...op.f64Gt, ...op.if);
       b.push(...get(GAIN), ...set(BEST), ...target, ...op.i32(1), ...set(IMP));
       b.push(...get(GAIN), ...op.globalSet(0));
@@ -566,13 +571,22 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
     return [
       ...op.i32(0),
       ...set(IMP),
-      ...target,
+      ...op.i32(0),
+      ...set(OK),
+      ...get(SHIFT),
+      ...op.f64(BEAT_SLACK),
+      ...op.f64Mul,
+      ...set(TGT),
       ...direction(true),
       ...get(FWD),
       ...op.if,
       ...direction(false),
       ...op.end,
       ...get(IMP),
+      ...get(OK),
+      ...op.i32(1),
+      ...op.i32Shl,
+      ...op.i32Or,
     ];
   };
   const fn = (name: string, zeroL2: boolean, full: boolean): WasmFunction => ({
@@ -582,6 +596,7 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
     locals: [
       [3, I32],
       [13, F64],
+      [1, I32],
     ],
     body: scanBody(zeroL2, full),
   });

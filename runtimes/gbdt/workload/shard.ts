@@ -9,7 +9,7 @@ import { type Dataset, fileRanges, floatsOnly, formatOf, readDataset } from '../
 import type { WorkloadContext } from '../../workload.js';
 
 /** One rank per machine uses all its cores; ranks sharing a machine split them, unless nthread is set. */
-export function threadsFor(spec: JobSpec): number {
+export function threadsFor(spec: Pick<JobSpec, 'params'>): number {
   const given = spec.params['nthread'];
   if (typeof given === 'number' && given > 0) return given;
   const sharing = Number(process.env['DTRAIN_LOCAL_WORLD_SIZE'] ?? 1) || 1;

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { DtrainError } from '../../../configs/errors.js';
 import { parseJob } from '../../../configs/parse-job.js';
 import { planJob } from '../../../launcher/plan/plan-job.js';
-import type { HostPlan } from '../../../launcher/plan/types.js';
+import type { HostPlan } from '../../../launcher/plan/index.js';
 import { provisionHost, type WorkerBundle } from '../../../launcher/provision/index.js';
 import type { HostStep, StepState } from '../../../launcher/transports/index.js';
 import { localRemote } from './local-remote.js';

@@ -16,7 +16,7 @@ import { DtrainError } from '../../../../configs/errors.js';
 import type { JobSpec } from '../../../../configs/job-spec.js';
 import { parseJob } from '../../../../configs/parse-job.js';
 import { planJob } from '../../../../launcher/plan/plan-job.js';
-import type { RankPlan } from '../../../../launcher/plan/types.js';
+import type { RankPlan } from '../../../../launcher/plan/index.js';
 import {
   buildWorkerBundle,
   provisionedTransport,
@@ -251,7 +251,9 @@ describe('ssh transport on the namespace test bed', { timeout: 180_000 }, () => 
   after(() => coordinator?.server.close());
 
   function rankWith(plan: { ranks: readonly RankPlan[] }, argv: string[]): RankPlan {
-    return { ...plan.ranks[0]!, argv, env: { ...plan.ranks[0]!.env, TILDE_PATH: '~/data/part-0' } };
+    // DTRAIN_HOST: a marker the fake rank sends back (a planned rank learns its host from its WorkerSpec).
+    const env = { ...plan.ranks[0]!.env, TILDE_PATH: '~/data/part-0', DTRAIN_HOST: plan.ranks[0]!.hostName };
+    return { ...plan.ranks[0]!, argv, env };
   }
 
   test('start: argv quoted, bootstrap on stdin only, env set, coordinator reached through the tunnel', async (t) => {

@@ -1,8 +1,10 @@
 /**
  * LaunchPlan: the instance of a JobSpec on concrete hosts — which rank runs where, on which GPU and
- * port, with which data shard, command and environment. Pure data; `dtrain plan` prints exactly this.
+ * port, with which data shard, command and environment, and each rank's WorkerSpec. Pure data;
+ * `dtrain plan` prints exactly this. Nothing downstream of the plan reads the JobSpec again.
  */
 import type { Framework, Parallelism } from '../../configs/job-spec.js';
+import type { PlannedWorker } from '../../runtimes/protocol/index.js';
 
 export interface DataShard {
   /** Which file (as written in the job file) and which part of it. */
@@ -25,10 +27,19 @@ export interface RankPlan {
   /** Peer port; 0 = any free port, chosen by the worker at run time. */
   readonly port: number;
   readonly shards: readonly DataShard[];
-  /** The worker's command line as an argv array (never joined into a shell string here). */
+  /**
+   * The worker's command line as an argv array (never joined into a shell string here): the entry
+   * and `--coordinator HOST:PORT`, the address it dials, which the transport may rewrite (a tunnel).
+   */
   readonly argv: readonly string[];
-  /** Environment set for this rank on top of the host's. Secrets are not here: they go on stdin. */
+  /**
+   * Environment set for this rank on top of the host's: the job's `remote.env`, the GPU it may see,
+   * and DTRAIN_JOB, a label to find the job's processes by (the worker does not read it). Who the
+   * rank is travels in `worker`, on stdin; secrets too.
+   */
   readonly env: Readonly<Record<string, string>>;
+  /** Everything the rank needs to know, less the run-time output folders; sent on stdin. */
+  readonly worker: PlannedWorker;
 }
 
 export interface HostPlan {
@@ -56,6 +67,10 @@ export interface LaunchPlan {
   /** Every host runs as local processes on this machine. */
   readonly localMode: boolean;
   readonly coordinator: { readonly host: string; readonly port: number };
+  /** Seconds between pings, and of silence after which a rank counts as lost. */
+  readonly heartbeat: { readonly interval: number; readonly timeout: number };
+  /** The job file's folder (relative data paths start there; '' when parsed from a string). */
+  readonly sourceDir: string;
   readonly hosts: readonly HostPlan[];
   readonly ranks: readonly RankPlan[];
   readonly secrets: readonly string[];

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { watchHeartbeats } from '../../launcher/heartbeat-watch.js';
+import { watchHeartbeats } from '../../../launcher/supervise/heartbeat-watch.js';
 
 const STALL_MS = 2000;
 const SENDER = `
