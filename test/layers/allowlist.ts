@@ -51,9 +51,7 @@ export const INDEX_BYPASS: readonly string[] = [
 ];
 
 /** Files over 400 lines (rule e), besides FILE_LENGTH_EXCEPTION. */
-export const LONG_FILES: readonly string[] = [
-  'runtimes/gbdt/wasm/kernels.ts', // 777 lines
-];
+export const LONG_FILES: readonly string[] = [];
 
 /**
  * The one file allowed over 400 lines for good, named by the stateful class it holds (found by
@@ -66,6 +64,4 @@ export const FILE_LENGTH_EXCEPTION = { declares: 'TreeBuilder', limit: 600 } as 
 /** Functions over 150 lines (rule e), as `file#name`. */
 export const LONG_FUNCTIONS: readonly string[] = [
   'configs/parse-lightgbm.ts#readLgbParams', // line 54, 229 lines
-  'runtimes/gbdt/wasm/kernels.ts#wasmLgbScan', // line 359, 257 lines
-  'runtimes/gbdt/wasm/kernels.ts#scanBody', // line 412, 166 lines
 ];

@@ -1,8 +1,12 @@
 /**
- * The GBDT engine's WebAssembly kernels: hand-written modules on one shared memory (module.ts) for
- * histograms, partitions, LightGBM's split scan, left-out rows and GOSS; each has a JS twin that
- * gives the same bits where WebAssembly is not used.
+ * The GBDT engine's WebAssembly kernels, one file per kernel, on one shared memory (module.ts writes
+ * the modules): histograms (hist.ts), row partitions (partition.ts), LightGBM's split scan
+ * (lgb-scan.ts), the left-out rows' walk (left-out.ts) and GOSS (goss.ts). Each has a JavaScript
+ * twin that gives the same bits where WebAssembly is not used.
  */
 export * from './goss.js';
-export * from './kernels.js';
+export * from './hist.js';
+export * from './left-out.js';
+export * from './lgb-scan.js';
 export * from './module.js';
+export * from './partition.js';

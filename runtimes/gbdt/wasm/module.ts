@@ -167,3 +167,8 @@ export function wasmModule(
   ];
   return new Uint8Array(bytes);
 }
+
+/** Pages of a shared memory (its buffer's length / 64 KiB). */
+export function pagesOf(memory: WebAssembly.Memory): number {
+  return memory.buffer.byteLength / 65536;
+}

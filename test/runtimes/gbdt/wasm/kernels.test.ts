@@ -15,7 +15,7 @@ import { gossSample } from '../../../../runtimes/gbdt/lightgbm/goss.js';
 import { Rng, rngState } from '../../../../runtimes/random/rng.js';
 import { trainGbdt } from '../../../../runtimes/gbdt/xgboost/train.js';
 import { GOSS_COUNT_BYTES, wasmGoss } from '../../../../runtimes/gbdt/wasm/goss.js';
-import { wasmHistKernel } from '../../../../runtimes/gbdt/wasm/kernels.js';
+import { wasmHistKernel } from '../../../../runtimes/gbdt/wasm/hist.js';
 import { parseXgbParams } from '../../../../runtimes/gbdt/xgboost/params.js';
 import { synthBinary } from '../helpers.js';
 
