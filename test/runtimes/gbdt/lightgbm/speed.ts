@@ -2,7 +2,7 @@
  * Speed of the LightGBM flavour on the synthetic binary set (default 1M × 28, 2 threads): leaf-wise
  * num_leaves 255, GOSS, and the real XGBoost 1.7 hist depthwise max_depth 8, in the same run.
  *
- *   node dist/test/runtimes/gbdt/lightgbm-speed.js [rows] [iterations] [threads]
+ *   node dist/test/runtimes/gbdt/lightgbm/speed.js [rows] [iterations] [threads]
  */
 import { generate } from '../../../../bench/gen-synthetic.js';
 import { parseLgbParams } from '../../../../runtimes/gbdt/lightgbm/params.js';

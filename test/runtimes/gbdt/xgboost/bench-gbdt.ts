@@ -1,7 +1,7 @@
 /**
  * Speed bench (not a test): 1M × 28 synthetic rows from a seeded PRNG, 100 rounds, depth 8, eta 0.1,
  * max_bin 256, with nthread 1 and 2, against the real XGBoost 1.7 hist on the same data (python3,
- * same run; both evaluate train logloss every round). `node dist/test/runtimes/gbdt/bench-gbdt.js [rows] [rounds] [which=ours1,ours2,xgb]`.
+ * same run; both evaluate train logloss every round). `node dist/test/runtimes/gbdt/xgboost/bench-gbdt.js [rows] [rounds] [which=ours1,ours2,xgb]`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
