@@ -15,6 +15,7 @@ export { DtrainError, EXIT, exitCodeOf } from './errors.js';
 export { isLocalAddress, parseHost } from './host-grammar.js';
 export { starterJob } from './init-template.js';
 export { JOB_SCHEMA_ID, jobJsonSchema, jobJsonSchemaText } from './job-schema.js';
+export { FRAMEWORKS, PARALLELISMS } from './schema.js';
 export * from './job-spec.js';
 export { type ParsedJob, type ParseJobOptions, parseJob } from './parse-job.js';
 export { JobFileError, type ReadJobOptions, readJob } from './read-job.js';

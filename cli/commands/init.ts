@@ -3,9 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DtrainError } from '../../configs/errors.js';
-import { starterJob } from '../../configs/init-template.js';
 import type { Framework } from '../../configs/job-spec.js';
-import { FRAMEWORKS } from '../../configs/schema.js';
+import { FRAMEWORKS, starterJob } from '../../configs/index.js';
 import { type CliIO, println } from '../io.js';
 
 export function registerInit(program: Command, io: CliIO): void {

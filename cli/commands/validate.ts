@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { DtrainError, EXIT } from '../../configs/errors.js';
 import { formatProblem, type JobProblem, type JobSpec } from '../../configs/job-spec.js';
-import { JobFileError, readJob } from '../../configs/read-job.js';
+import { JobFileError, readJob } from '../../configs/index.js';
 import { type CliIO, println } from '../io.js';
 
 function plural(n: number, word: string): string {

@@ -5,7 +5,7 @@
  * reused. A peer lost without saying goodbye fails the running and every later call with E_PEER_LOST.
  */
 import { DtrainError } from '../../configs/errors.js';
-import type { Connection, Frame, FrameHeader } from '../protocol/connection.js';
+import type { Connection, Frame, FrameHeader } from '../protocol/index.js';
 import { blockOffsets, offsetsFromCounts } from './blocks.js';
 import { DirectScatterOp } from './direct-scatter.js';
 import type { FloatArray, ReduceOp } from './kernels.js';

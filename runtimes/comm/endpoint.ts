@@ -5,7 +5,7 @@
  * claims them by rank.
  */
 import { DtrainError } from '../../configs/errors.js';
-import { type AuthOptions, type Connection, type Listener, listen } from '../protocol/connection.js';
+import { type AuthOptions, type Connection, type Listener, listen } from '../protocol/index.js';
 
 /** An open peer port. Hand it to createCommunicator, which closes it once the mesh is formed. */
 export interface Endpoint {

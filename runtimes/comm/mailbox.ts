@@ -2,7 +2,7 @@
  * Point-to-point receive queues, one per peer: frames wait here until `take` asks for their type, and
  * `take` waits until a frame of its type arrives or the peer is lost.
  */
-import type { Frame } from '../protocol/connection.js';
+import type { Frame } from '../protocol/index.js';
 
 interface Waiter {
   readonly t: string;

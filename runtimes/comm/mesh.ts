@@ -5,7 +5,7 @@
  * since a peer may still be on its way to listen.
  */
 import { DtrainError } from '../../configs/errors.js';
-import { type AuthOptions, type Connection, connect } from '../protocol/connection.js';
+import { type AuthOptions, type Connection, connect } from '../protocol/index.js';
 import { type CommTuning, Communicator } from './communicator.js';
 import type { Endpoint } from './endpoint.js';
 

@@ -6,7 +6,7 @@
  * — so the caller may reuse its buffer as soon as the promise resolves.
  */
 import { DtrainError } from '../../configs/errors.js';
-import type { FrameHeader } from '../protocol/frame.js';
+import type { FrameHeader } from '../protocol/index.js';
 import type { FloatArray } from './kernels.js';
 
 /** The header of a collective's data frame: op number, phase, step, segment. */

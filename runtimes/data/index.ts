@@ -4,7 +4,8 @@
  */
 export { type CsvOptions, readCsv } from './csv.js';
 export { type Dataset, floatsOnly } from './dataset.js';
-export { readIdx } from './idx.js';
+export { dataError } from './data-error.js';
+export { readIdx, readIdxFile } from './idx.js';
 export { type LibsvmOptions, readLibsvm } from './libsvm.js';
 export { MISSING_MARKERS } from './parse-number.js';
 export {

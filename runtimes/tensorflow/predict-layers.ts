@@ -10,7 +10,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DtrainError } from '../../configs/errors.js';
 import type { Dataset } from '../data/index.js';
-import { readIdx, readIdxFile } from '../data/idx.js';
+import { readIdx, readIdxFile } from '../data/index.js';
 import type { PredictFileOptions, Predictions } from '../predict/predict-contract.js';
 import { initBackend } from './backend.js';
 import { registerChainedOps } from './chained-ops.js';

@@ -27,14 +27,6 @@ export const SIBLING_ROOMS: readonly string[] = [];
 
 /** Imports from outside a folder that skip its index.ts (rule d); `(type)` ones are erased at run time. */
 export const INDEX_BYPASS: readonly string[] = [
-  'cli/commands/init.ts → configs/init-template.ts',
-  'cli/commands/init.ts → configs/schema.ts',
-  'cli/commands/validate.ts → configs/read-job.ts',
-  'runtimes/comm/communicator.ts → runtimes/protocol/connection.ts', // type
-  'runtimes/comm/endpoint.ts → runtimes/protocol/connection.ts',
-  'runtimes/comm/mailbox.ts → runtimes/protocol/connection.ts', // type
-  'runtimes/comm/mesh.ts → runtimes/protocol/connection.ts',
-  'runtimes/comm/op.ts → runtimes/protocol/frame.ts', // type
   'runtimes/gbdt/core/metrics.ts → configs/did-you-mean.ts',
   'runtimes/gbdt/core/metrics.ts → configs/params-gbdt.ts',
   'runtimes/gbdt/core/objectives.ts → configs/did-you-mean.ts',
@@ -46,8 +38,6 @@ export const INDEX_BYPASS: readonly string[] = [
   'runtimes/gbdt/xgboost/params.ts → configs/parse-xgboost.ts',
   'runtimes/tensorflow/compile-options.ts → configs/params-tensorflow.ts',
   'runtimes/tensorflow/model-spec.ts → configs/params-tensorflow.ts',
-  'runtimes/tensorflow/predict-layers.ts → runtimes/data/idx.ts',
-  'runtimes/tensorflow/tf-data.ts → runtimes/data/data-error.ts',
 ];
 
 /** Files over 400 lines (rule e), besides FILE_LENGTH_EXCEPTION. */
