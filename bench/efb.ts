@@ -10,14 +10,17 @@
  */
 import { parseArgs } from 'node:util';
 import type { Dataset } from '../runtimes/data/dataset.js';
-import { summarizeLgb } from '../runtimes/gbdt/lightgbm-summary.js';
-import { buildLgbMatrix, lgbBinsFromSummaries } from '../runtimes/gbdt/lightgbm-bins.js';
-import { bundleFeatures } from '../runtimes/gbdt/lightgbm-efb.js';
-import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
-import { trainLightgbm } from '../runtimes/gbdt/lightgbm-train.js';
-import { binaryAuc } from '../runtimes/gbdt/metrics.js';
-import { predict } from '../runtimes/gbdt/predict.js';
-import { Rng } from '../runtimes/gbdt/rng.js';
+import {
+  binaryAuc,
+  buildLgbMatrix,
+  bundleFeatures,
+  lgbBinsFromSummaries,
+  parseLgbParams,
+  predict,
+  summarizeLgb,
+  trainLightgbm,
+} from '../runtimes/gbdt/index.js';
+import { Rng } from '../runtimes/random/rng.js';
 
 const DENSE = 5;
 

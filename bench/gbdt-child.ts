@@ -13,9 +13,7 @@ import { writeFileSync } from 'node:fs';
 import type { Dataset } from '../runtimes/data/dataset.js';
 import { readDataset } from '../runtimes/data/index.js';
 import { type GbdtModel, parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
-import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
-import { trainLightgbm } from '../runtimes/gbdt/lightgbm-train.js';
-import { predictParallel } from '../runtimes/gbdt/predict-parallel.js';
+import { parseLgbParams, predictParallel, trainLightgbm } from '../runtimes/gbdt/index.js';
 import type { GbdtJob, GbdtRun } from './gbdt-job.js';
 
 const seconds = (from: number) => (performance.now() - from) / 1000;

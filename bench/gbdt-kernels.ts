@@ -10,12 +10,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { KernelChoice } from '../runtimes/gbdt/histogram.js';
-import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
-import { trainLightgbm } from '../runtimes/gbdt/lightgbm-train.js';
-import { trainGbdt } from '../runtimes/gbdt/train.js';
-import type { GbdtModel } from '../runtimes/gbdt/types.js';
-import { parseXgbParams } from '../runtimes/gbdt/xgboost-params.js';
+import {
+  type GbdtModel,
+  type KernelChoice,
+  parseLgbParams,
+  parseXgbParams,
+  trainGbdt,
+  trainLightgbm,
+} from '../runtimes/gbdt/index.js';
 import { generate } from './gen-synthetic.js';
 
 function intOption(name: string, raw: string): number {

@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDataset } from '../runtimes/data/index.js';
-import { binaryAuc } from '../runtimes/gbdt/metrics.js';
+import { binaryAuc } from '../runtimes/gbdt/index.js';
 import { defaultCacheDir } from './datasets.js';
 import { ensureSyntheticPair } from './gbdt-data.js';
 import { type GbdtJob, type GbdtRun, runSide, type Side } from './gbdt-job.js';

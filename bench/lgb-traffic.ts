@@ -12,10 +12,7 @@ import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import { type Communicator, createCommunicator, openEndpoint } from '../runtimes/comm/index.js';
 import type { Dataset } from '../runtimes/data/dataset.js';
-import { collectiveFrom } from '../runtimes/gbdt/collective.js';
-import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
-import { trainLightgbm } from '../runtimes/gbdt/lightgbm-train.js';
-import type { Tree } from '../runtimes/gbdt/types.js';
+import { collectiveFrom, parseLgbParams, trainLightgbm, type Tree } from '../runtimes/gbdt/index.js';
 import { generate } from './gen-synthetic.js';
 
 type Mode = 'all-reduce' | 'reduce-scatter';

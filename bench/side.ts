@@ -17,7 +17,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDataset } from '../runtimes/data/index.js';
-import { binaryAuc } from '../runtimes/gbdt/metrics.js';
+import { binaryAuc } from '../runtimes/gbdt/index.js';
 import { defaultCacheDir } from './datasets.js';
 import { ensureSyntheticPair } from './gbdt-data.js';
 import { runProcess } from './side-process.js';

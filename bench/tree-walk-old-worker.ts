@@ -3,7 +3,7 @@
  * of the shared features with the previous walk (tree-walk-old.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GbdtModel } from '../runtimes/gbdt/types.js';
+import type { GbdtModel } from '../runtimes/gbdt/index.js';
 import { oldPredictMargins } from './tree-walk-old.js';
 
 interface Job {

@@ -1,13 +1,11 @@
 /**
- * The tree walks that runtimes/gbdt/tree-walk.ts replaced (as of commit 665709b), kept as
+ * The tree walks that runtimes/gbdt/predict/tree-walk.ts replaced (as of commit 665709b), kept as
  * bench:tree-walk's baseline: addTreeMargins walked one row at a time with branches, and
  * predictMargins walked 256-row blocks level by level, every row taking the tree's full depth.
  * Numeric trees only (the bench trains no categorical splits).
  */
 import { Worker } from 'node:worker_threads';
-import { objectiveFor } from '../runtimes/gbdt/objectives.js';
-import { outputsOf } from '../runtimes/gbdt/predict.js';
-import type { GbdtModel, Tree } from '../runtimes/gbdt/types.js';
+import { type GbdtModel, objectiveFor, outputsOf, type Tree } from '../runtimes/gbdt/index.js';
 
 /** The previous addTreeMargins (numeric trees). */
 export function oldAddTreeMargins(
@@ -48,7 +46,7 @@ interface OldFlatTree {
   readonly depth: number;
 }
 
-/** The previous predict-layout.ts build: breadth-first pairs, leaves step right onto themselves. */
+/** The previous predict/layout.ts build: breadth-first pairs, leaves step right onto themselves. */
 function oldFlatTree(tree: Tree): OldFlatTree {
   const n = tree.leftChildren.length;
   const child = new Int32Array(n);
@@ -138,7 +136,7 @@ export function oldPredictMargins(
   return out;
 }
 
-/** predict-parallel.ts's predictMarginsParallel with the previous walk in each thread. */
+/** predict/parallel.ts's predictMarginsParallel with the previous walk in each thread. */
 export async function oldPredictMarginsParallel(
   model: GbdtModel,
   data: { readonly rows: number; readonly cols: number; readonly features: Float32Array },

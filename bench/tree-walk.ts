@@ -1,5 +1,5 @@
 /**
- * bench:tree-walk — walking trees over raw float32 rows (runtimes/gbdt/tree-walk.ts) against the
+ * bench:tree-walk — walking trees over raw float32 rows (runtimes/gbdt/predict/tree-walk.ts) against the
  * walks it replaced (tree-walk-old.ts), old and new alternating in one process. Trains a LightGBM-
  * flavoured model (num_leaves 255) and an XGBoost-flavoured one (max_depth 8) on the synthetic binary
  * set, then on `rows` rows of another seed measures:
@@ -16,12 +16,14 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseXgbParams, trainGbdt } from '../runtimes/gbdt/index.js';
-import { parseLgbParams } from '../runtimes/gbdt/lightgbm-params.js';
-import { trainLightgbm } from '../runtimes/gbdt/lightgbm-train.js';
-import { predictMargins } from '../runtimes/gbdt/predict.js';
-import { predictMarginsParallel } from '../runtimes/gbdt/predict-parallel.js';
-import { addTreeMargins } from '../runtimes/gbdt/tree-margins.js';
-import type { GbdtModel } from '../runtimes/gbdt/types.js';
+import {
+  addTreeMargins,
+  type GbdtModel,
+  parseLgbParams,
+  predictMargins,
+  predictMarginsParallel,
+  trainLightgbm,
+} from '../runtimes/gbdt/index.js';
 import { generate } from './gen-synthetic.js';
 import { oldAddTreeMargins, oldPredictMargins, oldPredictMarginsParallel } from './tree-walk-old.js';
 

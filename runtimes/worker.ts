@@ -18,9 +18,8 @@ import { createCommunicator, openEndpoint } from './comm/index.js';
 import { openCoordinatorLink } from './coordinator-link.js';
 import { doctorWorkload } from './doctor/index.js';
 import { parseBootstrap, parseStart, type StartMsg, type WorkerData } from './protocol/index.js';
-import { lightgbmWorkload } from './lightgbm/workload.js';
+import { lightgbmWorkload, xgboostWorkload } from './gbdt/index.js';
 import type { Workload } from './workload.js';
-import { xgboostWorkload } from './xgboost/workload.js';
 
 /** Where the coordinator is reachable from this host (argv's one word, set by the transport). */
 interface Args {

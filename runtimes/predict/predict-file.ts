@@ -8,12 +8,15 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DtrainError } from '../../configs/errors.js';
 import { type Dataset, readDataset } from '../data/index.js';
-import { lgbFeatures } from '../gbdt/lightgbm-inputs.js';
-import { fromLightgbmText } from '../gbdt/lightgbm-model-read.js';
-import { fromXgboostJson } from '../gbdt/model-json.js';
-import { argmaxRows, outputsOf } from '../gbdt/predict.js';
-import { predictParallel } from '../gbdt/predict-parallel.js';
-import type { GbdtModel } from '../gbdt/types.js';
+import {
+  argmaxRows,
+  fromLightgbmText,
+  fromXgboostJson,
+  type GbdtModel,
+  lgbFeatures,
+  outputsOf,
+  predictParallel,
+} from '../gbdt/index.js';
 import { layersModelPath } from './layers-model-path.js';
 import type { PredictFileOptions, Predictions } from './predict-contract.js';
 
@@ -65,7 +68,7 @@ async function loadData(path: string, model: GbdtModel | number, o: PredictFileO
   const base = {
     ...(o.format ? { format: o.format } : {}),
     ...(o.group !== undefined ? { group: o.group } : {}),
-    // LightGBM models compare LightGBM's reading of each value in double (lightgbm-inputs.ts).
+    // LightGBM models compare LightGBM's reading of each value in double (lightgbm/inputs.ts).
     ...(typeof model !== 'number' && model.lightgbm !== undefined ? { keepDoubles: true } : {}),
     displayName: name,
   };
@@ -139,7 +142,7 @@ function byName(data: Dataset, model: GbdtModel): Dataset {
   if (cols.length === data.cols && cols.every((c, i) => c === i)) return data;
   const k = cols.length;
   const features = new Float32Array(data.rows * k);
-  // LightGBM's double reading of each value moves with its column (lightgbm-inputs.ts compares it).
+  // LightGBM's double reading of each value moves with its column (lightgbm/inputs.ts compares it).
   const from = data.doubles;
   const doubles = from === undefined ? undefined : new Float64Array(data.rows * k);
   for (let r = 0; r < data.rows; r++) {

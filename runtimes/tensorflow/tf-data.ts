@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type Dataset, readDataset, readIdx } from '../data/index.js';
 import { dataError } from '../data/index.js';
-import { Rng } from '../gbdt/rng.js';
+import { Rng } from '../random/index.js';
 
 /** How labels become targets: class ids (one-hot or sparse), or values. */
 export type LabelMode = 'onehot' | 'sparse' | 'binary' | 'value';

@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { binaryAuc } from '../../runtimes/gbdt/metrics.js';
+import { binaryAuc } from '../../runtimes/gbdt/core/metrics.js';
 import { runDtrain, tempDir, writeJob } from '../helpers/dtrain-process.js';
 import { lightgbmPredict, lightgbmTrain, needLightgbm } from '../helpers/lightgbm-cli.js';
 import { LGB_CSV, type RealSet, writeRealSets } from '../helpers/real-sets.js';

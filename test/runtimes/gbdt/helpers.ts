@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { Dataset } from '../../../runtimes/data/dataset.js';
-import { Rng } from '../../../runtimes/gbdt/rng.js';
+import { Rng } from '../../../runtimes/random/rng.js';
 
 /** A nonlinear binary task: label = [sin(3·x0) + x1·x2 + noise > 0.2·x3], optional missing cells. */
 export function synthBinary(

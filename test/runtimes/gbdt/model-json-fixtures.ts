@@ -1,5 +1,5 @@
 /** Hand-built GbdtModels with awkward float32 thresholds and both default directions, for interop tests. */
-import type { GbdtModel, ObjectiveName, Tree } from '../../../runtimes/gbdt/types.js';
+import type { GbdtModel, ObjectiveName, Tree } from '../../../runtimes/gbdt/core/types.js';
 
 /** A split node: feature, threshold, default-left, children; or a leaf value. */
 export type NodeSpec = { f: number; t: number; dl: 0 | 1; l: number; r: number } | { leaf: number };

@@ -14,7 +14,7 @@
  * - LightGBM leaf values: 1e-9 relative (doubles from double histogram sums of float32 gradients;
  *   only the summation order may differ).
  */
-import type { Tree } from '../../../runtimes/gbdt/types.js';
+import type { Tree } from '../../../runtimes/gbdt/core/types.js';
 import type { TextModel, TextTree } from '../../helpers/lightgbm-text-reader.js';
 import type { XgbTree } from './helpers.js';
 
