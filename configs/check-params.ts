@@ -6,11 +6,11 @@
  */
 import { z } from 'zod';
 import { checkTensorflowParams } from './check-tensorflow.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from './params/index.js';
 import type { Framework } from './job-spec.js';
-import { GBDT_PARAMS, MANAGED_PARAMS, notRead } from './params-gbdt.js';
-import { readLgbParams } from './parse-lightgbm.js';
-import { readXgbParams } from './parse-xgboost.js';
+import { GBDT_PARAMS, MANAGED_PARAMS, notRead } from './params/index.js';
+import { readLgbParams } from './params/index.js';
+import { readXgbParams } from './params/index.js';
 import type { FoundProblem } from './problems.js';
 import { whole } from './schema.js';
 import { jobErrorMap, problemsFromIssues } from './zod-problems.js';

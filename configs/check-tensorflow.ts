@@ -3,7 +3,7 @@
  * (optimizer, loss, metrics) and `model.layers` (layer kinds and their arguments), each against the
  * lists the runtime builds from (params-tensorflow.ts), with a did-you-mean in the user's spelling.
  */
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from './params/index.js';
 import {
   camelArg,
   canonicalLayer,
@@ -15,7 +15,7 @@ import {
   TENSORFLOW_LOSSES,
   TENSORFLOW_METRICS,
   TENSORFLOW_OPTIMIZERS,
-} from './params-tensorflow.js';
+} from './params/index.js';
 import type { FoundProblem, PathSegment } from './problems.js';
 
 type Path = readonly PathSegment[];

@@ -4,7 +4,7 @@
  * value was meant for, and each unknown key becomes its own problem with a did-you-mean.
  */
 import { z } from 'zod';
-import { unknownNameMessage } from './did-you-mean.js';
+import { unknownNameMessage } from './params/index.js';
 import type { FoundProblem, PathSegment } from './problems.js';
 
 const TYPE_WORDS: Record<string, string> = {

@@ -4,7 +4,7 @@
  */
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import { DtrainError } from '../../configs/errors.js';
-import { canonicalLoss, canonicalMetric, canonicalOptimizer } from '../../configs/params-tensorflow.js';
+import { canonicalLoss, canonicalMetric, canonicalOptimizer } from '../../configs/params/index.js';
 import type { Tf } from './tf-api.js';
 
 /** What `model.compile` takes, with tfjs names. */

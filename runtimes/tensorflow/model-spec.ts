@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DtrainError } from '../../configs/errors.js';
-import { camelArg, canonicalLayer } from '../../configs/params-tensorflow.js';
+import { camelArg, canonicalLayer } from '../../configs/params/index.js';
 import type { Tf } from './tf-api.js';
 
 /** The job file's `model:` block as written: exactly one of `layers`, `module`, `script`. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { didYouMean, levenshtein, unknownNameMessage } from '../../configs/did-you-mean.js';
+import { didYouMean, levenshtein, unknownNameMessage } from '../../configs/params/index.js';
 
 test('levenshtein counts edits', () => {
   assert.equal(levenshtein('', 'abc'), 3);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DtrainError } from '../../configs/errors.js';
-import { parseLgbParams, readLgbParams } from '../../configs/parse-lightgbm.js';
+import { parseLgbParams, readLgbParams } from '../../configs/params/index.js';
 import { parseLgbParams as engineParse } from '../../runtimes/gbdt/lightgbm/params.js';
 
 test('LightGBM defaults', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DtrainError } from '../../configs/errors.js';
-import { parseXgbParams, readXgbParams } from '../../configs/parse-xgboost.js';
+import { parseXgbParams, readXgbParams } from '../../configs/params/index.js';
 import { parseXgbParams as engineParse } from '../../runtimes/gbdt/index.js';
 
 test('defaults are XGBoost 1.7 defaults', () => {

@@ -27,6 +27,8 @@ export const PUBLIC_LEAVES = [
   'configs/atomic-write',
   'configs/atomic-dir',
   'configs/job-spec',
+  // The parameter room: runtimes parse their framework's params with the validator's own parsers.
+  'configs/params',
 ];
 /** A `contract.ts` / `*-contract.ts` file holds types only; importing it type-only is always allowed. */
 const isContract = (e: Edge): boolean => e.typeOnly && /(^|\/|-)contract\.ts$/.test(e.to);

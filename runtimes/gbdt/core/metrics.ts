@@ -7,9 +7,9 @@
  * `metricParts` over its rows, the parts are all-reduced (summed), and `metricFromParts` gives the
  * global value. auc is rank-based and needs the gathered predictions and labels of all rows.
  */
-import { didYouMean } from '../../../configs/did-you-mean.js';
+import { didYouMean } from '../../../configs/params/index.js';
 import { DtrainError } from '../../../configs/errors.js';
-import { XGBOOST_METRICS } from '../../../configs/params-gbdt.js';
+import { XGBOOST_METRICS } from '../../../configs/params/index.js';
 import type { Metric } from './types.js';
 
 /** The metric names `metricFor` knows; `error@t` takes any threshold t (the list is in configs/). */

@@ -4,9 +4,9 @@
  * trained here matches one trained by XGBoost on the same splits. Labels are checked on every call
  * to `gradients`; a label outside the objective's domain is a config error naming the row.
  */
-import { didYouMean } from '../../../configs/did-you-mean.js';
+import { didYouMean } from '../../../configs/params/index.js';
 import { DtrainError } from '../../../configs/errors.js';
-import { XGBOOST_OBJECTIVES } from '../../../configs/params-gbdt.js';
+import { XGBOOST_OBJECTIVES } from '../../../configs/params/index.js';
 import { expf } from './expf.js';
 import type { Objective, ObjectiveName } from './types.js';
 

@@ -2,7 +2,7 @@
  * The GBDT engine's shared types. One engine, two flavours (xgboost/, lightgbm/): the model is
  * stored in XGBoost's array layout, which both exporters and the predictor read.
  */
-import type { XgbObjective } from '../../../configs/params-gbdt.js';
+import type { XgbObjective } from '../../../configs/params/index.js';
 
 /** One regression tree in XGBoost's layout (doc/model.schema). Node 0 is the root. */
 export interface Tree {

@@ -2,5 +2,5 @@
  * LightGBM's parameters, as the engine reads them. The parser and its tables live in configs/ so
  * that `dtrain validate` refuses exactly what the engine would (one parser per framework).
  */
-export { parseLgbParams } from '../../../configs/parse-lightgbm.js';
-export * from '../../../configs/params-lightgbm.js';
+export { parseLgbParams } from '../../../configs/params/index.js';
+export * from '../../../configs/params/index.js';

@@ -10,7 +10,7 @@ import { DtrainError } from '../../../configs/errors.js';
 import type { Collective } from '../core/index.js';
 
 /** LightGBM's default label_gain: 2^i − 1 for grades 0..30 (with the parameter tables, in configs/). */
-export { defaultLabelGain } from '../../../configs/params-lightgbm.js';
+export { defaultLabelGain } from '../../../configs/params/index.js';
 
 /** Row offsets where each query starts, plus the row count at the end (length = queries + 1). */
 export function queryBoundaries(groups: Int32Array): Uint32Array {

@@ -6,7 +6,7 @@ import {
   TENSORFLOW_LOSSES,
   TENSORFLOW_METRICS,
   TENSORFLOW_OPTIMIZERS,
-} from '../../../configs/params-tensorflow.js';
+} from '../../../configs/params/index.js';
 import { compileOptions, makeOptimizer } from '../../../runtimes/tensorflow/compile-options.js';
 import { buildModel } from '../../../runtimes/tensorflow/model-spec.js';
 import { tempFiles } from '../data/temp-files.js';

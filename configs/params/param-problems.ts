@@ -3,7 +3,7 @@
  * user wrote it. `dtrain validate` positions them in the job file; the engine (which only ever sees
  * params that validated) turns them into one DtrainError E_PARAM.
  */
-import { DtrainError } from './errors.js';
+import { DtrainError } from '../errors.js';
 
 /** A bad parameter value: the key as written, what is wrong, and the list item when it is one. */
 export interface ParamProblem {

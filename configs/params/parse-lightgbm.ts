@@ -19,23 +19,9 @@ import {
   LGB_OBJECTIVE_ALIASES,
   type LgbObjective,
   type LgbParams,
-} from './params-lightgbm.js';
-
-type Params = Readonly<Record<string, unknown>>;
-
-type Check = 'any' | 'pos' | 'nonneg' | 'unit' | 'unit0' | 'int' | 'int0' | 'int1' | 'int2';
-
-const CHECKS: Record<Check, [(v: number) => boolean, string]> = {
-  any: [(v) => Number.isFinite(v), 'must be a finite number'],
-  pos: [(v) => Number.isFinite(v) && v > 0, 'must be > 0'],
-  nonneg: [(v) => Number.isFinite(v) && v >= 0, 'must be >= 0'],
-  unit: [(v) => Number.isFinite(v) && v > 0 && v <= 1, 'must be in (0, 1]'],
-  unit0: [(v) => Number.isFinite(v) && v >= 0 && v <= 1, 'must be in [0, 1]'],
-  int: [(v) => Number.isInteger(v), 'must be an integer'],
-  int0: [(v) => Number.isInteger(v) && v >= 0, 'must be an integer >= 0'],
-  int1: [(v) => Number.isInteger(v) && v >= 1, 'must be an integer >= 1'],
-  int2: [(v) => Number.isInteger(v) && v >= 2, 'must be an integer >= 2'],
-};
+} from './lightgbm.js';
+import { intList, numberList, parseCategorical, parseGroupColumn } from './lgb-lists.js';
+import { type ParamReader, type Params, paramReader } from './param-reader.js';
 
 /** Parses LightGBM-style params for the engine; throws one E_PARAM error listing every problem. */
 export function parseLgbParams(params: Params): LgbParams {
@@ -47,45 +33,9 @@ export function parseLgbParams(params: Params): LgbParams {
 const OBJECTIVES = Object.keys(LGB_OBJECTIVE_ALIASES);
 const METRICS = Object.keys(LGB_METRIC_ALIASES);
 
-/**
- * Parses LightGBM-style params (numbers and booleans may be strings, as on LightGBM's CLI): the
- * spec, with defaults where a value is bad, and every problem found.
- */
-export function readLgbParams(params: Params): { parsed: LgbParams; problems: ParamProblem[] } {
-  const problems: ParamProblem[] = [];
-  const pick = (names: readonly string[]): string | undefined => names.find((n) => params[n] !== undefined);
-  const num = (names: readonly string[], def: number, check: Check): number => {
-    const name = pick(names);
-    if (name === undefined) return def;
-    const raw = params[name];
-    const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-    const [ok, what] = CHECKS[check];
-    if (typeof v !== 'number' || !ok(v)) {
-      problems.push({ name, message: what });
-      return def;
-    }
-    return v;
-  };
-  const bool = (names: readonly string[], def: boolean): boolean => {
-    const name = pick(names);
-    if (name === undefined) return def;
-    const raw = params[name];
-    if (raw === true || raw === 'true' || raw === '+' || raw === 1) return true;
-    if (raw === false || raw === 'false' || raw === '-' || raw === 0) return false;
-    problems.push({ name, message: 'must be true or false' });
-    return def;
-  };
-  const word = (names: readonly string[]): [string, string] | undefined => {
-    const name = pick(names);
-    if (name === undefined) return undefined;
-    const raw = params[name];
-    if (typeof raw !== 'string') {
-      problems.push({ name, message: 'must be a string' });
-      return undefined;
-    }
-    return [name, raw.trim().toLowerCase()];
-  };
-
+/** `objective` (and its aliases) and `num_class`, which must agree with it. */
+function readObjective(r: ParamReader): { objective: LgbObjective; multi: boolean; numClass: number } {
+  const { params, problems, pick, num, word } = r;
   let objective: LgbObjective = 'regression';
   const obj = word(['objective', 'objective_type', 'app', 'application', 'loss']);
   if (obj) {
@@ -112,6 +62,12 @@ export function readLgbParams(params: Params): { parsed: LgbParams; problems: Pa
     });
   if (!multi && numClass !== 1) problems.push({ name: classKey, message: `must be 1 for ${objective}` });
 
+  return { objective, multi, numClass };
+}
+
+/** `boosting: goss` (LightGBM < 4) or `data_sample_strategy: goss`; dart and rf are refused. */
+function readSampleStrategy(r: ParamReader): 'bagging' | 'goss' {
+  const { problems, word } = r;
   let sampleStrategy: 'bagging' | 'goss' = 'bagging';
   const boosting = word(['boosting', 'boosting_type', 'boost']);
   if (boosting) {
@@ -128,6 +84,12 @@ export function readLgbParams(params: Params): { parsed: LgbParams; problems: Pa
       problems.push({ name: 'data_sample_strategy', message: 'must be bagging or goss' });
   }
 
+  return sampleStrategy;
+}
+
+/** `metric`: a name, a comma string or a list; aliases resolved, duplicates dropped, in order. */
+function readMetrics(r: ParamReader, objective: LgbObjective): string[] {
+  const { params, problems, pick } = r;
   const metricKey = pick(['metric', 'metrics', 'metric_types']) ?? 'metric';
   const metricRaw = params[metricKey];
   let metricList: string[] | undefined;
@@ -154,6 +116,21 @@ export function readLgbParams(params: Params): { parsed: LgbParams; problems: Pa
       });
     } else if (!metric.includes(canonical)) metric.push(canonical);
   }
+  return metric;
+}
+
+/**
+ * Parses LightGBM-style params (numbers and booleans may be strings, as on LightGBM's CLI): the
+ * spec, with defaults where a value is bad, and every problem found (in the order a user reads
+ * them: objective, sampling, metrics, then the rest).
+ */
+export function readLgbParams(params: Params): { parsed: LgbParams; problems: ParamProblem[] } {
+  const problems: ParamProblem[] = [];
+  const r = paramReader(params, problems);
+  const { pick, num, bool } = r;
+  const { objective, multi, numClass } = readObjective(r);
+  const sampleStrategy = readSampleStrategy(r);
+  const metric = readMetrics(r, objective);
   const evalAt = intList(
     params,
     ['eval_at', 'ndcg_eval_at', 'ndcg_at', 'map_eval_at', 'map_at'],
@@ -189,6 +166,44 @@ export function readLgbParams(params: Params): { parsed: LgbParams; problems: Pa
     objective,
     numClass: multi ? numClass : 1,
     alpha: num(['alpha'], 0.9, 'pos'),
+    ...readTreeParams(r),
+    sampleStrategy,
+    ...readSamplingParams(r),
+    useMissing: bool(['use_missing'], true),
+    boostFromAverage: bool(['boost_from_average'], true),
+    metric,
+    earlyStoppingRound: esrValue > 0 ? esrValue : undefined,
+    firstMetricOnly: bool(['first_metric_only'], false),
+    provideTrainingMetric: bool(
+      ['is_provide_training_metric', 'training_metric', 'is_training_metric', 'train_metric'],
+      false,
+    ),
+    seed,
+    numThreads: threads > 0 ? threads : availableParallelism(),
+    categoricalFeature,
+    maxCatToOnehot: num(['max_cat_to_onehot'], 4, 'int1'),
+    maxCatThreshold: num(['max_cat_threshold'], 32, 'int1'),
+    catSmooth: num(['cat_smooth'], 10, 'nonneg'),
+    catL2: num(['cat_l2'], 10, 'nonneg'),
+    minDataPerGroup: num(['min_data_per_group'], 100, 'int1'),
+    enableBundle: bool(['enable_bundle', 'is_enable_bundle', 'bundle'], true),
+    maxConflictRate: num(['max_conflict_rate'], 0, 'unit0'),
+    topK: num(['top_k', 'topk'], 20, 'int1'),
+    evalAt,
+    labelGain,
+    truncationLevel: num(['lambdarank_truncation_level'], 30, 'int1'),
+    lambdarankNorm: bool(['lambdarank_norm'], true),
+    sigmoid: num(['sigmoid'], 1, 'pos'),
+    groupColumn,
+  };
+  checkCombinations(parsed, pick, problems);
+  return { parsed, problems };
+}
+
+/** How trees grow: iterations, learning rate, leaves, depth, regularisation, bagging (in order). */
+function readTreeParams(r: ParamReader) {
+  const { num } = r;
+  return {
     numIterations: num(
       [
         'num_iterations',
@@ -232,39 +247,27 @@ export function readLgbParams(params: Params): { parsed: LgbParams; problems: Pa
     featureFraction: num(['feature_fraction', 'sub_feature', 'colsample_bytree'], 1, 'unit'),
     baggingFraction: num(['bagging_fraction', 'sub_row', 'subsample', 'bagging'], 1, 'unit'),
     baggingFreq: num(['bagging_freq', 'subsample_freq'], 0, 'int0'),
-    sampleStrategy,
+  };
+}
+
+/** GOSS rates and binning. */
+function readSamplingParams(r: ParamReader) {
+  const { num } = r;
+  return {
     topRate: num(['top_rate'], 0.2, 'unit0'),
     otherRate: num(['other_rate'], 0.1, 'unit0'),
     maxBin: num(['max_bin', 'max_bins'], 255, 'int2'),
     minDataInBin: num(['min_data_in_bin'], 3, 'int1'),
     binConstructSampleCnt: num(['bin_construct_sample_cnt', 'subsample_for_bin'], 200000, 'int1'),
-    useMissing: bool(['use_missing'], true),
-    boostFromAverage: bool(['boost_from_average'], true),
-    metric,
-    earlyStoppingRound: esrValue > 0 ? esrValue : undefined,
-    firstMetricOnly: bool(['first_metric_only'], false),
-    provideTrainingMetric: bool(
-      ['is_provide_training_metric', 'training_metric', 'is_training_metric', 'train_metric'],
-      false,
-    ),
-    seed,
-    numThreads: threads > 0 ? threads : availableParallelism(),
-    categoricalFeature,
-    maxCatToOnehot: num(['max_cat_to_onehot'], 4, 'int1'),
-    maxCatThreshold: num(['max_cat_threshold'], 32, 'int1'),
-    catSmooth: num(['cat_smooth'], 10, 'nonneg'),
-    catL2: num(['cat_l2'], 10, 'nonneg'),
-    minDataPerGroup: num(['min_data_per_group'], 100, 'int1'),
-    enableBundle: bool(['enable_bundle', 'is_enable_bundle', 'bundle'], true),
-    maxConflictRate: num(['max_conflict_rate'], 0, 'unit0'),
-    topK: num(['top_k', 'topk'], 20, 'int1'),
-    evalAt,
-    labelGain,
-    truncationLevel: num(['lambdarank_truncation_level'], 30, 'int1'),
-    lambdarankNorm: bool(['lambdarank_norm'], true),
-    sigmoid: num(['sigmoid'], 1, 'pos'),
-    groupColumn,
   };
+}
+
+/** Limits that involve more than one value, or LightGBM's own hard limits. */
+function checkCombinations(
+  parsed: LgbParams,
+  pick: (names: readonly string[]) => string | undefined,
+  problems: ParamProblem[],
+): void {
   if (parsed.maxBin > 65535)
     problems.push({ name: pick(['max_bin', 'max_bins'])!, message: 'must be <= 65535' });
   if (parsed.sampleStrategy === 'goss' && parsed.topRate + parsed.otherRate > 1)
@@ -278,86 +281,4 @@ export function readLgbParams(params: Params): { parsed: LgbParams; problems: Pa
       name: pick(['bagging_fraction', 'sub_row', 'subsample', 'bagging'])!,
       message: 'cannot be combined with goss (LightGBM refuses it too)',
     });
-  return { parsed, problems };
-}
-
-const GROUP_NAMES = ['group_column', 'group', 'group_id', 'query_column', 'query', 'query_id'];
-
-/** `group_column`: an index (LightGBM's: the label column is not counted) or a name (`name:` optional). */
-function parseGroupColumn(params: Params, problems: ParamProblem[]): number | string | undefined {
-  const name = GROUP_NAMES.find((n) => params[n] !== undefined);
-  if (name === undefined) return undefined;
-  const raw = params[name];
-  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return raw;
-  if (typeof raw === 'string' && raw.trim() !== '') {
-    const t = raw.trim();
-    if (t.startsWith('name:') && t.length > 5) return t.slice(5);
-    return /^\d+$/.test(t) ? Number(t) : t;
-  }
-  problems.push({
-    name,
-    message:
-      'must be the query column: a header name (name:qid or qid) or a 0-based index not counting the label',
-  });
-  return undefined;
-}
-
-/** A list of integers >= `min`, as a YAML list or LightGBM's comma string. */
-function intList(
-  params: Params,
-  names: readonly string[],
-  def: readonly number[],
-  min: number,
-  problems: ParamProblem[],
-): readonly number[] {
-  const name = names.find((n) => params[n] !== undefined);
-  if (name === undefined) return def;
-  const raw = params[name];
-  const items =
-    typeof raw === 'string' ? raw.split(',').map((t) => Number(t.trim())) : Array.isArray(raw) ? raw : [raw];
-  if (items.length === 0 || !items.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= min)) {
-    problems.push({ name, message: `must be a list of positions >= ${min}, e.g. [1, 3, 5]` });
-    return def;
-  }
-  return items as number[];
-}
-
-/** `label_gain`: a list of finite numbers >= 0 (YAML list or comma string). */
-function numberList(params: Params, name: string, problems: ParamProblem[]): number[] | undefined {
-  const raw = params[name];
-  if (raw === undefined) return undefined;
-  const items =
-    typeof raw === 'string' ? raw.split(',').map((t) => Number(t.trim())) : Array.isArray(raw) ? raw : [raw];
-  if (items.length === 0 || !items.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
-    problems.push({ name, message: 'must be a list of gains >= 0, one per relevance grade' });
-    return undefined;
-  }
-  return items as number[];
-}
-
-/** `categorical_feature`: a list, or LightGBM's comma string (`0,3,5` or `name:a,b`). */
-function parseCategorical(name: string, raw: unknown, problems: ParamProblem[]): (number | string)[] {
-  if (raw === undefined || raw === null || raw === '') return [];
-  const items: unknown[] = Array.isArray(raw)
-    ? raw
-    : typeof raw === 'number'
-      ? [raw]
-      : typeof raw === 'string'
-        ? raw.replace(/^name:/, '').split(',')
-        : [raw];
-  const byName = typeof raw === 'string' && raw.startsWith('name:');
-  const out: (number | string)[] = [];
-  for (const [i, item] of items.entries()) {
-    if (typeof item === 'number' && Number.isInteger(item) && item >= 0) out.push(item);
-    else if (typeof item === 'string' && item.trim() !== '') {
-      const t = item.trim();
-      out.push(!byName && /^\d+$/.test(t) ? Number(t) : t);
-    } else
-      problems.push({
-        name,
-        ...(Array.isArray(raw) ? { index: i } : {}),
-        message: 'must be a column index or name',
-      });
-  }
-  return out;
 }

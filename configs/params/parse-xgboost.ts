@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { didYouMean } from './did-you-mean.js';
 import { type ParamProblem, throwParamProblems, unknownValue } from './param-problems.js';
-import { XGBOOST_METRICS, XGBOOST_OBJECTIVES, type XgbObjective } from './params-gbdt.js';
+import { XGBOOST_METRICS, XGBOOST_OBJECTIVES, type XgbObjective } from './gbdt.js';
 
 type Params = Readonly<Record<string, unknown>>;
 
