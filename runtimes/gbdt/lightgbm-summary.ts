@@ -13,6 +13,7 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { mergeSorted, type RowSpan, sampled } from './cuts.js';
+import { sortFloat64 } from './radix-sort.js';
 
 /** This rank's summary bytes (see the module comment). */
 export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number): Uint8Array {
@@ -38,7 +39,7 @@ export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number
       if (Number.isNaN(v)) missing++;
       else if (keep[r]) column[n++] = v;
     }
-    const sorted = column.subarray(0, n).sort();
+    const sorted = sortFloat64(column.subarray(0, n));
     out[w++] = missing;
     const at = w++;
     let distinct = 0;
