@@ -16,6 +16,9 @@ function pow(base: number, power: number): number {
   return base * pow(base, power - 1);
 }
 
+// pow(10, n) for the fraction lengths data files hold, computed once by `pow` itself (so the same bits).
+const POW10 = Float64Array.from({ length: 64 }, (_, n) => pow(10, n));
+
 const SPACE = 32;
 const TAB = 9;
 const QUOTE = 34;
@@ -54,7 +57,7 @@ export function lightgbmAtof(buf: Uint8Array, from: number, to: number): number 
       right = buf[p]! - 48 + right * 10;
       nn++;
     }
-    value += right / pow(10, nn);
+    value += right / (nn < POW10.length ? POW10[nn]! : pow(10, nn));
   }
   let frac = false;
   let scale = 1;
