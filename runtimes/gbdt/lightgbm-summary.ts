@@ -27,19 +27,25 @@ export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number
     keep[r] = all || sampled(span.offset + r, threshold) ? 1 : 0;
     kept += keep[r]!;
   }
-  const column = new Float64Array(kept);
+  // One pass in row order (the rows are row-major) gathers every feature's sampled values and
+  // missing count: a pass per feature strides through all the rows once for each.
+  const columns = new Float64Array(cols * kept);
+  const lengths = new Int32Array(cols);
+  const missings = new Float64Array(cols);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let f = 0; f < cols; f++, i++) {
+      const v = exact === undefined ? features[i]! : exact[i]!;
+      if (Number.isNaN(v)) missings[f]!++;
+      else if (keep[r]) columns[f * kept + lengths[f]!++] = v;
+    }
+  }
   const out = new Float64Array(1 + cols * (2 + 2 * kept));
   let w = 0;
   out[w++] = cols;
   for (let f = 0; f < cols; f++) {
-    let n = 0;
-    let missing = 0;
-    for (let r = 0, i = f; r < rows; r++, i += cols) {
-      const v = exact === undefined ? features[i]! : exact[i]!;
-      if (Number.isNaN(v)) missing++;
-      else if (keep[r]) column[n++] = v;
-    }
-    const sorted = sortFloat64(column.subarray(0, n));
+    const n = lengths[f]!;
+    const missing = missings[f]!;
+    const sorted = sortFloat64(columns.subarray(f * kept, f * kept + n));
     out[w++] = missing;
     const at = w++;
     let distinct = 0;
