@@ -12,7 +12,7 @@
  * order) with a failure holds the file's first bad line, since every chunk before it read clean.
  */
 import { Worker } from 'node:worker_threads';
-import { type CsvPlan, scanCsv } from './csv.js';
+import { type CsvPlan, scanCsv } from './csv-scan.js';
 import type { CsvPart } from './csv-rows.js';
 import type { LineFailure } from './data-error.js';
 import type { Dataset } from './dataset.js';

@@ -1,6 +1,6 @@
 /** A worker thread of csv-parallel.ts: parses one chunk and hands its arrays over without a copy. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { scanCsv } from './csv.js';
+import { scanCsv } from './csv-scan.js';
 import type { CsvChunkJob } from './csv-parallel.js';
 
 const job = workerData as CsvChunkJob;

@@ -23,11 +23,11 @@
 import { stat } from 'node:fs/promises';
 import { readCsvChunks } from './csv-parallel.js';
 import { splitFields } from './csv-fields.js';
-import { CsvRows } from './csv-rows.js';
+import { type CsvPlan, scanCsv } from './csv-scan.js';
 import { dataError, lineError } from './data-error.js';
 import type { Dataset } from './dataset.js';
 import { isNumberOrMissing } from './parse-number.js';
-import { type ByteRange, readFirstLine, scanLines } from './scan-lines.js';
+import { type ByteRange, readFirstLine } from './scan-lines.js';
 
 /** How to read a CSV file. */
 export interface CsvOptions {
@@ -54,17 +54,6 @@ export interface CsvOptions {
   readonly threads?: number;
   /** The smallest chunk worth a thread (default 4 MiB; tests set it low to cut small files). */
   readonly minChunkBytes?: number;
-}
-
-/** What a chunk reader needs to know of line 1: plain data, so that it can go to a worker thread. */
-export interface CsvPlan {
-  readonly path: string;
-  readonly header: boolean;
-  readonly fields: number;
-  readonly labelCol: number;
-  readonly groupCol: number;
-  readonly columnNames: readonly string[];
-  readonly keepDoubles: boolean;
 }
 
 const MIN_CHUNK_BYTES = 4 << 20;
@@ -119,20 +108,6 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<D
     if (whole) throw dataError(name, header ? 'the file has a header but no data rows' : 'no data rows');
   }
   return dataset;
-}
-
-/** The rows of the lines that start in `range` (the whole file when undefined), up to a first failure. */
-export async function scanCsv(plan: CsvPlan, range: ByteRange | undefined): Promise<CsvRows> {
-  const { fields, labelCol, columnNames, groupCol, keepDoubles, header } = plan;
-  const rows = new CsvRows(fields, labelCol, columnNames, groupCol, keepDoubles);
-  await scanLines(plan.path, range, (buf, from, to, offset) => {
-    if (offset === 0) {
-      if (header) return true;
-      if (buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf) from += 3;
-    }
-    return from === to || rows.push(buf, from, to, offset);
-  });
-  return rows;
 }
 
 function resolveGroup(
