@@ -15,6 +15,9 @@ import type { Dataset } from '../data/dataset.js';
 import { mergeSorted, type RowSpan, sampled } from './cuts.js';
 import { sortFloat64 } from './radix-sort.js';
 
+/** Features gathered per pass over the rows (bounds the gathered columns to BLOCK × sampled rows). */
+const BLOCK = 32;
+
 /** This rank's summary bytes (see the module comment). */
 export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number): Uint8Array {
   const { rows, cols, features } = dataset;
@@ -27,25 +30,32 @@ export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number
     keep[r] = all || sampled(span.offset + r, threshold) ? 1 : 0;
     kept += keep[r]!;
   }
-  // One pass in row order (the rows are row-major) gathers every feature's sampled values and
-  // missing count: a pass per feature strides through all the rows once for each.
-  const columns = new Float64Array(cols * kept);
-  const lengths = new Int32Array(cols);
-  const missings = new Float64Array(cols);
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let f = 0; f < cols; f++, i++) {
-      const v = exact === undefined ? features[i]! : exact[i]!;
-      if (Number.isNaN(v)) missings[f]!++;
-      else if (keep[r]) columns[f * kept + lengths[f]!++] = v;
-    }
-  }
+  // Features in blocks of BLOCK, each gathered in one pass in row order (the rows are row-major):
+  // a pass per feature would stride through all the rows once for each.
+  const block = Math.min(cols, BLOCK);
+  const columns = new Float64Array(block * kept);
+  const lengths = new Int32Array(block);
+  const missings = new Float64Array(block);
   const out = new Float64Array(1 + cols * (2 + 2 * kept));
   let w = 0;
   out[w++] = cols;
   for (let f = 0; f < cols; f++) {
-    const n = lengths[f]!;
-    const missing = missings[f]!;
-    const sorted = sortFloat64(columns.subarray(f * kept, f * kept + n));
+    const b = f % block;
+    if (b === 0) {
+      const width = Math.min(block, cols - f);
+      lengths.fill(0);
+      missings.fill(0);
+      for (let r = 0, row = f; r < rows; r++, row += cols) {
+        for (let k = 0; k < width; k++) {
+          const v = exact === undefined ? features[row + k]! : exact[row + k]!;
+          if (Number.isNaN(v)) missings[k]!++;
+          else if (keep[r]) columns[k * kept + lengths[k]!++] = v;
+        }
+      }
+    }
+    const n = lengths[b]!;
+    const missing = missings[b]!;
+    const sorted = sortFloat64(columns.subarray(b * kept, b * kept + n));
     out[w++] = missing;
     const at = w++;
     let distinct = 0;
