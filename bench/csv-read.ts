@@ -5,7 +5,10 @@
  * rows with every field in double quotes (RFC 4180's slow path), and the plain one with CRLF line ends.
  * Alternates scan, plain, quoted and crlf `reps` times in one process; the fastest of each counts.
  *
- *   npm run bench:csv-read -- [--rows 1000000] [--reps 3]
+ *   npm run bench:csv-read -- [--rows 1000000] [--reps 3] [--threads 1] [--doubles]
+ *
+ * `--threads` parses with that many threads (as a job with nthread / num_threads does);
+ * `--doubles` keeps LightGBM's doubles too, as the lightgbm framework reads.
  *
  * Summary: `bench csv-read: rows=… scan_s=… plain_s=… quoted_s=… crlf_s=… plain_over_scan=…
  * quoted_over_plain=…`.
@@ -19,10 +22,16 @@ import { defaultCacheDir } from './datasets.js';
 import { ensureSynthetic } from './gbdt-data.js';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '3' } },
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    reps: { type: 'string', default: '3' },
+    threads: { type: 'string', default: '1' },
+    doubles: { type: 'boolean', default: false },
+  },
 });
 const rows = Number(values.rows);
 const reps = Number(values.reps);
+const opts = { threads: Number(values.threads), keepDoubles: values.doubles === true };
 const dir = defaultCacheDir();
 const plain = ensureSynthetic(dir, 'binary', rows, 1);
 
@@ -67,9 +76,9 @@ async function time(run: () => Promise<unknown>): Promise<number> {
 const best = { scan: Infinity, plain: Infinity, quoted: Infinity, crlf: Infinity };
 for (let r = 0; r < reps; r++) {
   best.scan = Math.min(best.scan, await time(() => scanLines(plain, undefined, () => true)));
-  best.plain = Math.min(best.plain, await time(() => readCsv(plain)));
-  best.quoted = Math.min(best.quoted, await time(() => readCsv(quoted)));
-  best.crlf = Math.min(best.crlf, await time(() => readCsv(crlf)));
+  best.plain = Math.min(best.plain, await time(() => readCsv(plain, opts)));
+  best.quoted = Math.min(best.quoted, await time(() => readCsv(quoted, opts)));
+  best.crlf = Math.min(best.crlf, await time(() => readCsv(crlf, opts)));
   console.log(
     `rep ${r + 1}: scan ${best.scan.toFixed(3)} s, plain ${best.plain.toFixed(3)} s, quoted ${best.quoted.toFixed(3)} s, crlf ${best.crlf.toFixed(3)} s (best so far)`,
   );
@@ -77,5 +86,5 @@ for (let r = 0; r < reps; r++) {
 const f = (v: number) => v.toFixed(3);
 console.log(`files: ${join(dir)} (${rows} rows × 28)`);
 console.log(
-  `bench csv-read: rows=${rows} scan_s=${f(best.scan)} plain_s=${f(best.plain)} quoted_s=${f(best.quoted)} crlf_s=${f(best.crlf)} plain_over_scan=${(best.plain / best.scan).toFixed(2)} quoted_over_plain=${(best.quoted / best.plain).toFixed(2)}`,
+  `bench csv-read: rows=${rows} threads=${opts.threads} doubles=${opts.keepDoubles} scan_s=${f(best.scan)} plain_s=${f(best.plain)} quoted_s=${f(best.quoted)} crlf_s=${f(best.crlf)} plain_over_scan=${(best.plain / best.scan).toFixed(2)} quoted_over_plain=${(best.quoted / best.plain).toFixed(2)}`,
 );

@@ -21,13 +21,13 @@
  *   header line is data for nobody. A range with no rows is fine; a whole file with none is an error.
  */
 import { stat } from 'node:fs/promises';
-import { closingQuote, countFields, splitFields } from './csv-fields.js';
-import { dataError, type LineFailure, lineError, showToken } from './data-error.js';
+import { readCsvChunks } from './csv-parallel.js';
+import { splitFields } from './csv-fields.js';
+import { type CsvPlan, scanCsv } from './csv-scan.js';
+import { dataError, lineError } from './data-error.js';
 import type { Dataset } from './dataset.js';
-import { growFloat32 } from './grow.js';
-import { lightgbmAtof } from './lightgbm-atof.js';
-import { isNumberOrMissing, MISSING_MARKERS, parseNumber } from './parse-number.js';
-import { type ByteRange, readFirstLine, scanLines } from './scan-lines.js';
+import { isNumberOrMissing } from './parse-number.js';
+import { type ByteRange, readFirstLine } from './scan-lines.js';
 
 /** How to read a CSV file. */
 export interface CsvOptions {
@@ -46,14 +46,19 @@ export interface CsvOptions {
    * differs from its float32. Default false.
    */
   readonly keepDoubles?: boolean;
+  /**
+   * Threads that parse the lines (the job's thread setting): the range is cut at byte offsets into
+   * one chunk per thread, at least `minChunkBytes` each (so a small file is read by one), and every
+   * value and every error is what one thread would give. Default 1.
+   */
+  readonly threads?: number;
+  /** The smallest chunk worth a thread (default 4 MiB; tests set it low to cut small files). */
+  readonly minChunkBytes?: number;
 }
 
-const COMMA = 44;
-const QUOTE = 34;
-const SPACE = 32;
-const TAB = 9;
+const MIN_CHUNK_BYTES = 4 << 20;
+
 const LABEL_NAMES = ['label', 'target', 'y'];
-const MISSING_HINT = `missing values are written as an empty field, ${MISSING_MARKERS.join(', ')} (any case); infinities as inf, Infinity or 1e400`;
 
 /** Reads a CSV file (or the rows of one byte range of it) into a Dataset. */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
@@ -72,21 +77,37 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<D
   const columnNames = fields.map((h, i) =>
     header ? h : i === labelCol ? 'label' : i === groupCol ? 'group' : `f${f++}`,
   );
-  const rows = new CsvRows(fields.length, labelCol, columnNames, groupCol, options.keepDoubles === true);
-  await scanLines(path, options.range, (buf, from, to, offset) => {
-    if (offset === 0) {
-      if (header) return true;
-      if (buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf) from += 3;
-    }
-    return from === to || rows.push(buf, from, to, offset);
-  });
-  if (rows.failure !== undefined) throw await lineError(path, name, rows.failure);
-  if (rows.count === 0 && (options.range === undefined || options.range.start === 0)) {
+  const plan: CsvPlan = {
+    path,
+    header,
+    fields: fields.length,
+    labelCol,
+    groupCol,
+    columnNames,
+    keepDoubles: options.keepDoubles === true,
+  };
+  const featureNames = columnNames.filter((_, i) => i !== labelCol && i !== groupCol);
+  const size = (await stat(path)).size;
+  const start = Math.max(0, options.range?.start ?? 0);
+  const end = Math.min(options.range?.end ?? size, size);
+  const threads = Math.min(
+    Math.max(1, Math.floor(options.threads ?? 1)),
+    Math.max(1, Math.floor((end - start) / (options.minChunkBytes ?? MIN_CHUNK_BYTES))),
+  );
+  const { dataset, failure } =
+    threads > 1
+      ? await readCsvChunks(plan, { start, end }, threads, featureNames)
+      : await scanCsv(plan, options.range).then((rows) => ({
+          dataset: rows.dataset(featureNames),
+          failure: rows.failure,
+        }));
+  if (failure !== undefined) throw await lineError(path, name, failure);
+  if (dataset.rows === 0 && (options.range === undefined || options.range.start === 0)) {
     // A range from 0 that saw no rows can still be one shard of a longer file: only a whole read knows.
-    const whole = options.range === undefined || (await stat(path)).size <= options.range.end;
+    const whole = options.range === undefined || size <= options.range.end;
     if (whole) throw dataError(name, header ? 'the file has a header but no data rows' : 'no data rows');
   }
-  return rows.dataset(columnNames.filter((_, i) => i !== labelCol && i !== groupCol));
+  return dataset;
 }
 
 function resolveGroup(
@@ -170,161 +191,4 @@ function resolveLabel(
   if (i >= 0) return i;
   const shown = header.length > 12 ? `${header.slice(0, 12).join(', ')}, …` : header.join(', ');
   throw dataError(`${name}:1`, `label column "${label}" not found (columns: ${shown})`);
-}
-
-/** Row-major float32 storage filled line by line; the first failure stops it. */
-class CsvRows {
-  count = 0;
-  failure: LineFailure | undefined;
-  private readonly cols: number;
-  private features: Float32Array<ArrayBuffer>;
-  private labels: Float32Array<ArrayBuffer>;
-  private groups = new Int32Array(0);
-  // Allocated at the first value that float32 does not hold exactly (when keepDoubles).
-  private doubles: Float64Array | undefined;
-  // The token of the last quoted field (set by `quoted`).
-  private tokenFrom = 0;
-  private tokenTo = 0;
-  private escapes = false;
-
-  constructor(
-    private readonly fields: number,
-    private readonly labelCol: number,
-    private readonly names: readonly string[],
-    private readonly groupCol = -1,
-    private readonly keepDoubles = false,
-  ) {
-    this.cols = fields - (labelCol >= 0 ? 1 : 0) - (groupCol >= 0 ? 1 : 0);
-    this.features = new Float32Array(1024 * this.cols);
-    this.labels = new Float32Array(1024);
-    if (groupCol >= 0) this.groups = new Int32Array(1024);
-  }
-
-  push(buf: Buffer, from: number, to: number, offset: number): boolean {
-    const row = this.count;
-    if (row === this.labels.length) {
-      this.labels = growFloat32(this.labels, row + 1);
-      this.features = growFloat32(this.features, this.labels.length * this.cols);
-      if (this.doubles !== undefined) {
-        const d = new Float64Array(this.features.length);
-        d.set(this.doubles);
-        this.doubles = d;
-      }
-      if (this.groupCol >= 0) {
-        const g = new Int32Array(this.labels.length);
-        g.set(this.groups);
-        this.groups = g;
-      }
-    }
-    const features = this.features;
-    let out = row * this.cols;
-    let field = 0;
-    let start = from;
-    for (let i = from; ; i++) {
-      if (i < to && buf[i] !== COMMA) continue;
-      if (field === this.fields) return this.fail(offset, this.countMessage(buf, from, to));
-      // The byte loop looks for commas only: a quoted field parses as it is ("1.5" on parseNumber's
-      // fast path) unless it holds a comma or a "", and then it fails and goes to `quoted`.
-      let v = parseNumber(buf, start, i);
-      let end = i;
-      if (v === undefined) {
-        let q = start;
-        while (q < i && (buf[q] === SPACE || buf[q] === TAB)) q++;
-        if (q < to && buf[q] === QUOTE) {
-          const next = this.quoted(buf, q, to, offset, field);
-          if (next < 0) return false;
-          start = this.tokenFrom;
-          end = this.tokenTo;
-          // A token holding a quote ("") is never a number.
-          if (!this.escapes) v = parseNumber(buf, start, end);
-          i = next;
-        }
-      }
-      if (v === undefined) {
-        const message = `field ${field + 1} (${this.names[field]}): ${showToken(buf, start, end)} is not a number`;
-        return this.fail(offset, message, MISSING_HINT);
-      }
-      if (field === this.labelCol) this.labels[row] = v;
-      else if (field === this.groupCol) {
-        if (!Number.isInteger(v) || Math.abs(v) > 2147483647)
-          return this.fail(
-            offset,
-            `field ${field + 1} (${this.names[field]}): query id ${showToken(buf, start, end)} is not an integer`,
-          );
-        this.groups[row] = v;
-      } else {
-        features[out] = v;
-        if (this.keepDoubles) {
-          // LightGBM's own reading of the token (a spelling it lacks keeps ours); missing values
-          // alone need no doubles.
-          const atof = Number.isNaN(v) ? v : lightgbmAtof(buf, start, end);
-          const d = Number.isNaN(atof) ? v : atof;
-          if (this.doubles !== undefined || (features[out] !== d && !Number.isNaN(d)))
-            this.keepDouble(out, d);
-        }
-        out++;
-      }
-      field++;
-      start = i + 1;
-      if (i >= to) break;
-    }
-    if (field !== this.fields) return this.fail(offset, this.countMessage(buf, from, to));
-    if (this.labelCol < 0) this.labels[row] = Number.NaN;
-    this.count = row + 1;
-    return true;
-  }
-
-  /** doubles[i] = v, allocating doubles (the float32 values so far are exact) at the first call. */
-  private keepDouble(i: number, v: number): void {
-    if (this.doubles === undefined) this.doubles = Float64Array.from(this.features);
-    this.doubles[i] = v;
-  }
-
-  dataset(featureNames: readonly string[]): Dataset {
-    const n = this.count * this.cols;
-    return {
-      rows: this.count,
-      cols: this.cols,
-      features: this.features.slice(0, n),
-      ...(this.doubles === undefined ? {} : { doubles: this.doubles.slice(0, n) }),
-      labels: this.labels.slice(0, this.count),
-      featureNames,
-      ...(this.groupCol >= 0 ? { groups: this.groups.slice(0, this.count) } : {}),
-    };
-  }
-
-  /**
-   * The slow path for a field that opens a quote at `quote`: sets the token (inside the quotes) and
-   * returns the index of the comma or line end after the field; -1 on failure.
-   */
-  private quoted(buf: Buffer, quote: number, to: number, offset: number, field: number): number {
-    const where = `field ${field + 1} (${this.names[field]})`;
-    const close = closingQuote(buf, quote, to);
-    if (close.at < 0) {
-      this.fail(
-        offset,
-        `${where}: the quote it opens is not closed on this line (quoted line breaks are not supported)`,
-      );
-      return -1;
-    }
-    let next = close.at + 1;
-    while (next < to && (buf[next] === SPACE || buf[next] === TAB)) next++;
-    if (next < to && buf[next] !== COMMA) {
-      this.fail(offset, `${where}: text after its closing quote`);
-      return -1;
-    }
-    this.tokenFrom = quote + 1;
-    this.tokenTo = close.at;
-    this.escapes = close.escapes;
-    return next;
-  }
-
-  private countMessage(buf: Buffer, from: number, to: number): string {
-    return `expected ${this.fields} fields (as on line 1), found ${countFields(buf, from, to)}`;
-  }
-
-  private fail(offset: number, message: string, detail?: string): false {
-    this.failure = detail === undefined ? { offset, message } : { offset, message, detail };
-    return false;
-  }
 }

@@ -16,6 +16,9 @@ function pow(base: number, power: number): number {
   return base * pow(base, power - 1);
 }
 
+// pow(10, n) for the fraction lengths data files hold, computed once by `pow` itself (so the same bits).
+const POW10 = Float64Array.from({ length: 64 }, (_, n) => pow(10, n));
+
 const SPACE = 32;
 const TAB = 9;
 const QUOTE = 34;
@@ -40,21 +43,28 @@ export function lightgbmAtof(buf: Uint8Array, from: number, to: number): number 
     p++;
   } else if (buf[p] === 43) p++;
   const c = buf[p];
-  const digit = (i: number) => i < end && buf[i]! >= 48 && buf[i]! <= 57;
-  if (!(digit(p) || c === 46 || c === 101 || c === 69)) {
+  const isDigit = p < end && c! >= 48 && c! <= 57;
+  if (!(isDigit || c === 46 || c === 101 || c === 69)) {
     const word = Buffer.from(buf.subarray(p, end)).toString('latin1').toLowerCase();
     return word === 'inf' || word === 'infinity' ? sign * 1e308 : Number.NaN;
   }
   let value = 0;
-  for (; digit(p); p++) value = value * 10 + (buf[p]! - 48);
+  // Digit loops: a byte outside '0'..'9' (or the token's end) ends each run.
+  for (; p < end; p++) {
+    const d = buf[p]! - 48;
+    if (d < 0 || d > 9) break;
+    value = value * 10 + d;
+  }
   if (p < end && buf[p] === 46) {
     let right = 0;
     let nn = 0;
-    for (p++; digit(p); p++) {
-      right = buf[p]! - 48 + right * 10;
+    for (p++; p < end; p++) {
+      const d = buf[p]! - 48;
+      if (d < 0 || d > 9) break;
+      right = d + right * 10;
       nn++;
     }
-    value += right / pow(10, nn);
+    value += right / (nn < POW10.length ? POW10[nn]! : pow(10, nn));
   }
   let frac = false;
   let scale = 1;
@@ -66,7 +76,11 @@ export function lightgbmAtof(buf: Uint8Array, from: number, to: number): number 
     } else if (buf[p] === 43) p++;
     let expon = 0;
     // uint32 arithmetic, as LightGBM's; any exponent past 308 is cut to 308 below.
-    for (; digit(p); p++) expon = Math.min(1e9, expon * 10 + (buf[p]! - 48));
+    for (; p < end; p++) {
+      const d = buf[p]! - 48;
+      if (d < 0 || d > 9) break;
+      expon = Math.min(1e9, expon * 10 + d);
+    }
     if (expon > 308) expon = 308;
     while (expon >= 50) {
       scale *= 1e50;

@@ -31,6 +31,8 @@ export interface ReadDatasetOptions {
   readonly numFeatures?: number;
   /** csv only (libsvm keeps float32 values): see CsvOptions.keepDoubles. */
   readonly keepDoubles?: boolean;
+  /** csv only (ignored for libsvm): threads that parse the file, see CsvOptions.threads. */
+  readonly threads?: number;
 }
 
 const BY_EXTENSION: Readonly<Record<string, DataFileFormat>> = {
@@ -57,7 +59,7 @@ export async function readDataset(path: string, options: ReadDatasetOptions = {}
       'set data.format: csv or libsvm',
     );
   }
-  const { range, displayName, label, header, numFeatures, group, keepDoubles } = options;
+  const { range, displayName, label, header, numFeatures, group, keepDoubles, threads } = options;
   if (format === 'csv') {
     if (numFeatures !== undefined) throw dataError(name, 'numFeatures applies to libsvm files only');
     return readCsv(path, {
@@ -67,6 +69,7 @@ export async function readDataset(path: string, options: ReadDatasetOptions = {}
       displayName,
       ...(group === undefined ? {} : { group }),
       ...(keepDoubles === undefined ? {} : { keepDoubles }),
+      ...(threads === undefined ? {} : { threads }),
     });
   }
   if (group !== undefined)

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Communicator } from '../../comm/index.js';
 import { type Dataset, floatsOnly, formatOf, readDataset } from '../../data/index.js';
 import type { WorkloadContext } from '../../workload.js';
-import { readShard } from '../workload/index.js';
+import { readerThreads, readShard } from '../workload/index.js';
 
 /** All rows of the training or validation file (a shipped part is only this rank's; see `gatherRows`). */
 export async function readAllRows(
@@ -23,7 +23,7 @@ export async function readAllRows(
     ...(format ? { format } : {}),
     ...(format === 'csv' && data.label !== undefined ? { label: data.label } : {}),
     ...(group !== undefined ? { group } : {}),
-    ...(format === 'csv' ? { keepDoubles: true } : {}),
+    ...(format === 'csv' ? { keepDoubles: true, threads: readerThreads(ctx.spec) } : {}),
     displayName: file,
   });
 }

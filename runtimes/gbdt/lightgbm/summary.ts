@@ -12,7 +12,10 @@
  * Missing counts cover every row, sampled or not.
  */
 import type { Dataset } from '../../data/index.js';
-import { mergeSorted, type RowSpan, sampled } from '../core/index.js';
+import { mergeSorted, type RowSpan, sampled, sortFloat64 } from '../core/index.js';
+
+/** Features gathered per pass over the rows (bounds the gathered columns to BLOCK × sampled rows). */
+const BLOCK = 32;
 
 /** This rank's summary bytes (see the module comment). */
 export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number): Uint8Array {
@@ -26,19 +29,32 @@ export function summarizeLgb(dataset: Dataset, span: RowSpan, sampleRows: number
     keep[r] = all || sampled(span.offset + r, threshold) ? 1 : 0;
     kept += keep[r]!;
   }
-  const column = new Float64Array(kept);
+  // Features in blocks of BLOCK, each gathered in one pass in row order (the rows are row-major):
+  // a pass per feature would stride through all the rows once for each.
+  const block = Math.min(cols, BLOCK);
+  const columns = new Float64Array(block * kept);
+  const lengths = new Int32Array(block);
+  const missings = new Float64Array(block);
   const out = new Float64Array(1 + cols * (2 + 2 * kept));
   let w = 0;
   out[w++] = cols;
   for (let f = 0; f < cols; f++) {
-    let n = 0;
-    let missing = 0;
-    for (let r = 0, i = f; r < rows; r++, i += cols) {
-      const v = exact === undefined ? features[i]! : exact[i]!;
-      if (Number.isNaN(v)) missing++;
-      else if (keep[r]) column[n++] = v;
+    const b = f % block;
+    if (b === 0) {
+      const width = Math.min(block, cols - f);
+      lengths.fill(0);
+      missings.fill(0);
+      for (let r = 0, row = f; r < rows; r++, row += cols) {
+        for (let k = 0; k < width; k++) {
+          const v = exact === undefined ? features[row + k]! : exact[row + k]!;
+          if (Number.isNaN(v)) missings[k]!++;
+          else if (keep[r]) columns[k * kept + lengths[k]!++] = v;
+        }
+      }
     }
-    const sorted = column.subarray(0, n).sort();
+    const n = lengths[b]!;
+    const missing = missings[b]!;
+    const sorted = sortFloat64(columns.subarray(b * kept, b * kept + n));
     out[w++] = missing;
     const at = w++;
     let distinct = 0;

@@ -16,6 +16,19 @@ export function threadsFor(spec: Pick<JobSpec, 'params'>): number {
   return Math.max(1, Math.floor(availableParallelism() / sharing));
 }
 
+/** The threads that parse a job's CSV: its engine's thread setting (LightGBM's aliases too), else threadsFor's. */
+export function readerThreads(spec: Pick<JobSpec, 'params' | 'framework'>): number {
+  const keys =
+    spec.framework === 'lightgbm'
+      ? ['num_threads', 'num_thread', 'nthread', 'nthreads', 'n_jobs']
+      : ['nthread'];
+  for (const k of keys) {
+    const v = spec.params[k];
+    if (typeof v === 'number' && v > 0) return v;
+  }
+  return threadsFor(spec);
+}
+
 /** This rank's part of a data file: the lines that start in its byte range (`group`: csv query column). */
 export async function readShard(
   ctx: WorkloadContext,
@@ -31,6 +44,7 @@ export async function readShard(
     ...(group !== undefined ? { group } : {}),
     // LightGBM places bin bounds between the parsed doubles (lightgbm/summary.ts).
     ...(format === 'csv' && ctx.spec.framework === 'lightgbm' ? { keepDoubles: true } : {}),
+    ...(format === 'csv' ? { threads: readerThreads(ctx.spec) } : {}),
     displayName: file,
   };
   // A shipped part is this rank's rows already; a shared file is read by byte range.

@@ -50,3 +50,22 @@ test('the CSV reader keeps doubles only when asked and only when some value is n
     1,
   ]);
 });
+
+test('fractions of every length divide by Common::Pow(10, n) as LightGBM builds it', () => {
+  // Common::Pow, operation for operation (the reader keeps a table of it for short fractions).
+  const pow = (base: number, power: number): number =>
+    power === 0
+      ? 1
+      : power % 2 === 0
+        ? pow(base * base, power / 2)
+        : power % 3 === 0
+          ? pow(base * base * base, power / 3)
+          : base * pow(base, power - 1);
+  for (let n = 1; n <= 80; n++) {
+    const digits = Array.from({ length: n }, (_, i) => (i * 7 + 3) % 10).join('');
+    let right = 0;
+    for (const d of digits) right = Number(d) + right * 10;
+    assert.equal(atof(`0.${digits}`), right / pow(10, n), `0.(${n} digits)`);
+    assert.equal(atof(`4.${digits}`), 4 + right / pow(10, n), `4.(${n} digits)`);
+  }
+});
