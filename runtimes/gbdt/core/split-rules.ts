@@ -19,8 +19,12 @@ export interface GrowParams extends GainParams {
  * rules, every node also carries its global row count (all-reduced with the histograms).
  */
 export interface SplitRules {
-  /** Unshrunk leaf weight of a node with sums (g, h). */
-  leafWeight(g: number, h: number): number;
+  /**
+   * Unshrunk leaf weight of a node with sums (g, h); `from`: the split that made the node one of its
+   * sides (absent for the root). LightGBM regularises the sides of a many-category split with
+   * lambda_l2 + cat_l2 (feature_histogram.cpp FindBestThresholdCategoricalInner).
+   */
+  leafWeight(g: number, h: number, from?: SplitInfo): number;
   /**
    * Writes the best split of the node whose histogram is hist[base, …) into `out` (feature −1: none),
    * and clears `allowed[f]` for each scanned feature no valid threshold of which beats the node

@@ -70,6 +70,8 @@ export class TreeBuilder implements GrownTree {
   /** Nodes split by applySplit whose rows `partition` has not divided yet. */
   #pending: number[] = [];
   #staging = new Float64Array(0);
+  /** Per node: its unshrunk weight as a leaf (with SplitRules, its internal value once split). */
+  #output: number[] = [0];
 
   constructor(env: GrowEnv) {
     this.env = env;
@@ -111,6 +113,7 @@ export class TreeBuilder implements GrownTree {
     this.g[0] = sums[0]!;
     this.h[0] = sums[1]!;
     const w = this.#weight(this.g[0], this.h[0]);
+    this.#output[0] = w;
     this.baseWeight[0] = w;
     this.value[0] = this.#shrink(w);
     await this.#evaluateAll([0]);
@@ -177,9 +180,9 @@ export class TreeBuilder implements GrownTree {
     for (const nid of nids) this.evaluate(nid);
   }
 
-  #weight(g: number, h: number): number {
+  #weight(g: number, h: number, from?: SplitInfo): number {
     const rules = this.env.rules;
-    return rules ? rules.leafWeight(g, h) : calcWeight(this.env.params, g, h);
+    return rules ? rules.leafWeight(g, h, from) : calcWeight(this.env.params, g, h);
   }
 
   /** The leaf value: weight × eta (XGBoost: in float32 with a float32 eta). */
@@ -217,7 +220,10 @@ export class TreeBuilder implements GrownTree {
     const l = this.left.length;
     this.left[nid] = l;
     this.right[nid] = l + 1;
-    this.baseWeight[nid] = this.#weight(s.leftG + s.rightG, s.leftH + s.rightH);
+    // LightGBM keeps the leaf's output as the node's internal value (Tree::Split).
+    this.baseWeight[nid] = this.env.rules
+      ? this.#output[nid]!
+      : this.#weight(s.leftG + s.rightG, s.leftH + s.rightH);
     this.#pending.push(nid);
     for (const [c, g, h, n] of [
       [l, s.leftG, s.leftH, s.leftCount],
@@ -237,7 +243,9 @@ export class TreeBuilder implements GrownTree {
       this.slot[c] = -1;
       this.count[c] = n;
       this.splittable[c] = undefined;
-      const v = this.#shrink(this.#weight(g, h));
+      const w = this.#weight(g, h, s);
+      this.#output[c] = w;
+      const v = this.#shrink(w);
       this.value[c] = v;
       this.baseWeight[c] = v;
       this.best[c] = emptySplit();

@@ -27,8 +27,9 @@ export class EfbSplitRules implements SplitRules {
     this.#scratch = new Float64Array(2 * featureSlots[featureSlots.length - 1]!);
   }
 
-  leafWeight(g: number, h: number): number {
-    return this.#inner.leafWeight(g, h);
+  leafWeight(g: number, h: number, from?: SplitInfo): number {
+    // A split in bundle form names the bundle's column: the rules judge the original feature's split.
+    return this.#inner.leafWeight(g, h, from === undefined ? undefined : (this.#original.get(from) ?? from));
   }
 
   acceptable(s: SplitInfo): boolean {

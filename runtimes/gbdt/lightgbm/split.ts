@@ -94,9 +94,29 @@ export class LgbSplitRules implements SplitRules {
     };
   }
 
-  /** LightGBM's CalculateSplittedLeafOutput (no path smoothing). */
-  leafWeight(g: number, h: number, l2 = this.#p.lambdaL2): number {
-    return leafWeight(g, h, this.#p.lambdaL1, l2, this.#p.maxDeltaStep);
+  /**
+   * LightGBM's CalculateSplittedLeafOutput (no path smoothing). The sides of a many-category split
+   * (not one-vs-rest) take lambda_l2 + cat_l2, as their gains do (FindBestThresholdCategoricalInner).
+   */
+  leafWeight(g: number, h: number, from?: SplitInfo): number {
+    const p = this.#p;
+    const l2 = from !== undefined && this.#manyCategories(from) ? p.lambdaL2 + p.catL2 : p.lambdaL2;
+    return leafWeight(g, h, p.lambdaL1, l2, p.maxDeltaStep);
+  }
+
+  /** Whether `s` splits a categorical feature by a sorted category set (not one-vs-rest). */
+  #manyCategories(s: SplitInfo): boolean {
+    if (s.cats === undefined || s.feature < 0 || this.#bins.categories[s.feature] === undefined) return false;
+    return !this.#oneVsRest(s.feature);
+  }
+
+  /**
+   * LightGBM's use_onehot: num_bin ≤ max_cat_to_onehot, where num_bin counts the NaN bin every
+   * categorical feature has (bin.cpp FindBin "Push the dummy bin for NaN") besides its categories.
+   */
+  #oneVsRest(f: number): boolean {
+    const cuts = this.#bins.cuts;
+    return cuts.ptrs[f + 1]! - cuts.ptrs[f]! + 1 <= this.#p.maxCatToOnehot;
   }
 
   /** LightGBM's GetLeafGain. */
@@ -243,7 +263,7 @@ export class LgbSplitRules implements SplitRules {
     const minData = p.minDataInLeaf;
     const minHess = p.minSumHessianInLeaf;
     let ok = false;
-    if (nb <= p.maxCatToOnehot) {
+    if (this.#oneVsRest(f)) {
       for (let t = 0; t < nb; t++) {
         const bg = hist[off + 2 * t]!;
         const bh = hist[off + 2 * t + 1]!;
