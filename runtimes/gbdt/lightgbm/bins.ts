@@ -223,7 +223,9 @@ export function lgbBinsFromSummaries(summaries: readonly Uint8Array[], o: BinOpt
         cutValues.push(0);
         upper.push(0);
       }
-      featureInfos.push(cats.length > 1 ? Array.from(cats).join(':') : 'none');
+      // LightGBM lists bin_2_categorical_, whose bin 0 is the NaN bin every categorical feature gets
+      // (bin.cpp FindBin, "Push the dummy bin for NaN"): category -1 first.
+      featureInfos.push(cats.length > 1 ? ['-1', ...cats].join(':') : 'none');
     } else {
       categories.push(undefined);
       const nan = o.useMissing && missing[f]! > 0;
@@ -239,7 +241,10 @@ export function lgbBinsFromSummaries(summaries: readonly Uint8Array[], o: BinOpt
         upper.push(u);
         cutValues.push(cutFor(u));
       }
-      featureInfos.push(bounds.length > 1 ? `[${fmt(v[0]!)}:${fmt(v[v.length - 1]!)}]` : 'none');
+      // A constant column without NaN still gets two bins (zero's and its value's), but no cut leaves
+      // rows on both sides: LightGBM's pre-filter (bin.cpp NeedFilter) makes it trivial, `none`.
+      const trivial = bounds.length <= 1 || (v.length <= 1 && missing[f] === 0);
+      featureInfos.push(trivial ? 'none' : `[${fmt(v[0]!)}:${fmt(v[v.length - 1]!)}]`);
     }
     ptrs[f + 1] = cutValues.length;
   }
