@@ -101,7 +101,12 @@ const PARTS_AT: Record<string, { tree: number; why: string }> = {
   },
   'odd 255 leaves': {
     tree: 0,
-    why: 'with NaN, ±inf and ±1e30 columns the chosen split and its default direction differ; not yet traced',
+    why:
+      'a 7-row node with no NaN x0 rows: the reverse scan (NaN left, highest threshold first) and the ' +
+      'forward one (NaN right, lowest first) make the same partition and gains equal in exact ' +
+      'arithmetic; ours has forward 6 ulps above reverse (3.799999999999999 vs ...963), LightGBM keeps ' +
+      'reverse. Its rounding differs in the empty zero bin (FixHistogram residue) and in how forward ' +
+      'must beat reverse (best_gain > output->gain + min_gain_shift, FindBestThresholdSequentially)',
   },
 };
 
