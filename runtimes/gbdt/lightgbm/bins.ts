@@ -31,7 +31,7 @@ export interface LgbBins {
   readonly cuts: Cuts;
   /** Aligned with cuts.values: LightGBM's upper bound of each bin (the last is +inf). */
   readonly upper: Float64Array;
-  /** Per feature: MISSING_NONE or MISSING_NAN. */
+  /** Per feature: MISSING_NONE or MISSING_NAN (categorical: LightGBM's, for decision_type only). */
   readonly missingType: Uint8Array;
   /** Per feature: bin → category value (categorical features only). */
   readonly categories: readonly (Int32Array | undefined)[];
@@ -212,9 +212,13 @@ export function lgbBinsFromSummaries(summaries: readonly Uint8Array[], o: BinOpt
     if (o.categorical.has(f)) {
       const cats = categoryBins(v, c, o.maxBin);
       categories.push(cats);
-      // Other, negative and NaN values share the missing slot, which always goes right.
+      // Other, negative and NaN values share the missing slot, which always goes right. LightGBM's
+      // missing type (decision_type bits 2–3) is None when its bins hold every value of the sample:
+      // no NaN, no negative value, no category left out (bin.cpp FindBin); NaN otherwise.
       hasMissing[f] = 1;
-      missingType[f] = MISSING_NAN;
+      const distinct = new Set(v.filter((x) => x >= 0).map(Math.trunc)).size;
+      const whole = missing[f] === 0 && (v.length === 0 || v[0]! >= 0) && cats.length === distinct;
+      missingType[f] = whole ? MISSING_NONE : MISSING_NAN;
       for (const cat of cats) {
         cutValues.push(cat);
         upper.push(cat);

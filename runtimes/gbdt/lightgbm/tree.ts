@@ -35,7 +35,7 @@ export function toLgbTree(t: GrownTree, bins: LgbBins): Tree {
       for (const v of values) words[start + (v >>> 5)] = (words[start + (v >>> 5)]! | (1 << (v & 31))) >>> 0;
       threshold[i] = boundaries.length - 1;
       boundaries.push(words.length);
-      decisionType[i] = 1 | (MISSING_NAN << 2);
+      decisionType[i] = 1 | (missingType[f]! << 2);
       tree.splitConditions[i] = Number.NaN;
       tree.defaultLeft[i] = 0;
       continue;

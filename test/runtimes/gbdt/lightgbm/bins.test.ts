@@ -92,7 +92,8 @@ test('categorical: one bin per category, most frequent first; unseen and negativ
   const d = column([...rep(5, 3), ...rep(2, 7), ...rep(9, 1), -1, Number.NaN, 7]);
   const b = binsOf(column([...rep(5, 3), ...rep(2, 7), ...rep(9, 1)]), 255, [0]);
   assert.deepEqual(Array.from(b.categories[0]!), [2, 5, 9]);
-  assert.equal(b.featureInfos[0], '2:5:9');
+  // LightGBM lists its bins' categories, bin 0 being the NaN bin (-1) every categorical feature has.
+  assert.equal(b.featureInfos[0], '-1:2:5:9');
   const m = buildLgbMatrix(d, b);
   assert.equal(m.codes[0], 1);
   assert.equal(m.codes[3], 0);
@@ -100,6 +101,14 @@ test('categorical: one bin per category, most frequent first; unseen and negativ
   assert.equal(m.codes[11], 3);
   assert.equal(m.codes[12], 3);
   assert.equal(m.codes[13], 3);
+});
+
+test('feature_infos: none for a constant column (LightGBM pre-filters it), a range once it has NaN', () => {
+  // Two bins (zero's, 1.5's), no cut with rows on both sides: LightGBM's NeedFilter makes it trivial.
+  assert.equal(binsOf(column(rep(1.5, 50))).featureInfos[0], 'none');
+  assert.equal(binsOf(column(rep(-2, 50))).featureInfos[0], 'none');
+  assert.equal(binsOf(column([...rep(1.5, 50), ...rep(Number.NaN, 50)])).featureInfos[0], '[1.5:1.5]');
+  assert.equal(binsOf(column([...rep(1.5, 50), 2])).featureInfos[0], '[1.5:2]');
 });
 
 test('bounds in double from the kept doubles; shards of either summary form merge to the whole', () => {

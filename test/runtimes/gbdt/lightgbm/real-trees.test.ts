@@ -169,3 +169,45 @@ test('GOSS (seed 5): test AUC within 0.01 of LightGBM GOSS on odd, and both near
   assert.ok(Math.abs(goss.ours - goss.theirs) <= 0.01, JSON.stringify(goss));
   assert.ok(Math.abs(goss.ours - plain.ours) <= 0.02, `ours: goss ${goss.ours} vs plain ${plain.ours}`);
 });
+
+/** 2,000 rows: a constant column, a constant one with NaN, 4 categories (no NaN), a uniform column. */
+function fourCategories(): string {
+  let s = 7;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  const lines = ['label,a,b,c,d'];
+  for (let i = 0; i < 2000; i++) {
+    const c = Math.floor(rnd() * 4);
+    const d = rnd();
+    const y = ((c === 1 || c === 2) !== rnd() < 0.15) !== (d > 0.8 && rnd() < 0.5) ? 1 : 0;
+    lines.push(`${y},1.5,${i % 2 ? '' : '1.5'},${c},${d}`);
+  }
+  const file = `${dir}/four-categories.csv`;
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+test('4 categories, no NaN: sorted split with cat_l2 outputs, decision_type 1, feature_infos as LightGBM', async (t) => {
+  if (!needLightgbm(t)) return;
+  // num_bin 5 (the NaN bin and 4 categories) > max_cat_to_onehot: a sorted split, whose sides take
+  // lambda_l2 + cat_l2; with 3 leaves one side stays a leaf. No NaN and every category binned: missing
+  // type None (decision_type 1). The constant column is `none`, the constant one with NaN a range.
+  const file = fourCategories();
+  const p = { objective: 'binary', num_iterations: 5, num_leaves: 3, learning_rate: 0.1 };
+  const theirs = readLightgbmText(
+    lightgbmTrain(dir, file, { ...LGB_CSV, ...p, categorical_feature: 'name:c' }),
+  );
+  const data = await readDataset(file, { label: 'label', keepDoubles: true });
+  const model = await trainLightgbm({
+    train: data,
+    params: parseLgbParams({ ...p, num_threads: 1, categorical_feature: ['c'] }),
+  });
+  const mine = readLightgbmText(toLightgbmText(model));
+  assert.equal(theirs.trees[0]!.decisionType[0], 1, 'LightGBM splits the root on the categories');
+  assert.equal(lgbModelDiff(mine, theirs, 'four categories'), undefined);
+  const infos = (m: typeof mine) => m.header.find(([k]) => k === 'feature_infos')?.[1];
+  assert.equal(infos(mine), infos(theirs));
+  assert.match(infos(mine) ?? '', /^none \[1\.5:1\.5\] -1:/);
+});
