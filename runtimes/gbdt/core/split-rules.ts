@@ -39,6 +39,12 @@ export interface SplitRules {
     allowed: Uint8Array,
     out: SplitInfo,
   ): void;
+  /**
+   * LightGBM's Dataset::FixHistogram on a node histogram just built from rows (complete: all-reduced
+   * across ranks): features [from, to) get their most frequent bin rebuilt as the node's sums less
+   * their other bins, which keeps those bins' rounding there. Absent: histograms stay as built.
+   */
+  fixHistogram?(hist: Float64Array, base: number, g: number, h: number, from?: number, to?: number): void;
   /** Whether a found split is applied (LightGBM: its gain over min_gain_to_split is > 0). */
   acceptable(s: SplitInfo): boolean;
 }

@@ -42,11 +42,27 @@ export type RangeScan = (
   to: number,
 ) => void;
 
-const installed = new WeakMap<HistContext, RangeScan>();
+/** SplitRules.fixHistogram over features [from, to) of a node histogram just built. */
+export type HistFix = (
+  hist: Float64Array,
+  base: number,
+  g: number,
+  h: number,
+  from: number,
+  to: number,
+) => void;
 
-/** Makes `scan` this thread's rules for the SCAN and HIST_SCAN tasks of `ctx`. */
-export function installScan(ctx: HistContext, scan: RangeScan): void {
+const installed = new WeakMap<HistContext, RangeScan>();
+const fixes = new WeakMap<HistContext, HistFix>();
+
+/**
+ * Makes `scan` this thread's rules for the SCAN and HIST_SCAN tasks of `ctx`, and `fix` what a
+ * HIST_SCAN task does to the smaller child's histogram once built, before the sibling's subtraction.
+ */
+export function installScan(ctx: HistContext, scan: RangeScan, fix?: HistFix): void {
   installed.set(ctx, scan);
+  if (fix) fixes.set(ctx, fix);
+  else fixes.delete(ctx);
 }
 
 /** XGBoost 1.7's rules (split.ts findBestSplit) as a RangeScan. */
@@ -98,6 +114,7 @@ export function runHistScanTask(ctx: HistContext, tasks: ArrayLike<number>, o: n
   const smallBase = inp[8 * pair + 3]!;
   const largeBase = inp[8 * pair + 7]!;
   runHistTask(ctx, smallBase, tasks[o + 2]!, tasks[o + 3]!, from, to, tasks[o + 6]!);
+  fixes.get(ctx)?.(pool, smallBase, inp[8 * pair]!, inp[8 * pair + 1]!, from, to);
   const parentBase = tasks[o + 7]! * histLen;
   for (let j = featOff[from]!, e = to < cols ? featOff[to]! : histLen; j < e; j++) {
     pool[largeBase + j] = pool[parentBase + j]! - pool[smallBase + j]!;

@@ -112,6 +112,7 @@ export class TreeBuilder implements GrownTree {
     }
     this.g[0] = sums[0]!;
     this.h[0] = sums[1]!;
+    this.#fixBuilt([0]);
     const w = this.#weight(this.g[0], this.h[0]);
     this.#output[0] = w;
     this.baseWeight[0] = w;
@@ -178,6 +179,19 @@ export class TreeBuilder implements GrownTree {
       return;
     }
     for (const nid of nids) this.evaluate(nid);
+  }
+
+  /**
+   * SplitRules.fixHistogram on nodes just built (derived ones are then subtracted from them, as in
+   * LightGBM), where their histograms are complete: not a voting learner's local ones on several ranks.
+   */
+  #fixBuilt(nids: readonly number[]): void {
+    const { rules, learner, collective, ctx } = this.env;
+    if (!rules?.fixHistogram || (learner?.localHistograms && collective.worldSize > 1)) return;
+    for (const nid of nids) {
+      if (this.slot[nid]! >= 0)
+        rules.fixHistogram(ctx.pool, this.slot[nid]! * ctx.histLen, this.g[nid]!, this.h[nid]!);
+    }
   }
 
   #weight(g: number, h: number, from?: SplitInfo): number {
@@ -313,6 +327,7 @@ export class TreeBuilder implements GrownTree {
       else build.push(large);
     }
     await this.#buildAndReduce(build);
+    this.#fixBuilt(this.built);
     const { pool, histLen } = this.env.ctx;
     for (const [nid, small, large] of derive) {
       subtractHist(pool, histLen, this.slot[nid]!, this.slot[small]!, this.slot[large]!);

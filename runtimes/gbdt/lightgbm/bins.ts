@@ -37,6 +37,42 @@ export interface LgbBins {
   readonly categories: readonly (Int32Array | undefined)[];
   /** LightGBM's feature_infos entries. */
   readonly featureInfos: readonly string[];
+  /**
+   * Per feature: the histogram slot (value bins, then the missing slot) of LightGBM's most_freq_bin
+   * where that is above bin 0, so Dataset::FixHistogram rebuilds it from the node's sums; else −1
+   * (categorical features: −1, not rebuilt).
+   */
+  readonly mostFreqSlot: Int32Array;
+}
+
+/** LightGBM's kSparseThreshold (bin.h): a bin other than 0's is most_freq_bin from this share on. */
+const SPARSE_THRESHOLD = 0.7;
+
+/**
+ * LightGBM's most_freq_bin (bin.cpp FindBin): the first bin of most sample rows (the NaN bin last),
+ * unless it is not the bin of 0 (default_bin) and holds under 70% of them; −1 where that is bin 0.
+ */
+function mostFreqSlot(
+  values: readonly number[],
+  counts: readonly number[],
+  bounds: readonly number[],
+  nan: number,
+): number {
+  const cnt = new Array<number>(bounds.length + (nan > 0 ? 1 : 0)).fill(0);
+  let b = 0;
+  let total = nan;
+  for (let i = 0; i < values.length; i++) {
+    while (b < bounds.length - 1 && values[i]! > bounds[b]!) b++;
+    cnt[b] = cnt[b]! + counts[i]!;
+    total += counts[i]!;
+  }
+  if (nan > 0) cnt[bounds.length] = nan;
+  let zero = 0;
+  while (zero < bounds.length - 1 && 0 > bounds[zero]!) zero++;
+  let best = 0;
+  for (let i = 1; i < cnt.length; i++) if (cnt[i]! > cnt[best]!) best = i;
+  if (best !== zero && cnt[best]! / total < SPARSE_THRESHOLD) best = zero;
+  return best > 0 ? best : -1;
 }
 
 export interface BinOptions {
@@ -206,6 +242,7 @@ export function lgbBinsFromSummaries(summaries: readonly Uint8Array[], o: BinOpt
   const hasMissing = new Uint8Array(numFeature);
   const categories: (Int32Array | undefined)[] = [];
   const featureInfos: string[] = [];
+  const mostFreq = new Int32Array(numFeature).fill(-1);
   for (let f = 0; f < numFeature; f++) {
     const v = values[f]!;
     const c = counts[f]!;
@@ -248,6 +285,7 @@ export function lgbBinsFromSummaries(summaries: readonly Uint8Array[], o: BinOpt
       // A constant column without NaN still gets two bins (zero's and its value's), but no cut leaves
       // rows on both sides: LightGBM's pre-filter (bin.cpp NeedFilter) makes it trivial, `none`.
       const trivial = bounds.length <= 1 || (v.length <= 1 && missing[f] === 0);
+      if (!trivial) mostFreq[f] = mostFreqSlot(v, c, bounds, nan ? missing[f]! : 0);
       featureInfos.push(trivial ? 'none' : `[${fmt(v[0]!)}:${fmt(v[v.length - 1]!)}]`);
     }
     ptrs[f + 1] = cutValues.length;
@@ -259,7 +297,14 @@ export function lgbBinsFromSummaries(summaries: readonly Uint8Array[], o: BinOpt
     minValues: new Float32Array(numFeature).fill(Number.NEGATIVE_INFINITY),
     hasMissing,
   };
-  return { cuts, upper: Float64Array.from(upper), missingType, categories, featureInfos };
+  return {
+    cuts,
+    upper: Float64Array.from(upper),
+    missingType,
+    categories,
+    featureInfos,
+    mostFreqSlot: mostFreq,
+  };
 }
 
 /** LightGBM's feature_infos number: `%.17g` of the double it read. */

@@ -32,6 +32,18 @@ export class EfbSplitRules implements SplitRules {
     return this.#inner.leafWeight(g, h, from === undefined ? undefined : (this.#original.get(from) ?? from));
   }
 
+  /**
+   * LightGBM's FixHistogram on the unbundled features' columns of [from, to); a bundle's members get
+   * their default bins rebuilt from the node's sums when read back (#expand).
+   */
+  fixHistogram(hist: Float64Array, base: number, g: number, h: number, from = 0, to?: number): void {
+    const { members, matrix } = this.#layout;
+    for (let c = from, e = to ?? members.length; c < e; c++) {
+      const fs = members[c]!;
+      if (fs.length === 1) this.#inner.fixFeature(hist, base + 2 * matrix.slotOffsets[c]!, fs[0]!, g, h);
+    }
+  }
+
   acceptable(s: SplitInfo): boolean {
     return this.#inner.acceptable(s);
   }

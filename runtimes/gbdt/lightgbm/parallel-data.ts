@@ -200,6 +200,8 @@ export class DataParallelLearner implements SplitLearner {
       const from = mine + i * this.#len;
       this.#arena.set(staging.subarray(from, from + this.#len), this.#lo + k * this.#len);
       t.count[nid] = staging[mine + m * this.#len + i]!;
+      // Built from rows: LightGBM's FixHistogram on this rank's features, once complete.
+      this.#rules.fixHistogram?.(this.#arena, k * this.#len, t.g[nid]!, t.h[nid]!, this.#from, this.#to);
     });
   }
 

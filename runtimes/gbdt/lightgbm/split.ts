@@ -5,7 +5,8 @@
  * parent's by more than min_gain_to_split; the stored gain is that excess. Row counts per bin are
  * estimated from hessians with the node's exact count (`cnt_factor = count / H`, rounded per bin), as
  * LightGBM does. Numerical features: a reverse scan (NaN bin on the left), then for NaN features a
- * forward scan (NaN on the right); categorical ones: one-vs-rest up to max_cat_to_onehot bins, else
+ * forward scan (NaN on the right), whose best replaces the reverse one's only above its stored gain plus
+ * the shift, as LightGBM compares them; categorical ones: one-vs-rest up to max_cat_to_onehot bins, else
  * categories sorted by g/(h + cat_smooth) and prefix sets scanned from both ends (max_cat_threshold,
  * cat_l2, min_data_per_group). Ties keep the first candidate (features ascending, reverse before
  * forward), so every rank picks the same split.
@@ -124,6 +125,40 @@ export class LgbSplitRules implements SplitRules {
     return leafGain(g, h, this.#p.lambdaL1, l2, this.#p.maxDeltaStep);
   }
 
+  /**
+   * LightGBM's Dataset::FixHistogram: each numerical feature's most_freq_bin above bin 0 becomes the
+   * node's sums less the feature's other bins (the missing slot included), in bin order. An empty
+   * bin of 0 thus holds the rounding of the others, which decides ties between the reverse and
+   * forward scans as in LightGBM. Categorical features are left as built.
+   */
+  fixHistogram(
+    hist: Float64Array,
+    base: number,
+    g: number,
+    h: number,
+    from = 0,
+    to = this.#bins.cuts.numFeature,
+  ): void {
+    for (let f = from; f < to; f++) this.fixFeature(hist, base + 2 * this.#slotOffsets[f]!, f, g, h);
+  }
+
+  /** fixHistogram for feature f, whose histogram starts at hist[off]. */
+  fixFeature(hist: Float64Array, off: number, f: number, g: number, h: number): void {
+    const { cuts, mostFreqSlot } = this.#bins;
+    const z = mostFreqSlot[f]!;
+    if (z < 0) return;
+    const nb = cuts.ptrs[f + 1]! - cuts.ptrs[f]!;
+    let zg = g;
+    let zh = h;
+    for (let k = 0; k <= nb; k++) {
+      if (k === z) continue;
+      zg -= hist[off + 2 * k]!;
+      zh -= hist[off + 2 * k + 1]!;
+    }
+    hist[off + 2 * z] = zg;
+    hist[off + 2 * z + 1] = zh;
+  }
+
   acceptable(s: SplitInfo): boolean {
     return s.gain > 0;
   }
@@ -201,6 +236,10 @@ export class LgbSplitRules implements SplitRules {
     let rh = K_EPS;
     let rc = 0;
     let best = out.gain;
+    const before = out.gain;
+    // The reverse scan's best raw gain (before the shift): LightGBM's output for this feature, which
+    // the forward scan must beat as `raw > output->gain + min_gain_shift` (FindBestThresholdSequentially).
+    let revRaw = Number.NEGATIVE_INFINITY;
     // Until a candidate beats the parent (LightGBM's is_splittable), prune only what surely does not.
     let ok = false;
     for (let t = nb - 1; t >= 1; t--) {
@@ -214,8 +253,10 @@ export class LgbSplitRules implements SplitRules {
       if (lc < minData || lh < minHess) break;
       const lg = g - rg;
       if (plain && cannotBeat(lg, lh + l2, rg, rh + l2, (ok ? best : 0) + shift)) continue;
-      const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg, rh, l1, l2, mds) - shift;
+      const raw = leafGain(lg, lh, l1, l2, mds) + leafGain(rg, rh, l1, l2, mds);
+      const gain = raw - shift;
       if (gain > 0) ok = true;
+      if (gain > 0 && raw > revRaw) revRaw = raw;
       if (gain > best) {
         best = gain;
         this.#set(out, gain, f, t - 1, true, lg, lh, lc, g - lg, h - lh, rc);
@@ -226,6 +267,8 @@ export class LgbSplitRules implements SplitRules {
     let lg = 0;
     let lh = K_EPS;
     let lc = 0;
+    const beat = revRaw - shift + shift;
+    let fwdRaw = Number.NEGATIVE_INFINITY;
     for (let t = 0; t < nb; t++) {
       const bh = hist[off + 2 * t + 1]!;
       lg += hist[off + 2 * t]!;
@@ -237,9 +280,11 @@ export class LgbSplitRules implements SplitRules {
       if (rc2 < minData || rh2 < minHess) break;
       const rg2 = g - lg;
       if (plain && cannotBeat(lg, lh + l2, rg2, rh2 + l2, (ok ? best : 0) + shift)) continue;
-      const gain = leafGain(lg, lh, l1, l2, mds) + leafGain(rg2, rh2, l1, l2, mds) - shift;
+      const raw = leafGain(lg, lh, l1, l2, mds) + leafGain(rg2, rh2, l1, l2, mds);
+      const gain = raw - shift;
       if (gain > 0) ok = true;
-      if (gain > best) {
+      if (raw > fwdRaw && raw > beat && gain > before) {
+        fwdRaw = raw;
         best = gain;
         this.#set(out, gain, f, t, false, lg, lh, lc, rg2, rh2, rc2);
       }

@@ -37,7 +37,10 @@ export function installLgbTasks(ctx: HistContext, data: LgbThreadData, rules?: L
     r = new LgbSplitRules(data.scan.params, data.scan.bins, data.scan.slotOffsets);
     if (ctx.memory) r.attachWasm(ctx.memory);
   }
-  installScan(ctx, lgbRangeScan(r));
+  const fixer = r;
+  installScan(ctx, lgbRangeScan(r), (hist, base, g, h, from, to) =>
+    fixer.fixHistogram(hist, base, g, h, from, to),
+  );
 }
 
 /** A runner on `threads` threads (1: the calling thread alone) running the flavour's tasks. */

@@ -165,7 +165,10 @@ export async function setUpLightgbm(input: LgbTrainInput): Promise<LgbRun> {
     objective.pointwise?.checkLabels(rowPasses.labels);
     const lgbRules = new LgbSplitRules(p, bins, full.slotOffsets);
     if (ctx.memory) lgbRules.attachWasm(ctx.memory);
-    if (scan) installScan(ctx, lgbRangeScan(lgbRules));
+    if (scan)
+      installScan(ctx, lgbRangeScan(lgbRules), (hist, base, g, h, from, to) =>
+        lgbRules.fixHistogram(hist, base, g, h, from, to),
+      );
     const efbRules = efb && new EfbSplitRules(lgbRules, efb, full.slotOffsets);
     const env: GrowEnv = {
       params: {

@@ -24,7 +24,9 @@ export interface ScanResult {
  * dividing (plain gains bound the gains under lambda_l1 and max_delta_step from above, so the test
  * prunes those too). Returns bit 0 when a candidate beat `best` (`read` then gives the last, best,
  * one) and bit 1 when any candidate beat the parent, gain > 0 (LightGBM's is_splittable; until one
- * does, candidates are pruned against 0, not `best`).
+ * does, candidates are pruned against 0, not `best`). As LightGBM (FindBestThresholdSequentially),
+ * the forward scan's best replaces the reverse one's only when its raw gain (before the parent's
+ * shift) is above the reverse one's stored gain plus the shift.
  */
 export type WasmLgbScan = (
   histAt: number,
@@ -63,13 +65,16 @@ const BEAT_SLACK = 1 - 1e-12;
 // Params: 0 histAt, 1 nb (i32); 2 g, 3 h, 4 count, 5 cnt, 6 shift, 7 best, 8 minData, 9 minHess,
 // 10 l2 (f64); 11 forward (i32); 12 l1, 13 max_delta_step (f64). Locals: 14 t, 15 a, 16 improved
 // (i32); 17 sg, 18 sh, 19 sc (the running side), 20 og, 21 oh, 22 oc (the other side), 23 bh,
-// 24 gain, 25 q, 26 the pruning target, 27 T(g), 28 w, 29 the left side's gain (f64); 30 ok (i32).
+// 24 gain, 25 q, 26 the pruning target, 27 T(g), 28 w, 29 the left side's gain (f64); 30 ok (i32);
+// 31 raw (the candidate's gain before the shift), 32 the reverse scan's best raw, 33 the forward
+// scan's best raw, 34 best as passed (f64).
 const [HIST, NB, G, H, COUNT, CNT, SHIFT, BEST, MIND, MINH, L2, FWD, L1, MDS] = [
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
 ];
 const [T, A, IMP, SG, SH, SC, OG, OH, OC, BH, GAIN, Q, TGT, TT, W, LGN, OK] = [
   14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
 ];
+const [RAW, REVRAW, FWDRAW, BEFORE] = [31, 32, 33, 34];
 // Globals: 0 gain, 1 bin, 2 reverse, 3 lg, 4 lh, 5 lc, 6 rg, 7 rh, 8 rc.
 const get = op.get;
 const set = op.set;
@@ -246,11 +251,31 @@ function direction(v: Variant, reverse: boolean): number[] {
   b.push(...get(Q), ...op.f64(1e-200), ...op.f64Gt, ...op.i32And, ...op.brIf(0));
   // gain = leafGain(lg, lh) + leafGain(rg, rh) − shift
   b.push(...leafGainInto(v, lg, lh, LGN), ...leafGainInto(v, rg, rh, GAIN));
-  b.push(...get(LGN), ...get(GAIN), ...op.f64Add, ...get(SHIFT), ...op.f64Sub, ...set(GAIN));
+  b.push(...get(LGN), ...get(GAIN), ...op.f64Add, ...set(RAW));
+  b.push(...get(RAW), ...get(SHIFT), ...op.f64Sub, ...set(GAIN));
   // The first candidate above the parent: splittable, and pruning against best from here on.
   b.push(...get(OK), ...op.i32Eqz, ...get(GAIN), ...op.f64(0), ...op.f64Gt, ...op.i32And, ...op.if);
   b.push(...op.i32(1), ...set(OK), ...target, ...op.end);
-  b.push(...get(GAIN), ...get(BEST), ...op.f64Gt, ...op.if);
+  if (reverse) {
+    // The reverse scan's own best (LightGBM's output for the feature, whoever wins overall).
+    b.push(...get(GAIN), ...op.f64(0), ...op.f64Gt, ...get(RAW), ...get(REVRAW), ...op.f64Gt, ...op.i32And);
+    b.push(...op.if, ...get(RAW), ...set(REVRAW), ...op.end);
+    b.push(...get(GAIN), ...get(BEST), ...op.f64Gt, ...op.if);
+  } else {
+    // raw > the forward best, raw > (reverse best − shift) + shift, gain > best as passed.
+    b.push(...get(RAW), ...get(FWDRAW), ...op.f64Gt);
+    b.push(
+      ...get(RAW),
+      ...get(REVRAW),
+      ...get(SHIFT),
+      ...op.f64Sub,
+      ...get(SHIFT),
+      ...op.f64Add,
+      ...op.f64Gt,
+    );
+    b.push(...op.i32And, ...get(GAIN), ...get(BEFORE), ...op.f64Gt, ...op.i32And, ...op.if);
+    b.push(...get(RAW), ...set(FWDRAW));
+  }
   b.push(...get(GAIN), ...set(BEST), ...target, ...op.i32(1), ...set(IMP));
   b.push(...get(GAIN), ...op.globalSet(0));
   b.push(...get(T), ...(reverse ? [...op.i32(1), ...op.i32Sub] : []), ...op.f64FromI32, ...op.globalSet(1));
@@ -278,6 +303,12 @@ function scanBody(zeroL2: boolean, full: boolean): number[] {
     ...op.f64(BEAT_SLACK),
     ...op.f64Mul,
     ...set(TGT),
+    ...get(BEST),
+    ...set(BEFORE),
+    ...op.f64(Number.NEGATIVE_INFINITY),
+    ...set(REVRAW),
+    ...op.f64(Number.NEGATIVE_INFINITY),
+    ...set(FWDRAW),
     ...direction(v, true),
     ...get(FWD),
     ...op.if,
@@ -303,6 +334,7 @@ export function wasmLgbScan(memory: WebAssembly.Memory): WasmLgbScans {
       [3, I32],
       [13, F64],
       [1, I32],
+      [4, F64],
     ],
     body: scanBody(zeroL2, full),
   });

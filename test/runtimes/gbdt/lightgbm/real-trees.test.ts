@@ -79,11 +79,11 @@ const CASES: [string, Record<string, string | number>][] = [
  */
 const PARTS_AT: Record<string, { tree: number; why: string }> = {
   'diabetes 255 leaves': {
-    tree: 0,
+    tree: 8,
     why:
-      "LightGBM rebuilds a feature's most frequent bin as the node's sums less the other bins " +
-      '(FixHistogram); the rounding left in an empty zero bin picks between two equal thresholds ' +
-      '(±1e-35). With FixHistogram on built nodes (tried on one rank, JavaScript kernels) it parts at tree 8',
+      'a split of 8 rows on f9 either side of its empty zero bin (ours <= 0.0051, LightGBM <= -1e-35): ' +
+      'thresholds around one empty bin; the gains differ by the rounding FixHistogram leaves there, ' +
+      'and LightGBM scores the lower threshold higher. Not traced further',
   },
   'digits 31 leaves': {
     tree: 4,
@@ -91,22 +91,11 @@ const PARTS_AT: Record<string, { tree: number; why: string }> = {
       'ours splits two leaves LightGBM leaves whole with gains of 1.8e-15, rounding noise (23 leaves ' +
       'vs 21); FixHistogram alone does not change it',
   },
-  'odd 31 leaves': {
-    tree: 8,
-    why:
-      'the same threshold on x0 (NaN feature) with the other default direction, in a node with no NaN ' +
-      'x0 rows, where the reverse and forward scans tie in exact arithmetic: the rounding decides, and ' +
-      "LightGBM's x0 histogram differs in its empty zero bin (FixHistogram rebuilds the most frequent " +
-      'bin as node sums less the other bins, keeping their rounding), so its reverse scan wins',
-  },
   'odd 255 leaves': {
-    tree: 0,
+    tree: 5,
     why:
-      'a 7-row node with no NaN x0 rows: the reverse scan (NaN left, highest threshold first) and the ' +
-      'forward one (NaN right, lowest first) make the same partition and gains equal in exact ' +
-      'arithmetic; ours has forward 6 ulps above reverse (3.799999999999999 vs ...963), LightGBM keeps ' +
-      'reverse. Its rounding differs in the empty zero bin (FixHistogram residue) and in how forward ' +
-      'must beat reverse (best_gain > output->gain + min_gain_shift, FindBestThresholdSequentially)',
+      'a split of 8 rows on x1 either side of its empty zero bin (ours <= 0.0254, LightGBM <= -1e-35), ' +
+      'as diabetes at 255 leaves: thresholds around one empty bin, gains apart by rounding. Not traced further',
   },
 };
 
