@@ -131,15 +131,9 @@ export class LgbSplitRules implements SplitRules {
    * bin of 0 thus holds the rounding of the others, which decides ties between the reverse and
    * forward scans as in LightGBM. Categorical features are left as built.
    */
-  fixHistogram(
-    hist: Float64Array,
-    base: number,
-    g: number,
-    h: number,
-    from = 0,
-    to = this.#bins.cuts.numFeature,
-  ): void {
-    for (let f = from; f < to; f++) this.fixFeature(hist, base + 2 * this.#slotOffsets[f]!, f, g, h);
+  fixHistogram(hist: Float64Array, base: number, g: number, h: number, from = 0, to?: number): void {
+    const end = to ?? this.#bins.cuts.numFeature;
+    for (let f = from; f < end; f++) this.fixFeature(hist, base + 2 * this.#slotOffsets[f]!, f, g, h);
   }
 
   /** fixHistogram for feature f, whose histogram starts at hist[off]. */
