@@ -46,18 +46,7 @@ export function decodeSplits(bytes: Uint8Array, count: number): SplitInfo[] {
   const out: SplitInfo[] = [];
   let o = 0;
   for (let i = 0; i < count; i++) {
-    const s = emptySplit();
-    s.gain = w[o]!;
-    s.feature = w[o + 1]!;
-    s.bin = w[o + 2]!;
-    s.threshold = w[o + 3]!;
-    s.defaultLeft = w[o + 4] === 1;
-    s.leftG = w[o + 5]!;
-    s.leftH = w[o + 6]!;
-    s.rightG = w[o + 7]!;
-    s.rightH = w[o + 8]!;
-    s.leftCount = w[o + 9]!;
-    s.rightCount = w[o + 10]!;
+    const s = fixedFields(w, o);
     o += FIELDS;
     const n = w[o++]!;
     if (n >= 0) {
@@ -110,8 +99,8 @@ export function writeFixedSplit(s: SplitInfo, catWords: number, out: Float64Arra
   }
 }
 
-/** The record at w[o, …) as writeFixedSplit wrote it. */
-export function readFixedSplit(w: Float64Array, o: number, catWords: number): SplitInfo {
+/** A split with the FIELDS numbers at w[o, …) read back (categories not included). */
+function fixedFields(w: Float64Array, o: number): SplitInfo {
   const s = emptySplit();
   s.gain = w[o]!;
   s.feature = w[o + 1]!;
@@ -124,6 +113,12 @@ export function readFixedSplit(w: Float64Array, o: number, catWords: number): Sp
   s.rightH = w[o + 8]!;
   s.leftCount = w[o + 9]!;
   s.rightCount = w[o + 10]!;
+  return s;
+}
+
+/** The record at w[o, …) as writeFixedSplit wrote it. */
+export function readFixedSplit(w: Float64Array, o: number, catWords: number): SplitInfo {
+  const s = fixedFields(w, o);
   if (w[o + FIELDS]! >= 0) {
     const cats: number[] = [];
     for (let j = 0; j < catWords; j++) {
